@@ -1,0 +1,124 @@
+"""Build grading prompts and answers: the one place where prompt text is written.
+
+Training, evaluation and grading all call `build_prompt` and `answer_text`, and
+render with `render_prompt`, so the three cannot drift apart. Prompts are chat
+messages; the model's own chat template turns them into tokens, so no special
+tokens or template text appear here. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Callable
+
+from Utils.labs import Criterion, Rating
+
+ANSWER_KEY = "answer"
+REASONING_KEY = "reasoning"
+SHORTENED_MARKER = "... [{n} lines of the student's code omitted to fit the context] ..."
+
+Messages = list[dict[str, str]]
+
+
+def option_label(rating: Rating) -> str:
+    """How an option is shown in the prompt and named in the answer: 'B. Ok variable names'."""
+    return f"{rating.letter}. {rating.description}"
+
+
+@lru_cache(maxsize=4096)  # the same few answers recur across thousands of students
+def answer_text(rating: Rating, reasoning: str | None = None) -> str:
+    """The assistant's answer as JSON, e.g. {"answer": "B. Ok variable names"}."""
+    answer = {ANSWER_KEY: option_label(rating)}
+    if reasoning is not None:
+        answer[REASONING_KEY] = reasoning
+    return json.dumps(answer, ensure_ascii=False)
+
+
+def build_user_message(statement: str, code: str, language: str, criterion: Criterion) -> tuple[str, tuple[int, int]]:
+    """The user turn, and the character span of the student's code inside it.
+
+    The span lets a later step shorten only the code when a prompt is too long for the
+    model; statement, criterion and options are never cut.
+    """
+    head = f"## Problem statement\n{statement.strip()}\n\n## Student's code\n```{language}\n"
+    options = "\n".join(option_label(r) for r in criterion.ratings)
+    tail = (
+        "\n```\n\n"
+        f"## Criterion\n{criterion.title}: {criterion.description}\n\n"
+        f"## Options\n{options}"
+    )
+    code = code.rstrip("\n")
+    return head + code + tail, (len(head), len(head) + len(code))
+
+
+def build_prompt(system_prompt: str, statement: str, code: str, language: str,
+                 criterion: Criterion) -> tuple[Messages, tuple[int, int]]:
+    """Chat messages (system, user) for one item, and the code span in the user message."""
+    user, span = build_user_message(statement, code, language, criterion)
+    return [{"role": "system", "content": system_prompt.strip()}, {"role": "user", "content": user}], span
+
+
+def replace_code(messages: Messages, code_span: tuple[int, int], new_code: str) -> tuple[Messages, tuple[int, int]]:
+    """Messages with the student's code (at `code_span` of the last message) replaced."""
+    start, end = code_span
+    user = messages[-1]["content"]
+    content = user[:start] + new_code + user[end:]
+    return messages[:-1] + [{**messages[-1], "content": content}], (start, start + len(new_code))
+
+
+def shorten_middle(code: str, keep_lines: int) -> str:
+    """Keep the first and last lines of the code (`keep_lines` in all) with a visible marker between."""
+    lines = code.split("\n")
+    if keep_lines >= len(lines):
+        return code
+    head = (keep_lines + 1) // 2
+    tail = keep_lines - head
+    marker = SHORTENED_MARKER.format(n=len(lines) - keep_lines)
+    return "\n".join(lines[:head] + [marker] + (lines[len(lines) - tail:] if tail else []))
+
+
+def fit_prompt(messages: Messages, code_span: tuple[int, int], count_tokens: Callable[[Messages], int],
+               budget: int) -> tuple[Messages, bool]:
+    """Shorten the student's code in its middle until `count_tokens(messages) <= budget`.
+
+    Returns (messages, was_shortened). Raises ValueError when the prompt does not fit even
+    with all code lines removed: the rest of the prompt is never cut.
+    """
+    if count_tokens(messages) <= budget:
+        return messages, False
+    start, end = code_span
+    code = messages[-1]["content"][start:end]
+    n_lines = code.count("\n") + 1
+    lo, hi = 0, n_lines - 1  # the most lines that fit lies in [lo, hi]
+    if count_tokens(replace_code(messages, code_span, shorten_middle(code, 0))[0]) > budget:
+        raise ValueError(f"prompt needs more than {budget} tokens even with the student's code removed")
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count_tokens(replace_code(messages, code_span, shorten_middle(code, mid))[0]) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return replace_code(messages, code_span, shorten_middle(code, lo))[0], True
+
+
+def fold_system_message(messages: Messages) -> Messages:
+    """For chat templates without a system role: the system prompt opens the first user message."""
+    if not messages or messages[0]["role"] != "system":
+        return messages
+    system, rest = messages[0]["content"], list(messages[1:])
+    if rest and rest[0]["role"] == "user":
+        rest[0] = {**rest[0], "content": f"{system}\n\n{rest[0]['content']}"}
+        return rest
+    return [{"role": "user", "content": system}] + rest
+
+
+def render_prompt(tokenizer, messages: Messages, supports_system: bool = True) -> str:
+    """The prompt as text in the model's chat template, ending where the assistant's answer begins."""
+    if getattr(tokenizer, "chat_template", None) is None:
+        raise ValueError(
+            f"tokenizer {getattr(tokenizer, 'name_or_path', '')!r} has no chat template; "
+            "use an instruction-tuned model or set tokenizer.chat_template")
+    if not supports_system:
+        messages = fold_system_message(messages)
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)

@@ -1,0 +1,23 @@
+// Sum of the digits of n
+#include <bits/stdc++.h>
+using namespace std;
+
+int calc(int val) {
+    // a negative number has the same digits as its absolute value
+    val = abs(val);
+    int tot = 0;
+    // take off the last digit until nothing is left
+    while (val > 0) {
+        int ld = val % 10;
+        tot += ld;
+        val /= 10;
+    }
+    return tot;
+}
+
+int main() {
+    int val;
+    cin >> val;
+    cout << calc(val) << "\n";
+    return 0;
+}

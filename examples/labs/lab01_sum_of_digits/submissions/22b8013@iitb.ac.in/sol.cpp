@@ -1,0 +1,23 @@
+// Sum of the digits of n
+#include <cstdio>
+using namespace std;
+
+int addDigits(int number) {
+    // a negative number has the same digits as its absolute value
+    if (number < 0) number = -number;
+    char numberText[16];
+    sprintf(numberText, "%d", number);
+    int sumOfDigits = 0;
+    // add the value of each character of the number
+    for (int i = 0; numberText[i] != '\0'; i++) {
+        sumOfDigits += numberText[i] - '0';
+    }
+    return sumOfDigits;
+}
+
+int main() {
+    int number;
+    scanf("%d", &number);
+    printf("%d\n", addDigits(number));
+    return 0;
+}

@@ -1,0 +1,25 @@
+#include <iostream>
+using namespace std;
+
+int main() {
+  int number;
+  cin >> number;
+
+  bool prime = true;
+  // 0 and 1 are not prime
+  if (number < 2) prime = false;
+  // try every possible divisor
+  for (int i = 2; i <= number; i++) {
+    if (number % i == 0) {
+      prime = false;
+      break;
+    }
+  }
+
+  if (prime) {
+    cout << "Prime" << "\n";
+  } else {
+    cout << "Not Prime" << "\n";
+  }
+  return 0;
+}

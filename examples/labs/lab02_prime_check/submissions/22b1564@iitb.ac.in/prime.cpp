@@ -1,0 +1,29 @@
+#include <iostream>
+using namespace std;
+
+bool prm(int num)
+{
+    // 0 and 1 are not prime
+    if (num <= 1) return false;
+    // look for a divisor other than 1 and n
+    for (int i = 2; i <= num / 2; i++)
+    {
+        if (num % i == 0) return false;
+    }
+    return true;
+}
+
+int main()
+{
+    int num;
+    cin >> num;
+    if (prm(num))
+    {
+        cout << "YES" << endl;
+    }
+    else
+    {
+        cout << "NO" << endl;
+    }
+    return 0;
+}

@@ -1,0 +1,23 @@
+// Reverse an array
+#include <bits/stdc++.h>
+using namespace std;
+
+int main() {
+  int n;
+  cin >> n;
+  vector<int> a(n);
+
+  // read the elements
+  for (int i = 0; i < n; i++) {
+    cin >> a[i];
+  }
+
+  // print from the last element to the first
+  int i = n - 1;
+  while (i >= 0) {
+    cout << a[i] << " ";
+    i--;
+  }
+  cout << "\n";
+  return 0;
+}

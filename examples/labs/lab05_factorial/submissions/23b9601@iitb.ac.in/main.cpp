@@ -1,0 +1,17 @@
+// Compute n!
+#include <iostream>
+using namespace std;
+
+double factorial(int number) {
+    // base case
+    if (number == 1) return 1;
+    // n! = n * (n - 1)!
+    return number * factorial(number - 1);
+}
+
+int main(void) {
+    int number;
+    cin >> number;
+    cout << factorial(number) << "\n";
+    return 0;
+}

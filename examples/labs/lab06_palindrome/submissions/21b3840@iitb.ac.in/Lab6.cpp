@@ -1,0 +1,26 @@
+// Check if a word is a palindrome
+#include <iostream>
+#include <string>
+using namespace std;
+
+bool is_palindrome(string word) {
+    int len = word.length();
+    // compare characters from both ends
+    for (int i = 0; i < len / 2; i++) {
+        if (word[i] != word[len - 1 - i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int main() {
+    string word;
+    cin >> word;
+    if (is_palindrome(word)) {
+        cout << "Yes" << endl;
+    } else {
+        cout << "No" << endl;
+    }
+    return 0;
+}

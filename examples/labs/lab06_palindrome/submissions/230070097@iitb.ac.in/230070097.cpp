@@ -1,0 +1,29 @@
+#include <iostream>
+#include <string>
+using namespace std;
+
+bool checkPalindrome(string word) {
+    int size = word.length();
+    // compare characters from both ends
+    int i = 0, j = size - 1;
+    while (i < j) {
+        if (word[i] != word[j]) {
+            return false;
+        }
+        i++;
+        j--;
+    }
+    return true;
+}
+
+int main() {
+    string word;
+    cout << "Enter string: ";
+    cin >> word;
+    if (checkPalindrome(word)) {
+        cout << "Yes" << "\n";
+    } else {
+        cout << "No" << "\n";
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+"""Prompt building and shortening: only the student's code is ever cut."""
+
+import pytest
+
+from Utils.labs import Criterion, Rating
+from Utils import prompts as P
+
+CRIT = Criterion("Loop bound", "Is the loop bound correct?", (Rating("A", "Correct"), Rating("B", "Off by one")))
+CODE = "\n".join(f"line {i}" for i in range(100))
+
+
+def words(messages):
+    return sum(len(m["content"].split()) for m in messages)
+
+
+def test_fit_prompt_shortens_only_the_code_in_its_middle():
+    messages, span = P.build_prompt("system text", "the statement", CODE, "cpp", CRIT)
+    full = words(messages)
+    fitted, shortened = P.fit_prompt(messages, span, words, budget=full - 50)
+    assert shortened and words(fitted) <= full - 50
+    user = fitted[1]["content"]
+    assert "line 0\n" in user and "line 99\n" in user and "line 50\n" not in user
+    assert "lines of the student's code omitted" in user
+    assert fitted[0] == messages[0]
+    assert user.endswith("## Options\nA. Correct\nB. Off by one")
+    # As many lines as fit are kept: one more would exceed the budget.
+    kept = sum(1 for line in user.splitlines() if line.startswith("line "))
+    longer = P.replace_code(messages, span, P.shorten_middle(CODE, kept + 1))[0]
+    assert words(longer) > full - 50
+
+
+def test_fit_prompt_leaves_short_prompts_alone_and_refuses_impossible_budgets():
+    messages, span = P.build_prompt("s", "st", CODE, "cpp", CRIT)
+    assert P.fit_prompt(messages, span, words, budget=10_000) == (messages, False)
+    with pytest.raises(ValueError, match="even with the student's code removed"):
+        P.fit_prompt(messages, span, words, budget=5)
+
+
+def test_fold_system_message_for_templates_without_system_role():
+    messages, _ = P.build_prompt("SYS", "st", "code", "cpp", CRIT)
+    folded = P.fold_system_message(messages)
+    assert [m["role"] for m in folded] == ["user"]
+    assert folded[0]["content"].startswith("SYS\n\n## Problem statement")
+
+
+def test_answer_text_is_json():
+    assert P.answer_text(CRIT.ratings[1]) == '{"answer": "B. Off by one"}'
+    assert P.answer_text(CRIT.ratings[0], "fine") == '{"answer": "A. Correct", "reasoning": "fine"}'
