@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PARENT_DIR="examples/labs"               # folder with one sub-folder per lab
-EVAL_LAB_NAMES="lab05_grade_calculator lab06_array_max"   # shielded labs: test file only (space-separated)
+EVAL_LAB_NAMES="lab05_factorial lab06_palindrome"   # shielded labs: test file only (space-separated)
 TRAIN_SPLIT=0.7                          # fraction of each other lab's students used for training
 SYSTEM_PROMPT_PATH=""                    # empty: system_prompt.txt (system_prompt_reasoning.txt with DPO_REASONING=1)
 TRAIN_DATASET_PATH="data/train.jsonl"
