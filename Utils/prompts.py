@@ -113,12 +113,47 @@ def fold_system_message(messages: Messages) -> Messages:
     return [{"role": "user", "content": system}] + rest
 
 
-def render_prompt(tokenizer, messages: Messages, supports_system: bool = True) -> str:
-    """The prompt as text in the model's chat template, ending where the assistant's answer begins."""
+def _check_template(tokenizer) -> None:
     if getattr(tokenizer, "chat_template", None) is None:
         raise ValueError(
             f"tokenizer {getattr(tokenizer, 'name_or_path', '')!r} has no chat template; "
             "use an instruction-tuned model or set tokenizer.chat_template")
+
+
+def render_prompt(tokenizer, messages: Messages, supports_system: bool = True) -> str:
+    """The prompt as text in the model's chat template, ending where the assistant's answer begins."""
+    _check_template(tokenizer)
     if not supports_system:
         messages = fold_system_message(messages)
     return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+
+def _chat_ids(tokenizer, messages: Messages, **kwargs) -> list[int]:
+    return list(tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, **kwargs)["input_ids"])
+
+
+def common_prefix_length(a: list[int], b: list[int]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def tokenize_item(tokenizer, messages: Messages, answers: list[str],
+                  supports_system: bool = True) -> tuple[list[int], list[list[int]]]:
+    """Token ids of the prompt and of each answer (its assistant turn, end-of-turn tokens included).
+
+    Exactly as TRL's DPOTrainer tokenizes conversational pairs: the chat template renders the
+    prompt (with the generation prompt) and prompt+answer, and the answer is what follows their
+    common prefix. The template supplies BOS where the model wants one, and nothing adds a
+    second. Training, evaluation and grading all tokenize through here.
+    """
+    _check_template(tokenizer)
+    if not supports_system:
+        messages = fold_system_message(messages)
+    prompt_ids = _chat_ids(tokenizer, messages, add_generation_prompt=True)
+    full = [_chat_ids(tokenizer, messages + [{"role": "assistant", "content": a}]) for a in answers]
+    prompt_length = min([len(prompt_ids)] + [common_prefix_length(prompt_ids, ids) for ids in full])
+    return prompt_ids[:prompt_length], [ids[prompt_length:] for ids in full]

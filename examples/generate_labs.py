@@ -437,6 +437,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 
     if st.helper:
         func = nm["func"]
+        src.note(0, "returns the sum of the digits of " + n)
         src.open(0, f"int {func}(int {n})")
         negative(1, n)
         compute(1, n)
@@ -445,6 +446,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src.items.append(("blank", 0, ""))
         src.main()
         src(1, f"int {n};")
+        src.note(1, "read the input")
         src.read(1, [(n, "%d")])
         src.write(1, [(f"{func}({n})", "%d")])
         src.end_main()
@@ -890,6 +892,7 @@ def lab05_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 
     special_zero = zero == "B" and zero_kind == 1
     if st.helper:
+        src.note(0, f"returns {n}!")
         src.open(0, f"{typ} {func}(int {n})")
         loop(1)
         src(1, f"return {fact};")
@@ -989,6 +992,7 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
             src.close(d)
 
     if st.helper:
+        src.note(0, f"true if {s} reads the same in both directions")
         src.open(0, f"bool {func}({string} {s})")
         src(1, f"int {ln} = {s}.length();")
         check(1, ["return false;"])
@@ -1000,6 +1004,7 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         if io_r == "B":
             src.prompt(1, rng.choice(["Enter a word: ", "Enter string: "]))
         src.read(1, [(s, "%s")])
+        src.note(1, "print the answer")
         src.open(1, f"if ({func}({s}))")
         src.write(2, [yes])
         src.orelse(1)

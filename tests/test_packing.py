@@ -4,13 +4,13 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from Utils.packing import answer_logprobs, collate_packed, pack_item
+from Utils.packing import answer_logprobs, collate_packed, pack_group, pack_item
 
 
 def tiny_llama(attn="sdpa"):
     torch.manual_seed(0)
     config = LlamaConfig(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
                          attn_implementation=attn)
     return LlamaForCausalLM(config).eval()
 
@@ -21,22 +21,45 @@ def separate_logprob(model, prompt, answer):
     return sum(logps[len(prompt) + i - 1, tok].item() for i, tok in enumerate(answer))
 
 
+def rand(g, n):
+    return torch.randint(1, 97, (n,), generator=g).tolist()
+
+
+def check(model, groups, batch):
+    packed = answer_logprobs(model, batch)
+    for b, items in enumerate(groups):
+        expected = [separate_logprob(model, prompt, a) for prompt, answers in items for a in answers]
+        assert packed[b, :len(expected)].tolist() == pytest.approx(expected, rel=1e-5, abs=1e-5)
+        assert (packed[b, len(expected):] == 0).all()
+        assert batch["answer_item"][b, :len(expected)].tolist() == [
+            i for i, (_, answers) in enumerate(items) for _ in answers]
+
+
 @pytest.mark.parametrize("attn", ["sdpa", "eager"])
-def test_packed_logprobs_equal_separate_passes(attn):
+def test_packed_items_equal_separate_passes(attn):
     model = tiny_llama(attn)
     g = torch.Generator().manual_seed(1)
-    items = []
-    for prompt_len, answer_lens in [(9, [3, 5]), (4, [2, 2, 6]), (12, [1, 4, 3, 2])]:
-        prompt = torch.randint(1, 97, (prompt_len,), generator=g).tolist()
-        answers = [torch.randint(1, 97, (n,), generator=g).tolist() for n in answer_lens]
-        items.append((prompt, answers))
-    batch = collate_packed([pack_item(p, a) for p, a in items], pad_token_id=0)
+    groups = [[(rand(g, p), [rand(g, n) for n in lens])] for p, lens in [(9, [3, 5]), (4, [2, 2, 6]), (12, [1, 4, 3, 2])]]
+    batch = collate_packed([pack_item(*items[0]) for items in groups], pad_token_id=0)
     with torch.no_grad():
-        packed = answer_logprobs(model, batch)
-        for b, (prompt, answers) in enumerate(items):
-            expected = [separate_logprob(model, prompt, a) for a in answers]
-            assert packed[b, :len(answers)].tolist() == pytest.approx(expected, rel=1e-5, abs=1e-5)
-            assert (packed[b, len(answers):] == 0).all()
+        check(model, groups, batch)
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+def test_items_sharing_a_prefix_pack_into_one_row(attn):
+    """One student's criteria share statement and code: one row, each answer still exact."""
+    model = tiny_llama(attn)
+    g = torch.Generator().manual_seed(2)
+    shared = rand(g, 20)
+    student = [(shared + rand(g, 5), [rand(g, 3), rand(g, 4)]), (shared + rand(g, 7), [rand(g, 2)] * 3),
+               (shared + rand(g, 1), [rand(g, 6), rand(g, 1)])]
+    other = [(rand(g, 8), [rand(g, 2), rand(g, 2)])]
+    packed = [pack_group([p for p, _ in items], [a for _, a in items]) for items in (student, other)]
+    assert packed[0].prefix_length == 20
+    assert len(packed[0].input_ids) == 20 + (5 + 3 + 4) + (7 + 3 * 2) + (1 + 6 + 1)  # prefix once
+    batch = collate_packed(packed, pad_token_id=0)
+    with torch.no_grad():
+        check(model, [student, other], batch)
 
 
 def test_gradients_flow_through_packed_pass():

@@ -1,6 +1,7 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+// returns the sum of the digits of input_number
 int sum_of_digits(int input_number) {
   // a negative number has the same digits as its absolute value
   if (input_number < 0) {
@@ -16,6 +17,7 @@ int sum_of_digits(int input_number) {
 
 int main() {
   int input_number;
+  // read the input
   cin >> input_number;
   cout << sum_of_digits(input_number) << endl;
   return 0;

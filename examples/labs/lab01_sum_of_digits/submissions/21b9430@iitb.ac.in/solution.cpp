@@ -3,6 +3,7 @@
 #include <cstdlib>
 using namespace std;
 
+// returns the sum of the digits of number
 int addDigits(int number) {
     // a negative number has the same digits as its absolute value
     number = abs(number);
@@ -18,6 +19,7 @@ int addDigits(int number) {
 
 int main() {
     int number;
+    // read the input
     cin >> number;
     cout << addDigits(number) << "\n";
     return 0;

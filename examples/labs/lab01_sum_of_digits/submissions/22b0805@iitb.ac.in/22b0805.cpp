@@ -1,6 +1,7 @@
 #include <iostream>
 using namespace std;
 
+// returns the sum of the digits of num
 int sod(int num) {
     int sm = 0;
     // take off the last digit until nothing is left
@@ -14,6 +15,7 @@ int sod(int num) {
 
 int main() {
     int num;
+    // read the input
     cin >> num;
     cout << sod(num) << endl;
     return 0;

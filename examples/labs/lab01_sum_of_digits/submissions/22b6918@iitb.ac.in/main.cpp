@@ -2,6 +2,7 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+// returns the sum of the digits of val
 int calc(int val) {
     // a negative number has the same digits as its absolute value
     val = abs(val);
@@ -17,6 +18,7 @@ int calc(int val) {
 
 int main() {
     int val;
+    // read the input
     cin >> val;
     cout << calc(val) << "\n";
     return 0;

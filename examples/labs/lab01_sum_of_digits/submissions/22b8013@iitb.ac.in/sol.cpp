@@ -2,6 +2,7 @@
 #include <cstdio>
 using namespace std;
 
+// returns the sum of the digits of number
 int addDigits(int number) {
     // a negative number has the same digits as its absolute value
     if (number < 0) number = -number;
@@ -17,6 +18,7 @@ int addDigits(int number) {
 
 int main() {
     int number;
+    // read the input
     scanf("%d", &number);
     printf("%d\n", addDigits(number));
     return 0;

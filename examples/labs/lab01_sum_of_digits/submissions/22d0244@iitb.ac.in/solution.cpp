@@ -2,6 +2,7 @@
 #include <cstdio>
 using namespace std;
 
+// returns the sum of the digits of inp
 int digsum(int inp) {
     int tot = 0;
     // take off the last digit until nothing is left
@@ -15,6 +16,7 @@ int digsum(int inp) {
 
 int main() {
     int inp;
+    // read the input
     scanf("%d", &inp);
     printf("%d\n", digsum(inp));
     return 0;

@@ -2,6 +2,7 @@
 #include <cstdlib>
 using namespace std;
 
+// returns the sum of the digits of inputNumber
 int addDigits(int inputNumber) {
   // a negative number has the same digits as its absolute value
   inputNumber = abs(inputNumber);
@@ -17,6 +18,7 @@ int addDigits(int inputNumber) {
 
 int main() {
   int inputNumber;
+  // read the input
   cin >> inputNumber;
   cout << addDigits(inputNumber) << endl;
   return 0;

@@ -2,6 +2,7 @@
 #include <string>
 using namespace std;
 
+// returns the sum of the digits of value
 int addDigits(int value) {
     // a negative number has the same digits as its absolute value
     if (value < 0) {
@@ -18,6 +19,7 @@ int addDigits(int value) {
 
 int main(void) {
     int value;
+    // read the input
     cin >> value;
     cout << addDigits(value) << "\n";
     return 0;

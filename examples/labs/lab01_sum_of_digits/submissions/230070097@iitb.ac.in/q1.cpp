@@ -2,6 +2,7 @@
 #include <cstdio>
 using namespace std;
 
+// returns the sum of the digits of num
 int calc(int num)
 {
   // a negative number has the same digits as its absolute value
@@ -21,6 +22,7 @@ int calc(int num)
 int main()
 {
   int num;
+  // read the input
   scanf("%d", &num);
   printf("%d\n", calc(num));
   return 0;

@@ -1,6 +1,7 @@
 #include <iostream>
 using namespace std;
 
+// returns the sum of the digits of inp
 int sod(int inp)
 {
     // a negative number has the same digits as its absolute value
@@ -22,6 +23,7 @@ int sod(int inp)
 int main()
 {
     int inp;
+    // read the input
     cin >> inp;
     cout << sod(inp) << endl;
     return 0;

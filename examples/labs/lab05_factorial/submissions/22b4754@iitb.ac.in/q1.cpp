@@ -1,5 +1,6 @@
 #include <iostream>
 
+// returns num!
 int fac(int num) {
   // multiply 1 * 2 * ... * n
   int res = 1;

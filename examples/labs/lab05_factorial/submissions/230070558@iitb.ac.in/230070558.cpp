@@ -1,6 +1,7 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+// returns inputNumber!
 int factorial(int inputNumber)
 {
     // multiply 1 * 2 * ... * n

@@ -1,6 +1,7 @@
 #include <iostream>
 #include <string>
 
+// true if word reads the same in both directions
 bool checkPalindrome(std::string word) {
   int len = word.length();
   // compare characters from both ends
@@ -15,6 +16,7 @@ bool checkPalindrome(std::string word) {
 int main() {
   std::string word;
   std::cin >> word;
+  // print the answer
   if (checkPalindrome(word)) {
     std::cout << "Yes" << std::endl;
   } else {

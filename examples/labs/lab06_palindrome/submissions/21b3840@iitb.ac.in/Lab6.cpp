@@ -3,6 +3,7 @@
 #include <string>
 using namespace std;
 
+// true if word reads the same in both directions
 bool is_palindrome(string word) {
     int len = word.length();
     // compare characters from both ends
@@ -17,6 +18,7 @@ bool is_palindrome(string word) {
 int main() {
     string word;
     cin >> word;
+    // print the answer
     if (is_palindrome(word)) {
         cout << "Yes" << endl;
     } else {

@@ -3,6 +3,7 @@
 #include <string>
 using namespace std;
 
+// true if w reads the same in both directions
 bool pal(string w) {
     int n = w.length();
     // compare characters from both ends
@@ -17,6 +18,7 @@ bool pal(string w) {
 int main() {
     string w;
     cin >> w;
+    // print the answer
     if (pal(w)) {
         cout << "Yes" << "\n";
     } else {

@@ -1,6 +1,7 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+// true if text reads the same in both directions
 bool checkPalindrome(string text) {
     int length = text.length();
     // compare characters from both ends
@@ -16,6 +17,7 @@ int main() {
     string text;
     cout << "Enter string: ";
     cin >> text;
+    // print the answer
     if (checkPalindrome(text)) {
         cout << "Yes" << "\n";
     } else {

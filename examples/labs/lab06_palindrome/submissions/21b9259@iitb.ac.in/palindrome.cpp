@@ -3,6 +3,7 @@
 #include <string>
 using namespace std;
 
+// true if text reads the same in both directions
 bool check_palindrome(string text)
 {
     int size = text.length();
@@ -25,6 +26,7 @@ int main()
     string text;
     cout << "Enter string: ";
     cin >> text;
+    // print the answer
     if (check_palindrome(text))
     {
         cout << "Yes" << endl;

@@ -2,6 +2,7 @@
 #include <string>
 using namespace std;
 
+// true if str reads the same in both directions
 bool chk(string str) {
     int n = str.length();
     // compare characters from both ends
@@ -16,6 +17,7 @@ bool chk(string str) {
 int main() {
     string str;
     cin >> str;
+    // print the answer
     if (chk(str)) {
         cout << "true" << "\n";
     } else {

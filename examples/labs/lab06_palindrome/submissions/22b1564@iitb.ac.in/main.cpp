@@ -2,6 +2,7 @@
 #include <iostream>
 #include <string>
 
+// true if s reads the same in both directions
 bool pal(std::string s) {
     int l = s.length();
     // compare characters from both ends
@@ -16,6 +17,7 @@ bool pal(std::string s) {
 int main() {
     std::string s;
     std::cin >> s;
+    // print the answer
     if (pal(s)) {
         std::cout << "Yes" << std::endl;
     } else {

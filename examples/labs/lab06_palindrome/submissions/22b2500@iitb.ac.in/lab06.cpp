@@ -3,6 +3,7 @@
 #include <string>
 using namespace std;
 
+// true if input reads the same in both directions
 bool check_palindrome(string input) {
   int length = input.length();
   // compare characters from both ends
@@ -18,6 +19,7 @@ int main(void) {
   string input;
   cout << "Enter a word: ";
   cin >> input;
+  // print the answer
   if (check_palindrome(input)) {
     cout << "Yes" << endl;
   } else {

@@ -2,6 +2,7 @@
 #include <string>
 using namespace std;
 
+// true if s reads the same in both directions
 bool pal(string s)
 {
 	int n = s.length();
@@ -20,6 +21,7 @@ int main()
 {
 	string s;
 	cin >> s;
+	// print the answer
 	if (pal(s))
 	{
 		cout << "Yes" << endl;

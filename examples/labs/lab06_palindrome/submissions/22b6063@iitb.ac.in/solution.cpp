@@ -1,6 +1,7 @@
 #include <iostream>
 #include <string>
 
+// true if w reads the same in both directions
 bool check(std::string w) {
     int n = w.length();
     // compare characters from both ends
@@ -16,6 +17,7 @@ int main() {
     std::string w;
     std::cout << "Enter a word: ";
     std::cin >> w;
+    // print the answer
     if (check(w)) {
         std::cout << "Yes" << std::endl;
     } else {

@@ -1,6 +1,7 @@
 #include <iostream>
 #include <string>
 
+// true if text reads the same in both directions
 bool checkPalindrome(std::string text) {
     int length = text.length();
     // compare characters from both ends
@@ -15,6 +16,7 @@ bool checkPalindrome(std::string text) {
 int main() {
     std::string text;
     std::cin >> text;
+    // print the answer
     if (checkPalindrome(text)) {
         std::cout << "Yes" << std::endl;
     } else {

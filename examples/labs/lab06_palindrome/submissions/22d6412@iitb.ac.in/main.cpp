@@ -2,6 +2,7 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+// true if word reads the same in both directions
 bool check_palindrome(string word)
 {
   int size = word.length();
@@ -20,6 +21,7 @@ int main(void)
 {
   string word;
   cin >> word;
+  // print the answer
   if (check_palindrome(word))
   {
     cout << "Yes" << "\n";

@@ -2,6 +2,7 @@
 #include <string>
 using namespace std;
 
+// true if word reads the same in both directions
 bool checkPalindrome(string word) {
     int size = word.length();
     // compare characters from both ends
@@ -20,6 +21,7 @@ int main() {
     string word;
     cout << "Enter string: ";
     cin >> word;
+    // print the answer
     if (checkPalindrome(word)) {
         cout << "Yes" << "\n";
     } else {

@@ -3,6 +3,7 @@
 #include <string>
 using namespace std;
 
+// true if text reads the same in both directions
 bool check_palindrome(string text) {
     int size = text.length();
     // compare characters from both ends
@@ -20,6 +21,7 @@ bool check_palindrome(string text) {
 int main() {
     string text;
     cin >> text;
+    // print the answer
     if (check_palindrome(text)) {
         cout << "YES" << endl;
     } else {

