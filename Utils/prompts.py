@@ -157,3 +157,25 @@ def tokenize_item(tokenizer, messages: Messages, answers: list[str],
     full = [_chat_ids(tokenizer, messages + [{"role": "assistant", "content": a}]) for a in answers]
     prompt_length = min([len(prompt_ids)] + [common_prefix_length(prompt_ids, ids) for ids in full])
     return prompt_ids[:prompt_length], [ids[prompt_length:] for ids in full]
+
+
+def tokenize_within(tokenizer, messages: Messages, code_span: tuple[int, int], answers: list[str],
+                    max_length: int | None, supports_system: bool = True
+                    ) -> tuple[Messages, list[int], list[list[int]], bool]:
+    """`tokenize_item`, after shortening the student's code so prompt + longest answer <= max_length.
+
+    Returns (messages as used, prompt_ids, answers_ids, was_shortened). Raises ValueError when
+    even the prompt without any code does not fit. The answers are never cut.
+    """
+    prompt_ids, answers_ids = tokenize_item(tokenizer, messages, answers, supports_system)
+    longest = max(len(a) for a in answers_ids)
+    if max_length is None or len(prompt_ids) + longest <= max_length:
+        return messages, prompt_ids, answers_ids, False
+
+    def count(candidate: Messages) -> int:
+        shown = candidate if supports_system else fold_system_message(candidate)
+        return len(_chat_ids(tokenizer, shown, add_generation_prompt=True))
+
+    fitted, _ = fit_prompt(messages, code_span, count, max_length - longest)
+    prompt_ids, answers_ids = tokenize_item(tokenizer, fitted, answers, supports_system)
+    return fitted, prompt_ids, answers_ids, True
