@@ -68,7 +68,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MARKER = ".generated"
-LETTERS = "ABCDEF"
 
 
 # --------------------------------------------------------------------------
@@ -1312,7 +1311,7 @@ def neighbour(rng: random.Random, letters: list[str], letter: str) -> str:
     return letters[rng.choice(options)]
 
 
-def rubric_json(lab_no: int, crits: list[Criterion], rng: random.Random, shuffle_order: bool) -> bytes:
+def rubric_json(lab_no: int, crits: list[Criterion], shuffle_order: bool) -> bytes:
     base = 4000 + 137 * lab_no
     out = []
     for ci, crit in enumerate(crits):
@@ -1398,7 +1397,7 @@ def build_lab(seed: int, lab_no: int, spec: LabSpec, roster: list[Student], coun
     short, long_ = STATEMENTS[spec.name]
     lab.files["modified_ps.txt"] = short.encode("utf-8")
     lab.files["problemStatement.txt" if lab_no == 4 else "ps.txt"] = long_.encode("utf-8")
-    lab.files["rubrics.json"] = rubric_json(lab_no, spec.criteria, rng, shuffle_order=lab_no == 6)
+    lab.files["rubrics.json"] = rubric_json(lab_no, spec.criteria, shuffle_order=lab_no == 6)
     lab.files["rubric_ratings.csv"] = ratings_csv(
         lab, rng, comments=lab_no == 5, crlf=lab_no == 2, bom=lab_no == 2)
 
@@ -1414,30 +1413,30 @@ def build_lab(seed: int, lab_no: int, spec: LabSpec, roster: list[Student], coun
 
     if lab_no == 1:
         # a few sources with Windows line ends, one with a Latin-1 byte in a comment
-        for sid in sorted(rng.sample(lab.students, 5)):
+        for sid in sorted(rng.sample(lab.students, min(5, count))):
             path = sources[sid]
             lab.files[path] = lab.files[path].replace(b"\n", b"\r\n")
         commented = [sid for sid in lab.students
                      if lab.truth[sid]["Indentation and comments"] == "A"
                      and b"\r\n" not in lab.files[sources[sid]]]
-        sid = rng.choice(commented)
-        text = lab.files[sources[sid]].decode("utf-8")
-        at = text.index("//")
-        text = text[:at] + "// r\u00e9ponse: " + text[at + 3:]
-        lab.files[sources[sid]] = text.encode("latin-1")
+        if commented:
+            sid = rng.choice(commented)
+            text = lab.files[sources[sid]].decode("utf-8")
+            text = "// Solution (m\u00e9thode it\u00e9rative)\n" + text
+            lab.files[sources[sid]] = text.encode("latin-1")
     if lab_no == 2:
         for i, (inp, out) in enumerate([("97", "YES"), ("1", "NO"), ("0", "NO"), ("2", "YES"),
                                          ("91", "NO"), ("999983", "YES")], start=1):
             lab.files[f"testcases/input{i}.txt"] = (inp + "\n").encode()
             lab.files[f"testcases/output{i}.txt"] = (out + "\n").encode()
-        for sid in sorted(rng.sample(lab.students, 2)):
+        for sid in sorted(rng.sample(lab.students, min(2, count))):
             folder = sources[sid].rsplit("/", 1)[0]
             lab.files[f"{folder}/notes.txt"] = rng.choice([
                 b"compiled with g++ prime.cpp, works for the sample\n",
                 b"tested with 1, 2, 97 and 100\n",
             ])
     if lab_no == 4:
-        for sid in sorted(rng.sample(lab.students, 3)):
+        for sid in sorted(rng.sample(lab.students, min(3, count))):
             folder = sources[sid].rsplit("/", 1)[0]
             lab.files[f"{folder}/a.out"] = fake_binary(rng)
     return lab

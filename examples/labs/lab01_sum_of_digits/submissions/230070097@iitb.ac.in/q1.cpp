@@ -1,4 +1,5 @@
-// réponse: Sum of the digits of n
+// Solution (méthode itérative)
+// Sum of the digits of n
 #include <cstdio>
 using namespace std;
 
