@@ -199,8 +199,10 @@ def format_summary(dataset: Dataset) -> str:
                      f"{s.items_read - s.items_written:>7}")
         for reason, n in sorted(s.skipped.items()):
             lines.append(f"{'':<4}{n:>5} items: {reason}")
-        for reason, n in sorted({**s.students_skipped, **s.notices}.items()):
+        for reason, n in sorted(s.students_skipped.items()):
             lines.append(f"{'':<4}{n:>5} students: {reason}")
+        for reason, n in sorted(s.notices.items()):
+            lines.append(f"{'':<4}{n:>5} notices (items still used): {reason}")
     totals = build_report(dataset, {})["totals"]
     lines.append(f"total: {totals['items_read']} items read, {totals['items_written']} written, "
                  f"{totals['items_skipped']} skipped; {totals['pairs_train']} train pairs, "
