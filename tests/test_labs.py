@@ -181,3 +181,16 @@ def test_grading_reads_a_lab_without_ratings(labs_dir):
     (lab_dir / "rubric_ratings.csv").unlink()
     lab = L.read_lab(lab_dir, with_ratings=False)
     assert lab.ratings is None and len(lab.submissions) == 10
+
+
+def test_python_and_java_sources_and_ids_without_domain(labs_dir):
+    grades = {"py1": {"Variable names": "A", "Loop bound": "A"}, "jv@x.org": {"Variable names": "B", "Loop bound": "A"}}
+    lab = write_lab(labs_dir, "lab1", grades=grades, codes={})
+    for folder, name, text in [("py1", "sol.py", "print(1)\r\n"), ("jv@x.org", "Main.java", "class Main {}")]:
+        (lab / "submissions" / folder).mkdir()
+        (lab / "submissions" / folder / name).write_text(text)
+    items, problems = read_items(lab)
+    assert problems == []
+    by = {i.student_id: i for i in items}
+    assert (by["py1"].language, by["py1"].code) == ("python", "print(1)\n")
+    assert by["jv"].language == "java"
