@@ -125,9 +125,10 @@ def additive_mask(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return mask[:, None]
 
 
-def answer_token_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Log-probability of every answer token, [B, T] (0 at padding), from one forward pass."""
-    dtype = model.get_input_embeddings().weight.dtype
+def answer_logits(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The logits that predict every answer token, [B, T, V] (rows at padding are arbitrary), from one
+    forward pass in which only the positions predicting an answer token go through the LM head."""
+    dtype = getattr(model, "module", model).get_input_embeddings().weight.dtype  # .module: under DDP
     if not dtype.is_floating_point:
         dtype = torch.float32
     valid = batch["answer_index"] >= 0
@@ -137,9 +138,14 @@ def answer_token_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor
                 use_cache=False)
     logits = out.logits  # [B, len(needed), V]
     where = torch.searchsorted(needed, batch["logit_positions"]).clamp(max=needed.numel() - 1)
-    picked = logits.gather(1, where[..., None].expand(-1, -1, logits.shape[-1]))
+    return logits.gather(1, where[..., None].expand(-1, -1, logits.shape[-1]))
+
+
+def answer_token_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Log-probability of every answer token, [B, T] (0 at padding), from one forward pass."""
+    picked = answer_logits(model, batch)
     logps = torch.log_softmax(picked.float(), dim=-1).gather(-1, batch["target_ids"][..., None]).squeeze(-1)
-    return logps * valid
+    return logps * (batch["answer_index"] >= 0)
 
 
 def answer_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:

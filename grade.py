@@ -1,0 +1,124 @@
+"""Suggest ratings for new submissions, for TAs to accept or overrule.
+
+    python grade.py --adapter_path runs/model_20250101-120000 --parent_dir new_labs --output_dir results/grades
+
+Reads lab folders (statement, rubrics.json, submissions; no TA ratings needed), scores every
+option of every criterion for every student (one packed forward pass per student), and
+writes per lab `<lab>_suggested_ratings.csv` in the rubric_ratings.csv layout, to import into
+the grading system, and `<lab>_suggestions.json` with each option's probability and the items
+whose top probability is below --review_threshold flagged for a TA. Students whose submission
+cannot be read are listed, not dropped. The steps live in Utils/scoring.py and Utils/grading.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from transformers import HfArgumentParser
+
+from Utils.grading import lab_suggestions, output_path, safe_filename, write_lab_suggestions
+from Utils.labs import LabFormatError, read_lab
+from Utils.scoring import items_to_grade, load_for_scoring, resolve_max_length, score_likelihood, select_lab_dirs
+
+REPO_ROOT = Path(__file__).resolve().parent
+DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
+
+
+@dataclass
+class GradeArguments:
+    parent_dir: str = field(metadata={"help": "folder with one sub-folder per lab to grade"})
+    model: str | None = field(default=None, metadata={
+        "help": "registry name, local folder or hub id; default: the training run's model when "
+                "--adapter_path is given, else smollm2-135m"})
+    model_size: str | None = field(default=None, metadata={"help": "older name for --model: 7b or 22b"})
+    adapter_path: str | None = field(default=None, metadata={
+        "help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/"})
+    lab_names: list[str] = field(default_factory=list, metadata={
+        "help": "only these labs (space- or comma-separated); default: every lab in --parent_dir"})
+    output_dir: str = field(default="results/grades", metadata={"help": "where the CSV and JSON files go"})
+    verbose: int = field(default=0, metadata={"help": "0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
+    system_prompt_path: str | None = field(default=None, metadata={
+        "help": "system prompt file (default: system_prompt.txt of the repo; use the one the model was trained with)"})
+    review_threshold: float = field(default=0.5, metadata={
+        "help": "items whose most likely rating has a probability below this are flagged for a TA"})
+    max_length: int | None = field(default=None, metadata={
+        "help": "prompt + answer tokens; longer code is shortened as in training. Default: the run folder's "
+                "saved max_length, else 1536"})
+    batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
+    max_group_tokens: int = field(default=8192, metadata={
+        "help": "split a student's packed sequence above this many tokens (GPU memory)"})
+    quantization: str = field(default="auto", metadata={
+        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit or none", "choices": ["auto", "4bit", "8bit", "none"]})
+    device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
+
+
+def parse_args(argv: list[str] | None = None) -> GradeArguments:
+    parser = HfArgumentParser(GradeArguments, description=__doc__.split("\n\n")[0])
+    (args,) = parser.parse_args_into_dataclasses(args=argv)
+    args.lab_names = [n.strip() for names in args.lab_names for n in names.split(",") if n.strip()]
+    if not 0.0 <= args.review_threshold <= 1.0:
+        parser.error(f"--review_threshold must be between 0 and 1, got {args.review_threshold}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    prompt_path = Path(args.system_prompt_path or DEFAULT_SYSTEM_PROMPT)
+    try:
+        if not prompt_path.is_file():
+            raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
+        system_prompt = prompt_path.read_text(encoding="utf-8")
+        lab_dirs = select_lab_dirs(args.parent_dir, args.lab_names)
+        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    max_length, max_length_source = resolve_max_length(loaded, args.max_length)
+    model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
+             "adapter_path": str(loaded.adapter_dir) if loaded.adapter_dir else None,
+             "max_length": max_length, "max_length_source": max_length_source}
+    print(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
+          + (f" + adapter {loaded.adapter_dir}" if loaded.adapter_dir else "") + f"; max_length {max_length}")
+
+    summary = {"arguments": asdict(args), "model": model, "labs": [], "labs_not_read": []}
+    file_names: dict[str, str] = {}  # safe file name -> lab, so two labs never write the same file
+    for lab_dir in lab_dirs:
+        try:
+            lab = read_lab(lab_dir, verbose=args.verbose, with_ratings=False)
+            if safe_filename(lab_dir.name) in file_names:
+                raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
+                                     f"used by lab {file_names[safe_filename(lab_dir.name)]!r}; rename one folder")
+        except LabFormatError as e:
+            print(f"SKIPPED {lab_dir.name}: {e}", file=sys.stderr)
+            summary["labs_not_read"].append({"lab": lab_dir.name, "error": str(e)})
+            continue
+        file_names[safe_filename(lab_dir.name)] = lab_dir.name
+        items = items_to_grade(lab, system_prompt)
+        run = score_likelihood(loaded.model, loaded.tokenizer, items, max_length,
+                               loaded.spec.supports_system_message, args.batch_size, args.max_group_tokens)
+        csv_text, data = lab_suggestions(lab, run.scores, args.review_threshold, model)
+        csv_path, json_path = write_lab_suggestions(args.output_dir, lab.name, csv_text, data)
+        print(f"{lab.name}: {data['n_students']} students, {data['n_items']} items "
+              f"({run.items_per_second:.1f} items/s), {data['n_needs_review']} flagged for review, "
+              f"{len(data['not_graded'])} submissions not readable -> {csv_path.name}, {json_path.name}")
+        for p in data["not_graded"]:
+            print(f"  not graded: {p['student_id']}: {p['reason']}" + (f" ({p['detail']})" if p["detail"] else ""))
+        summary["labs"].append({"lab": lab.name, "csv": csv_path.name, "json": json_path.name,
+                                "students": data["n_students"], "items": data["n_items"],
+                                "needs_review": data["n_needs_review"], "not_graded": len(data["not_graded"]),
+                                "items_per_second": run.items_per_second})
+    summary_path = output_path(Path(args.output_dir), "grade_summary", ".json")
+    summary_path.parent.mkdir(parents=True, exist_ok=True)
+    summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {summary_path}")
+    if summary["labs_not_read"]:
+        print(f"error: {len(summary['labs_not_read'])} lab(s) could not be read; see above", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Grading: the suggested-ratings CSV reads back through the lab reader, review flags, students
+that cannot be read are listed, and no student id or lab name becomes a path outside the output."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, RUBRIC, write_lab
+from eval_fixtures import SINGLE_THREAD_ENV, one_thread, save_tiny_model
+from Utils.grading import lab_suggestions, output_path, safe_filename
+from Utils.labs import NO_SOURCE, RATINGS_FILE, collect_items, read_lab
+from Utils.scoring import ItemScore, items_to_grade
+
+SYSTEM = (REPO / "system_prompt.txt").read_text()
+single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)
+
+
+def lab_to_grade(labs_dir):
+    """A lab with three readable submissions, one folder with no source, and ids like '../evil'."""
+    codes = {"s1@uni.edu": "int main() {}\n", "s2@uni.edu": "int main() { return 0; }\n",
+             " ..evil@x": "int main() { return 1; }\n"}  # id "..evil"
+    path = write_lab(labs_dir, "lab1", codes=codes)
+    (path / "submissions" / "s9@uni.edu").mkdir()
+    (path / "submissions" / "s9@uni.edu" / "notes.txt").write_text("no code here")
+    (path / RATINGS_FILE).unlink()  # grading needs no TA ratings
+    return read_lab(path, with_ratings=False)
+
+
+def fake_scores(lab, probabilities):
+    """ItemScores with chosen probabilities: {(student, criterion): {letter: p}}."""
+    scores = []
+    for item in items_to_grade(lab, SYSTEM):
+        probs = probabilities[(item.student_id, item.criterion)]
+        scores.append(ItemScore(item, max(probs, key=probs.get), {k: 0.0 for k in probs}, probs))
+    return scores
+
+
+def test_suggested_csv_reads_back_as_the_suggestions(labs_dir):
+    lab = lab_to_grade(labs_dir)
+    assert sorted(lab.submissions) == ["..evil", "s1", "s2"]
+    probabilities = {
+        ("s1", "Variable names"): {"A": 0.1, "B": 0.2, "C": 0.7}, ("s1", "Loop bound"): {"A": 0.9, "B": 0.1},
+        ("s2", "Variable names"): {"A": 0.4, "B": 0.35, "C": 0.25}, ("s2", "Loop bound"): {"A": 0.2, "B": 0.8},
+        ("..evil", "Variable names"): {"A": 0.5, "B": 0.3, "C": 0.2}, ("..evil", "Loop bound"): {"A": 0.3, "B": 0.7},
+    }
+    csv_text, data = lab_suggestions(lab, fake_scores(lab, probabilities), review_threshold=0.5, model={"name": "t"})
+
+    # Put the CSV where the TA's would be and read the lab as the dataset builder does.
+    (lab.path / RATINGS_FILE).write_text(csv_text)
+    items, problems = collect_items(read_lab(lab.path))
+    read_back = {(i.student_id, i.criterion.title): i.chosen for i in items}
+    assert read_back == {("s1", "Variable names"): "C", ("s1", "Loop bound"): "A",
+                         ("s2", "Variable names"): "A", ("s2", "Loop bound"): "B",
+                         ("..evil", "Variable names"): "A", ("..evil", "Loop bound"): "B"}
+    # The student whose folder has no source is in the CSV with no rating, and reported, not dropped.
+    assert {(p.student, p.reason) for p in problems} == {("s9", NO_SOURCE)}
+    assert data["not_graded"] == [{"student_id": "s9", "reason": NO_SOURCE, "detail": "s9@uni.edu"}]
+    # Header rows come from rubrics.json: titles, descriptions, letters, rating texts, marks.
+    header = csv_text.splitlines()[:6]
+    assert header[0].startswith(",Variable names,Variable names,Variable names,Loop bound")
+    assert header[3].split(",")[1:4] == [r["description"] for r in RUBRIC[0]["Ratings"]]
+    assert header[4] == ",2,1,0,1,0" and header[5].startswith("Email")
+    assert csv_text.splitlines()[6:] == [" ..evil@x,1,0,0,0,1", "s1@uni.edu,0,0,1,1,0", "s2@uni.edu,1,0,0,0,1",
+                                         "s9@uni.edu,0,0,0,0,0"]
+
+
+def test_items_below_the_threshold_are_flagged_with_probabilities(labs_dir):
+    lab = lab_to_grade(labs_dir)
+    even = {(s, c): ({"A": 0.45, "B": 0.3, "C": 0.25} if c == "Variable names" else {"A": 0.6, "B": 0.4})
+            for s in lab.submissions for c in ("Variable names", "Loop bound")}
+    _, data = lab_suggestions(lab, fake_scores(lab, even), review_threshold=0.5, model={})
+    assert {(r["student_id"], r["criterion"]) for r in data["needs_review"]} == {
+        (s, "Variable names") for s in lab.submissions}
+    entry = data["students"][0]["criteria"][0]
+    assert entry["probabilities"] == {"A": 0.45, "B": 0.3, "C": 0.25}
+    assert entry["top_probability"] == 0.45 and entry["needs_review"] is True
+    # An item that could not be scored gets no suggestion, is flagged, and says why.
+    scores = fake_scores(lab, even)
+    scores[0] = ItemScore(scores[0].item, None, error="prompt needs more than 100 tokens")
+    csv_text, data = lab_suggestions(lab, scores, review_threshold=0.0, model={})
+    assert data["needs_review"] == [{"student_id": "..evil", "criterion": "Variable names", "suggested_option": None,
+                                     "top_probability": None, "reason": "prompt needs more than 100 tokens"}]
+    assert csv_text.splitlines()[6] == " ..evil@x,0,0,0,1,0"
+
+
+@pytest.mark.parametrize("name", ["../evil", "..", "a/../../b", "/etc/passwd", "", "lab 1;rm -rf", "..\\x"])
+def test_names_never_become_paths_outside_the_output_folder(tmp_path, name):
+    path = output_path(tmp_path, name, ".csv")
+    assert path.parent == tmp_path.resolve()
+    assert "/" not in safe_filename(name) and not safe_filename(name).startswith(".")
+
+
+def test_grade_sh_end_to_end(labs_dir, tmp_path):
+    lab_to_grade(labs_dir)
+    broken = write_lab(labs_dir, "lab2_broken")
+    (broken / "rubrics.json").write_text("[not json")
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    out = tmp_path / "grades"
+    result = subprocess.run(
+        ["bash", str(REPO / "grade.sh"), "--model", str(model_dir), "--parent_dir", str(labs_dir),
+         "--output_dir", str(out), "--review_threshold", "0.9"],
+        capture_output=True, text=True, timeout=300, env={**SINGLE_THREAD_ENV, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 1, result.stderr[-3000:]  # one lab could not be read: said, not hidden
+    assert "lab2_broken" in result.stderr and "rubrics.json" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["grade_summary.json", "lab1_suggested_ratings.csv",
+                                                    "lab1_suggestions.json"]
+    assert not any(Path(root).resolve() != out.resolve() for root, _, _ in os.walk(out))
+    data = json.loads((out / "lab1_suggestions.json").read_text())
+    assert data["n_students"] == 3 and data["n_items"] == 6
+    assert [s["student_id"] for s in data["not_graded"]] == ["s9"]
+    flagged = {(r["student_id"], r["criterion"]) for r in data["needs_review"]}
+    suggested = {(s["student_id"], c["criterion"]): c["suggested_option"] for s in data["students"]
+                 for c in s["criteria"]}
+    for s in data["students"]:
+        for c in s["criteria"]:
+            assert sum(c["probabilities"].values()) == pytest.approx(1.0)
+            assert c["suggested_option"] == max(c["probabilities"], key=c["probabilities"].get)
+            assert ((s["student_id"], c["criterion"]) in flagged) == (max(c["probabilities"].values()) < 0.9)
+    (labs_dir / "lab1" / RATINGS_FILE).write_text((out / "lab1_suggested_ratings.csv").read_text())
+    items, _ = collect_items(read_lab(labs_dir / "lab1"))
+    assert {(i.student_id, i.criterion.title): i.chosen for i in items} == suggested
+    summary = json.loads((out / "grade_summary.json").read_text())
+    assert summary["labs_not_read"][0]["lab"] == "lab2_broken"

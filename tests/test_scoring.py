@@ -1,0 +1,241 @@
+"""Scoring: items from JSONL and from lab folders agree; packed likelihood equals a direct forward
+pass; over-long code is shortened as in training; the generate-mode parser; adapters; evaluate.sh."""
+
+import json
+import math
+import subprocess
+
+import pytest
+import torch
+
+from conftest import REPO, write_lab
+from eval_fixtures import (SINGLE_THREAD_ENV, one_thread, save_run_folder, save_tiny_model, smollm2_tokenizer,
+                           tiny_llama)
+from Utils.create_dataset import build_dataset, write_jsonl
+from Utils.prompts import tokenize_item, tokenize_within
+from Utils.scoring import (DatasetFormatError, filter_labs, find_adapter_dir, load_for_scoring, parse_rating,
+                           read_lab_items, read_run_arguments, read_test_items, resolve_max_length,
+                           score_generate, score_likelihood)
+
+SYSTEM = (REPO / "system_prompt.txt").read_text()
+single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)
+LONG_CODE = "#include <iostream>\nint main() {\n" + "".join(
+    f"    int value{i} = {i} * {i}; // step {i} of the computation\n" for i in range(80)) + "    return 0;\n}\n"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return smollm2_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def model(tokenizer):
+    return tiny_llama(len(tokenizer))
+
+
+@pytest.fixture
+def lab_parent(labs_dir):
+    grades = {f"s{i}@uni.edu": {"Variable names": "ABC"[i % 3], "Loop bound": "AB"[i % 2]} for i in range(3)}
+    codes = {f"s{i}@uni.edu": f"int main() {{ int total{i} = {i}; return total{i}; }}\n" for i in range(3)}
+    codes["s2@uni.edu"] = LONG_CODE
+    write_lab(labs_dir, "lab1", grades=grades, codes=codes)
+    return labs_dir
+
+
+def direct_logprob(model, prompt_ids, answer_ids):
+    """Sum of log p(answer token | everything before it) from one plain forward pass (logits kept
+    for the last len(answer) + 1 positions only: the ones that predict answer tokens, plus the last)."""
+    ids = torch.tensor([prompt_ids + answer_ids])
+    with torch.no_grad():
+        logits = model(input_ids=ids, logits_to_keep=len(answer_ids) + 1).logits[0]
+    logps = torch.log_softmax(logits.float(), -1)
+    return sum(logps[j, t].item() for j, t in enumerate(answer_ids))
+
+
+def test_jsonl_and_lab_folders_give_identical_items(lab_parent, tmp_path):
+    from_labs, problems = read_lab_items(lab_parent, [], SYSTEM)
+    assert problems == [] and len(from_labs) == 6
+    for reasoning in (False, True):  # reasoning in the answers must not reach the scored answer text
+        dataset = build_dataset(lab_parent, SYSTEM, eval_lab_names=["lab1"], dpo_reasoning=reasoning)
+        write_jsonl(dataset.test, tmp_path / "test.jsonl")
+        from_jsonl = read_test_items(tmp_path / "test.jsonl")
+        assert [vars(i) for i in from_jsonl] == [vars(i) for i in from_labs]
+    with pytest.raises(ValueError, match="lab9'? \\(did you mean lab1"):
+        filter_labs(from_jsonl, ["lab9"], "test.jsonl")
+    assert filter_labs(from_jsonl, ["lab1"], "test.jsonl") == from_jsonl
+    item = from_labs[0]
+    assert item.options == ("A", "B", "C") and item.true_option == "A"
+    assert item.answers[1] == '{"answer": "B. Ok variable names"}'
+
+
+def test_bad_jsonl_rows_are_named(tmp_path):
+    good = {"prompt": [{"role": "user", "content": "x"}], "lab": "l", "student_id": "s", "criterion": "c",
+            "chosen": [{"role": "assistant", "content": '{"answer": "A. yes"}'}],
+            "rejected": [{"role": "assistant", "content": '{"answer": "B. no"}'}],
+            "chosen_option": "A", "rejected_option": "B", "options": ["A", "B", "C"], "code_span": [0, 1]}
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps({"lab": "l"}) + "\n")
+    with pytest.raises(DatasetFormatError) as e:
+        read_test_items(path)
+    assert "line 2: missing field(s)" in str(e.value)
+    assert "no answer text for option(s) C" in str(e.value)
+
+
+def test_packed_likelihood_equals_direct_forward_pass(lab_parent, tokenizer, model):
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2)
+    assert run.forward_passes == 2  # 3 students (one packed sequence each), 2 per pass
+    for score in run.scores:
+        prompt_ids, answers_ids = tokenize_item(tokenizer, score.item.messages, list(score.item.answers))
+        expected = [direct_logprob(model, prompt_ids, a) for a in answers_ids]
+        assert list(score.logprobs.values()) == pytest.approx(expected, rel=1e-4)
+        assert list(score.logprobs) == list(score.item.options)
+        assert sum(score.probabilities.values()) == pytest.approx(1.0)
+        best = max(score.logprobs, key=score.logprobs.get)
+        assert score.predicted_option == best
+        assert score.probabilities[best] == pytest.approx(1 / sum(math.exp(v - score.logprobs[best])
+                                                                  for v in score.logprobs.values()))
+    # Splitting a student's sequence (GPU memory) changes nothing but the number of passes.
+    split = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, max_group_tokens=1)
+    assert split.forward_passes == 3
+    for a, b in zip(run.scores, split.scores):
+        assert list(a.logprobs.values()) == pytest.approx(list(b.logprobs.values()), rel=1e-5)
+
+
+def test_over_long_code_is_shortened_exactly_as_in_training(lab_parent, tokenizer, model):
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    max_length = 600  # the long submission needs ~1900 tokens (code alone ~1740); the short ones fit
+    run = score_likelihood(model, tokenizer, items, max_length=max_length)
+    for score in run.scores:
+        messages, prompt_ids, answers_ids, shortened = tokenize_within(
+            tokenizer, score.item.messages, score.item.code_span, list(score.item.answers), max_length)
+        assert score.shortened == shortened == (score.item.student_id == "s2")
+        assert len(prompt_ids) + max(len(a) for a in answers_ids) <= max_length
+        expected = [direct_logprob(model, prompt_ids, a) for a in answers_ids]
+        assert list(score.logprobs.values()) == pytest.approx(expected, rel=1e-4)
+    # A budget too small even without any code: reported per item, not dropped, not guessed.
+    tiny = score_likelihood(model, tokenizer, items[:1], max_length=50)
+    assert tiny.scores[0].predicted_option is None and "even with the student's code removed" in tiny.scores[0].error
+
+
+# (model reply, options, expected letter or None for a parse failure)
+PARSER_CASES = [
+    ('{"answer": "B. Ok variable names"}', "ABC", "B"),
+    ('{"answer": "C. Poor naming of variables"}<|im_end|>', "ABC", "C"),
+    ('```json\n{"answer": "A. Good variable names"}\n```', "ABC", "A"),
+    ('Sure! Here is my rating:\n```\n{"answer": "B. Ok variable names"}\n```\nHope it helps.', "ABC", "B"),
+    ('{"answer": "b. ok variable names"}', "ABC", "B"),
+    ('{"Answer": "Option C"}', "ABC", "C"),
+    ('{"answer": "B. Ok variable names", "reasoning": "names like x1"} The student', "ABC", "B"),
+    ('{"answer": "A. Good var', "ABC", "A"),  # cut off by max_new_tokens
+    ("B", "ABC", "B"),
+    ("b", "ABC", "B"),
+    ("B. Ok variable names", "ABC", "B"),
+    ("(C) Poor naming of variables", "ABC", "C"),
+    ("**A**", "ABC", "A"),
+    ("B\nThe variable names are acceptable but could be clearer.", "ABC", "B"),
+    ("Answer: B", "ABC", "B"),
+    ("answer: c", "ABC", "C"),
+    ("The correct answer is B. The names are fine but short.", "ABC", "B"),
+    ("I would rate this as option (b).", "ABC", "B"),
+    ("Ok variable names", "ABC", "B"),  # quotes exactly one option's description
+    # Parse failures:
+    ("", "ABC", None),
+    ("I cannot determine the rating without running the code.", "ABC", None),
+    ("A student should use more descriptive names.", "ABC", None),
+    ("The answer is a matter of taste.", "ABC", None),
+    ('{"answer": "D. Excellent"}', "ABC", None),  # not an option of this criterion
+    ("Answer: D", "ABC", None),
+    ("A or B", "ABC", None),
+    ('{"answer": 2}', "AB", None),
+    ("Good variable names, or maybe Poor naming of variables", "ABC", None),
+    # The base model often echoes the option list: not a choice.
+    ("A. Good variable names\nB. Ok variable names\nC. Poor naming of variables", "ABC", None),
+    ("A. Good variable names\nB. Poor naming of variables", "ABC", None),
+    ("A. Good variable names\n\nThe student's names are descriptive.", "ABC", "A"),
+]
+DESCRIPTIONS = ("Good variable names", "Ok variable names", "Poor naming of variables")
+
+
+@pytest.mark.parametrize("reply, options, expected", PARSER_CASES)
+def test_generate_mode_parser(reply, options, expected):
+    assert parse_rating(reply, tuple(options), DESCRIPTIONS[:len(options)]) == expected
+
+
+def test_generate_mode_counts_what_it_cannot_parse(lab_parent, tokenizer, model):
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    run = score_generate(model, tokenizer, items[:3], max_length=None, batch_size=2, max_new_tokens=3)
+    assert all(s.output_text is not None for s in run.scores)
+    assert run.parse_failures == sum(s.predicted_option is None for s in run.scores)
+    assert tokenizer.padding_side == "right"  # restored after left-padded generation
+
+
+def test_adapter_run_folder_max_length_and_base_model(lab_parent, tmp_path, tokenizer):
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run_dir = save_run_folder(tmp_path / "runs" / "model_20250101-000000", model_dir, max_length=777,
+                              in_final_checkpoint=True)
+    assert find_adapter_dir(run_dir) == run_dir / "final_checkpoint"
+    assert find_adapter_dir(run_dir / "final_checkpoint") == run_dir / "final_checkpoint"
+    with pytest.raises(FileNotFoundError, match="adapter_config.json"):
+        find_adapter_dir(tmp_path)
+    args, path = read_run_arguments(run_dir)
+    assert path.name == "arguments.yaml" and args["max_length"] == 777
+    # Without --model the run's saved model is used; the base is the same weights, adapter off.
+    loaded = load_for_scoring(adapter_path=str(run_dir / "final_checkpoint"))
+    assert resolve_max_length(loaded, None) == (777, str(path))
+    assert resolve_max_length(loaded, 512) == (512, "--max_length")
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    tuned = score_likelihood(loaded.model, loaded.tokenizer, items[:2], max_length=777)
+    with loaded.model.disable_adapter():
+        base = score_likelihood(loaded.model, loaded.tokenizer, items[:2], max_length=777)
+    bare = load_for_scoring(model=str(model_dir))
+    reference = score_likelihood(bare.model, bare.tokenizer, items[:2], max_length=777)
+    for b, r, t in zip(base.scores, reference.scores, tuned.scores):
+        assert list(b.logprobs.values()) == pytest.approx(list(r.logprobs.values()), rel=1e-5)
+        assert list(t.logprobs.values()) != pytest.approx(list(r.logprobs.values()), rel=1e-3)
+
+
+def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)
+    out = tmp_path / "eval"
+    result = subprocess.run(
+        ["bash", str(REPO / "evaluate.sh"), "--adapter_path", str(run_dir), "--parent_dir", str(lab_parent),
+         "--output_dir", str(out)],
+        capture_output=True, text=True, timeout=300, env={**SINGLE_THREAD_ENV, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {p.name for p in out.iterdir()} == {
+        "predictions.jsonl", "report.json", "report.md", "confusion_fine_tuned.png", "confusion_base.png",
+        "accuracy_per_lab.png", "training_curves.png"}
+    lines = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert [line["model"] for line in lines] == ["fine_tuned"] * 6 + ["base"] * 6
+    assert set(lines[0]) >= {"lab", "student_id", "criterion", "true_option", "predicted_option", "probabilities"}
+    report = json.loads((out / "report.json").read_text())
+    assert report["max_length"] == 900 and report["max_length_source"].endswith("arguments.yaml")
+    for section in (report, report["base"]):
+        assert section["n_items"] == 6
+        correct = sum(line["predicted_option"] == line["true_option"] for line in lines
+                      if line["model"] == section["model"]["label"])
+        assert section["micro_accuracy"] == correct / 6
+        assert set(section) >= {"per_criterion", "per_lab", "macro_accuracy", "cohen_kappa", "confusion_matrices",
+                                "parse_failures", "items_per_second"}
+    assert "| all items (micro) | 6 |" in (out / "report.md").read_text()
+    assert "all items (micro)" in result.stdout and "fine-tuned" in result.stdout
+
+
+def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path):
+    from torch.utils.tensorboard import SummaryWriter
+
+    from Utils.report import plot_training_curves, read_training_log
+
+    writer = SummaryWriter(str(tmp_path / "runs" / "Jan01_host"))
+    for step, loss in [(1, 0.69), (2, 0.6), (3, 0.5)]:
+        writer.add_scalar("train/loss", loss, step)
+        writer.add_scalar("train/rewards/accuracies", 1 - loss, step)
+    writer.add_scalar("eval/loss", 0.55, 3)
+    writer.close()
+    log = read_training_log(tmp_path)
+    assert [v for _, v in log["series"]["loss"]] == pytest.approx([0.69, 0.6, 0.5])
+    assert log["series"]["eval_loss"] == [(3, pytest.approx(0.55))]
+    assert plot_training_curves(log, tmp_path / "curves.png") and (tmp_path / "curves.png").stat().st_size > 0
+    assert read_training_log(tmp_path / "missing") == {}
