@@ -1,0 +1,412 @@
+"""Grouped DPO: read each prompt once per step, not 4(K-1) times per item.
+
+The builder writes K-1 rows per item (lab, student, criterion): the same prompt with the TA's
+rating as `chosen` and each other rating as `rejected`. TRL's `DPOTrainer` runs the policy and
+the reference over prompt+chosen and prompt+rejected for every row. `GroupedDPOTrainer` regroups
+the rows into one prompt with all its answers (the chosen one and each rejected one), packs them
+into ONE sequence (`Utils.packing`: each answer attends only to its prompt and itself, position
+ids restart after the prompt, only answer positions go through the LM head), and gets the
+log-probability of every answer from one policy pass (with gradients) and one reference pass
+(adapter disabled, no gradients; or precomputed once). The loss is TRL's sigmoid DPO loss over
+exactly the pairs the rows name, averaged over the pairs of the batch as TRL averages, and the
+logged metrics are TRL's, weighted so that they equal what TRL logs for the same pairs.
+
+With `group_by="student"` all of one student's items of a lab go into one sequence: statement
+and code, shared by every criterion, appear once (`pack_group`). One dataset row, and so one
+unit of `per_device_train_batch_size`, is then a student; with `group_by="item"` it is an item.
+
+Everything else (config, optimizer, schedule, logging, checkpointing, callbacks, evaluation) is
+TRL's `DPOTrainer`. Options this trainer cannot honour raise a ValueError at construction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from accelerate.utils import is_peft_model, tqdm
+from datasets import Dataset
+from torch.utils.data import DataLoader
+from transformers import PreTrainedTokenizerBase
+from transformers.data.data_collator import DataCollatorMixin
+from trl import DPOConfig, DPOTrainer
+from trl.models.utils import disable_gradient_checkpointing
+from trl.trainer.utils import use_adapter
+
+from Utils.packing import answer_logits, collate_packed, pack_group
+from Utils.prompts import tokenize_item, tokenize_within
+
+GROUP_BY = ("item", "student")
+DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
+ITEM_COLUMNS = ("lab", "student_id", "criterion")
+GROUPED_COLUMNS = ["prompts_ids", "answers_ids", "pairs", "ref_answer_logps"]  # what the collator reads
+
+
+@dataclass
+class GroupedDPOConfig(DPOConfig):
+    """`DPOConfig` plus how rows are grouped into one packed sequence."""
+
+    group_by: str = field(default=DEFAULT_GROUP_BY, metadata={
+        "help": "Pack one sequence per 'item' (a prompt and all its rating answers) or per 'student' (all of "
+                "one student's items of a lab, statement and code once). One group is one unit of the batch size."})
+
+
+# --------------------------------------------------------------------------- grouping rows (pure)
+
+
+@dataclass
+class Item:
+    """One prompt with its distinct answers (chosen first) and the (chosen, rejected) pairs over them."""
+
+    lab: str
+    student_id: str
+    criterion: str
+    prompt: list[dict[str, str]]
+    code_span: list[int] | None
+    answers: list[str]
+    pairs: list[tuple[int, int]]
+    rows: list[int]
+
+
+def _assistant_text(value: Any) -> str | None:
+    if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
+            and value[0].get("role") == "assistant" and isinstance(value[0].get("content"), str)):
+        return value[0]["content"]
+    return None
+
+
+def collect_items(rows: list[dict]) -> tuple[list[Item], list[str]]:
+    """Group preference rows into items; returns (items, problems).
+
+    An item is the rows sharing lab, student_id, criterion, prompt and chosen answer (the builder
+    writes K-1 such rows per rated criterion). Each row becomes one pair; an answer text that
+    recurs within an item is one answer slot, so pairs and their multiplicities stay exactly the
+    rows'. Rows whose prompt differs (e.g. code shortened differently) form separate items.
+    """
+    items: dict[tuple, Item] = {}
+    problems = []
+    for i, row in enumerate(rows):
+        chosen, rejected = _assistant_text(row["chosen"]), _assistant_text(row["rejected"])
+        where = f"row {i} ({row.get('lab')}, {row.get('student_id')}, {row.get('criterion')})"
+        if chosen is None or rejected is None:
+            problems.append(f"{where}: chosen and rejected must each be one assistant message")
+            continue
+        key = (str(row["lab"]), str(row["student_id"]), str(row["criterion"]),
+               json.dumps(row["prompt"], sort_keys=True), chosen)
+        item = items.get(key)
+        if item is None:
+            item = items[key] = Item(*key[:3], prompt=row["prompt"], code_span=row.get("code_span"),
+                                     answers=[chosen], pairs=[], rows=[])
+        if rejected not in item.answers:
+            item.answers.append(rejected)
+        item.pairs.append((0, item.answers.index(rejected)))
+        item.rows.append(i)
+    return list(items.values()), problems
+
+
+def group_item_indices(items: list[Item], group_by: str) -> list[list[int]]:
+    """Indices of the items of each group, groups and items in order of first appearance."""
+    if group_by == "item":
+        return [[i] for i in range(len(items))]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault((item.lab, item.student_id), []).append(i)
+    return list(groups.values())
+
+
+def tokenize_items(tokenizer, items: list[Item], max_length: int | None
+                   ) -> tuple[list[tuple[list[int], list[list[int]], bool]], list[str]]:
+    """Token ids of each item's prompt and answers, shortening only the student's code to fit.
+
+    Prompt + longest answer <= max_length (`Utils.prompts.tokenize_within`): nothing is
+    truncated or dropped. Returns ((prompt_ids, answers_ids, shortened) per item, problems).
+    """
+    out, problems = [], []
+    for item in items:
+        where = f"rows {item.rows} ({item.lab}, {item.student_id}, {item.criterion})"
+        if item.code_span is None:
+            prompt_ids, answers_ids = tokenize_item(tokenizer, item.prompt, item.answers)
+            longest = len(prompt_ids) + max(len(a) for a in answers_ids)
+            if max_length is not None and longest > max_length:
+                problems.append(f"{where}: {longest} tokens > max_length {max_length}, and the row has no "
+                                "code_span to shorten the code with")
+            out.append((prompt_ids, answers_ids, False))
+            continue
+        try:
+            _, prompt_ids, answers_ids, shortened = tokenize_within(
+                tokenizer, item.prompt, tuple(item.code_span), item.answers, max_length)
+        except ValueError as e:  # the prompt does not fit even without any code
+            problems.append(f"{where}: {e}")
+            continue
+        out.append((prompt_ids, answers_ids, shortened))
+    return out, problems
+
+
+def build_groups(items: list[Item], tokenized, group_by: str) -> dict[str, list]:
+    """Columns of the grouped dataset: one row per group (an item, or a student's items)."""
+    columns = {k: [] for k in ["prompts_ids", "answers_ids", "pairs", "n_pairs", "lab", "student_id",
+                               "criteria", "shortened", "rows"]}
+    for indices in group_item_indices(items, group_by):
+        pairs, offset = [], 0
+        for i in indices:
+            pairs += [[offset + c, offset + r] for c, r in items[i].pairs]
+            offset += len(items[i].answers)
+        columns["prompts_ids"].append([tokenized[i][0] for i in indices])
+        columns["answers_ids"].append([tokenized[i][1] for i in indices])
+        columns["pairs"].append(pairs)
+        columns["n_pairs"].append(len(pairs))
+        columns["lab"].append(items[indices[0]].lab)
+        columns["student_id"].append(items[indices[0]].student_id)
+        columns["criteria"].append([items[i].criterion for i in indices])
+        columns["shortened"].append(sum(tokenized[i][2] for i in indices))
+        columns["rows"].append([r for i in indices for r in items[i].rows])
+    return columns
+
+
+# --------------------------------------------------------------------------- collator
+
+
+@dataclass
+class DataCollatorForGroupedPreference(DataCollatorMixin):
+    """Grouped rows -> one packed sequence per group (`Utils.packing.collate_packed`) plus the pairs.
+
+    Adds `pair_row`, `pair_chosen`, `pair_rejected` [P] (a pair's row and its answer slots in the
+    [B, A] answer log-probabilities), `token_count` [B] (real tokens per row) and, when the rows
+    carry precomputed reference log-probabilities, `ref_answer_logps` [B, A].
+    """
+
+    pad_token_id: int
+    return_tensors: str = "pt"
+
+    def torch_call(self, examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        groups = [pack_group(e["prompts_ids"], e["answers_ids"]) for e in examples]
+        batch = collate_packed(groups, self.pad_token_id)
+        pairs = [(b, c, r) for b, e in enumerate(examples) for c, r in e["pairs"]]
+        batch["pair_row"], batch["pair_chosen"], batch["pair_rejected"] = torch.tensor(pairs).T.contiguous()
+        batch["token_count"] = torch.tensor([len(g.input_ids) for g in groups])
+        if "ref_answer_logps" in examples[0]:
+            ref = torch.zeros(batch["answer_item"].shape, dtype=torch.float32)
+            for b, e in enumerate(examples):
+                ref[b, :len(e["ref_answer_logps"])] = torch.tensor(e["ref_answer_logps"])
+            batch["ref_answer_logps"] = ref
+        return batch
+
+
+# --------------------------------------------------------------------------- trainer
+
+
+def unsupported_options(args: DPOConfig, peft_config=None, compute_metrics=None, data_collator=None) -> list[str]:
+    """Every option of TRL's DPOTrainer that the grouped trainer does not implement, as messages."""
+    problems = []
+    loss_types = args.loss_type if isinstance(args.loss_type, list) else [args.loss_type]
+    if loss_types != ["sigmoid"]:
+        problems.append(f"loss_type={loss_types}: only ['sigmoid'] (the DPO loss) is implemented")
+    checks = [
+        (args.ld_alpha is not None, "ld_alpha (LD-DPO length weighting)"),
+        (args.f_divergence_type != "reverse_kl", f"f_divergence_type={args.f_divergence_type!r}"),
+        (args.use_weighting, "use_weighting (WPO)"),
+        (args.padding_free, "padding_free (grouped sequences are already packed without padding waste)"),
+        (args.truncation_mode != "keep_start",
+         f"truncation_mode={args.truncation_mode!r} (nothing is truncated: the student's code is shortened "
+         "to fit max_length)"),
+        (args.pad_to_multiple_of is not None, f"pad_to_multiple_of={args.pad_to_multiple_of}"),
+        (args.sync_ref_model, "sync_ref_model"),
+        (args.use_liger_kernel, "use_liger_kernel"),
+        (compute_metrics is not None, "compute_metrics (there are no per-token logits to pass it)"),
+        (data_collator is not None and not isinstance(data_collator, DataCollatorForGroupedPreference),
+         "a data_collator other than DataCollatorForGroupedPreference"),
+        (peft_config is not None and getattr(peft_config, "is_prompt_learning", False),
+         "prompt-learning PEFT methods (their virtual tokens break the packed positions); use LoRA"),
+    ]
+    problems += [f"{what} is not supported" for bad, what in checks if bad]
+    group_by = getattr(args, "group_by", DEFAULT_GROUP_BY)
+    if group_by not in GROUP_BY:
+        problems.append(f"group_by={group_by!r}: must be one of {GROUP_BY}")
+    return problems
+
+
+class GroupedDPOTrainer(DPOTrainer):
+    """TRL's DPOTrainer with one packed policy pass and one reference pass per item (or student).
+
+    Same constructor as `DPOTrainer`, plus `group_by` ('item' or 'student'; default
+    `args.group_by` when `args` is a `GroupedDPOConfig`, else 'student'). Datasets are the
+    builder's conversational rows (prompt, chosen, rejected, lab, student_id, criterion,
+    code_span, ...). `args.max_length` bounds prompt + answer: the student's code is shortened in
+    its middle to fit (`Utils.prompts.tokenize_within`), never truncated or dropped; the number of
+    shortened items per dataset is in `self.shortened`. `per_device_train_batch_size` counts groups.
+    """
+
+    def __init__(self, model, ref_model=None, args: DPOConfig | None = None, data_collator=None,
+                 train_dataset: Dataset | None = None, eval_dataset=None, processing_class=None,
+                 compute_metrics=None, callbacks=None, optimizers=(None, None), quantization_config=None,
+                 peft_config=None, group_by: str | None = None):
+        if args is None:
+            raise ValueError("GroupedDPOTrainer needs args (a DPOConfig or GroupedDPOConfig)")
+        if not isinstance(processing_class, PreTrainedTokenizerBase):
+            raise ValueError("GroupedDPOTrainer needs processing_class=<the model's tokenizer> (text models only)")
+        if group_by is not None:
+            args.group_by = group_by  # a DPOConfig gets the attribute; a GroupedDPOConfig is overridden
+        problems = unsupported_options(args, peft_config, compute_metrics, data_collator)
+        for name, data in [("train_dataset", train_dataset), ("eval_dataset", eval_dataset)]:
+            for ds in (data.values() if isinstance(data, dict) else [data]):
+                if ds is not None and not isinstance(ds, Dataset):
+                    problems.append(f"{name} must be a datasets.Dataset, got {type(ds).__name__}")
+                elif ds is not None and {"image", "images", "tools", "chat_template_kwargs"} & set(ds.column_names):
+                    problems.append(f"{name}: image/tools/chat_template_kwargs columns are not supported")
+        if problems:
+            raise ValueError("GroupedDPOTrainer cannot honour these options:\n  " + "\n  ".join(problems))
+        self.group_by = getattr(args, "group_by", DEFAULT_GROUP_BY)
+        self.shortened: dict[str, int] = {}
+        if processing_class.pad_token is None:
+            processing_class.pad_token = processing_class.eos_token
+        if args.pad_token is not None:
+            processing_class.pad_token = args.pad_token
+        if data_collator is None:
+            data_collator = DataCollatorForGroupedPreference(pad_token_id=processing_class.pad_token_id)
+        super().__init__(model, ref_model=ref_model, args=args, data_collator=data_collator,
+                         train_dataset=train_dataset, eval_dataset=eval_dataset, processing_class=processing_class,
+                         callbacks=callbacks, optimizers=optimizers, quantization_config=quantization_config,
+                         peft_config=peft_config)
+        if self.aux_loss_enabled:
+            raise ValueError("GroupedDPOTrainer does not compute the MoE router auxiliary loss: set "
+                             "router_aux_loss_coef=0 or use the stock DPOTrainer")
+
+    # ----------------------------------------------------------------------- data
+
+    def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
+        """Conversational rows -> one row per group: prompts_ids, answers_ids, pairs (+ bookkeeping)."""
+        if "answers_ids" in dataset.column_names:  # already grouped (evaluate() re-prepares)
+            return dataset
+        missing = [c for c in ("prompt", "chosen", "rejected", *ITEM_COLUMNS) if c not in dataset.column_names]
+        if missing:
+            raise ValueError(f"{dataset_name} dataset lacks the columns {missing}: GroupedDPOTrainer takes the "
+                             "rows Utils.create_dataset writes (prompt, chosen, rejected, lab, student_id, criterion)")
+        columns = [c for c in ("prompt", "chosen", "rejected", *ITEM_COLUMNS, "code_span") if c in dataset.column_names]
+        items, problems = collect_items(dataset.select_columns(columns).to_list())
+        tokenized, more = tokenize_items(self._tokenizer, items, args.max_length)
+        problems += more
+        if problems:
+            raise ValueError(f"{dataset_name} dataset: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+        grouped = Dataset.from_dict(build_groups(items, tokenized, self.group_by))
+        self.shortened[dataset_name] = sum(grouped["shortened"])
+        if self.shortened[dataset_name]:
+            print(f"{dataset_name}: shortened the student's code in {self.shortened[dataset_name]} of "
+                  f"{len(items)} prompts to fit max_length={args.max_length}")
+        return grouped
+
+    def _set_signature_columns_if_needed(self):
+        if self._signature_columns is None:
+            self._signature_columns = list(GROUPED_COLUMNS)
+
+    # ----------------------------------------------------------------------- reference
+
+    def compute_ref_log_probs(self, model, inputs):
+        """Reference log-probability of every answer slot, [B, A] (adapter disabled, or the ref model)."""
+        adapter_context = contextlib.nullcontext()
+        if self.ref_model is None and is_peft_model(self.model):
+            unwrapped = self.accelerator.unwrap_model(self.model)
+            adapter_context = use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None)
+        with (torch.no_grad(), disable_gradient_checkpointing(self.model, self.args.gradient_checkpointing_kwargs),
+              adapter_context, self.accelerator.autocast()):
+            return self._answer_logps(model, inputs)[0]
+
+    def _precompute_ref_logps(self, dataset: Dataset, name: str, batch_size: int) -> Dataset:
+        if "ref_answer_logps" in dataset.column_names:
+            return dataset
+        loader = self.accelerator.prepare(DataLoader(
+            dataset.select_columns(["prompts_ids", "answers_ids", "pairs"]), batch_size=batch_size,
+            collate_fn=self.data_collator, num_workers=self.args.dataloader_num_workers, shuffle=False))
+        model = self.ref_model or self.model
+        values = []
+        for batch in tqdm(loader, desc=f"Computing reference log probs for {name} dataset",
+                          disable=bool(os.environ.get("TQDM_DISABLE", ""))):
+            ref = self.accelerator.gather_for_metrics(self.compute_ref_log_probs(model, batch)).cpu()
+            values += ref.tolist()
+        # Each row keeps only its own answer slots (a batch pads to its widest row).
+        n_answers = [sum(len(a) for a in answers) for answers in dataset["answers_ids"]]
+        return dataset.add_column("ref_answer_logps", [v[:n] for v, n in zip(values, n_answers)])
+
+    # ----------------------------------------------------------------------- loss
+
+    @staticmethod
+    def _answer_logps(model, inputs):
+        """Summed log-probability per answer slot [B, A], and the per-token logits [B, T, V] and log-probs."""
+        logits = answer_logits(model, inputs)
+        token_logps_all = torch.log_softmax(logits.float(), dim=-1)
+        valid = inputs["answer_index"] >= 0
+        token_logps = token_logps_all.gather(-1, inputs["target_ids"][..., None]).squeeze(-1) * valid
+        sums = torch.zeros(inputs["answer_item"].shape, dtype=token_logps.dtype, device=token_logps.device)
+        return sums.scatter_add(1, inputs["answer_index"].clamp(min=0), token_logps), logits, token_logps_all
+
+    def _compute_loss(self, model, inputs, return_outputs):
+        if return_outputs:
+            raise ValueError("GroupedDPOTrainer has no per-token logits to return (compute_metrics is not supported)")
+        mode = "train" if self.model.training else "eval"
+        answer_logps, logits, token_logps_all = self._answer_logps(model, inputs)
+        if self.precompute_ref_logps:
+            ref_answer_logps = inputs["ref_answer_logps"]
+        else:
+            ref_answer_logps = self.compute_ref_log_probs(self.ref_model or self.model, inputs)
+
+        row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
+        chosen_logps, rejected_logps = answer_logps[row, c], answer_logps[row, r]
+        chosen_logratios = chosen_logps - ref_answer_logps[row, c]
+        rejected_logratios = rejected_logps - ref_answer_logps[row, r]
+        # TRL's "sigmoid" loss (label_smoothing is not part of it), a mean over the batch's pairs.
+        per_pair_loss = -F.logsigmoid(self.beta * (chosen_logratios - rejected_logratios))
+        loss = per_pair_loss.mean() * self.loss_weights[0]
+
+        self._log_metrics(mode, inputs, logits.detach(), token_logps_all.detach(), chosen_logps.detach(),
+                          rejected_logps.detach(), chosen_logratios.detach(), rejected_logratios.detach())
+        return loss
+
+    def _log_metrics(self, mode, inputs, logits, token_logps_all, chosen_logps, rejected_logps,
+                     chosen_logratios, rejected_logratios):
+        """TRL's metrics. Token metrics weight each answer by the number of pairs it is in, since TRL
+        sees the chosen answer once per pair: the values equal TRL's on the same pairs."""
+        gather = self.accelerator.gather_for_metrics
+        row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
+        n_slots = inputs["answer_item"].shape[1]
+        ones = torch.ones_like(row, dtype=torch.float32)
+        as_chosen = torch.zeros(inputs["answer_item"].numel(), device=row.device).index_add_(
+            0, row * n_slots + c, ones).view_as(inputs["answer_item"])
+        as_rejected = torch.zeros_like(as_chosen).view(-1).index_add_(
+            0, row * n_slots + r, ones).view_as(inputs["answer_item"])
+        slot = inputs["answer_index"].clamp(min=0)
+        valid = (inputs["answer_index"] >= 0).float()
+        w_chosen, w_rejected = as_chosen.gather(1, slot) * valid, as_rejected.gather(1, slot) * valid
+        w_all = w_chosen + w_rejected
+
+        def weighted_mean(values, weights):
+            total, count = gather((values * weights).sum()).sum(), gather(weights.sum()).sum()
+            return (total / count).item() if count > 0 else 0.0
+
+        entropy = -(token_logps_all.exp() * token_logps_all).sum(-1)
+        mean_logits = logits.float().mean(-1)
+        is_top1 = (logits.argmax(-1) == inputs["target_ids"]).float()
+        metrics = self._metrics[mode]
+        metrics["entropy"].append(weighted_mean(entropy, w_all))
+        if mode == "train":
+            self._total_train_tokens += gather(inputs["token_count"].sum()).sum().item() // self._tp_size
+        metrics["num_tokens"] = [self._total_train_tokens]
+        metrics["logits/chosen"].append(weighted_mean(mean_logits, w_chosen))
+        metrics["logits/rejected"].append(weighted_mean(mean_logits, w_rejected))
+        metrics["mean_token_accuracy"].append(weighted_mean(is_top1, w_chosen))
+        chosen_rewards, rejected_rewards = self.beta * chosen_logratios, self.beta * rejected_logratios
+        metrics["rewards/chosen"].append(gather(chosen_rewards).mean().item())
+        metrics["rewards/rejected"].append(gather(rejected_rewards).mean().item())
+        metrics["rewards/accuracies"].append(gather((chosen_rewards > rejected_rewards).float()).mean().item())
+        metrics["rewards/margins"].append(gather(chosen_rewards - rejected_rewards).mean().item())
+        metrics["logps/chosen"].append(gather(chosen_logps).mean().item())
+        metrics["logps/rejected"].append(gather(rejected_logps).mean().item())
+
+    def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
+        inputs = self._prepare_inputs(inputs)
+        with torch.no_grad(), self.compute_loss_context_manager():
+            loss = self.compute_loss(model, inputs)
+        return loss.detach(), None, None

@@ -1,0 +1,129 @@
+"""Benchmark scoring: grouped likelihood (one packed pass per item or per student) vs generation.
+
+    bash create_dpo_dataset.sh                       # writes data/test.jsonl
+    .venv/bin/python bench/bench_scoring.py [--items 12] [--max-new-tokens 25]
+
+The embedded model (smollm2-135m, float32, eval mode) scores the first --items test items (whole
+students, file order) three ways, one call per item or student, batch 1:
+
+  likelihood_item     every option's answer packed after the prompt (Utils.packing.pack_item),
+                      one forward pass per item, logits only at answer positions
+  likelihood_student  all of a student's items in one sequence (pack_group), statement and
+                      code once, one forward pass per student
+  generate            greedy model.generate of the answer (--max-new-tokens, stops at end of turn)
+
+Prints items/second and the ratios to generation, and writes them to --out (markdown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+from bench_training import load_average, machine_description, matmul_gflops, read_rows, write_section  # noqa: E402
+
+HEADING = "## Scoring: items per second"
+
+
+def test_items(rows: list[dict], n_items: int) -> list[dict]:
+    """Items (prompt, code_span, one answer per option in option order) from the builder's rows."""
+    items: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["lab"], row["student_id"], row["criterion"])
+        item = items.setdefault(key, {"key": key, "prompt": row["prompt"], "code_span": row["code_span"],
+                                      "options": row["options"], "answers": {}})
+        item["answers"][row["chosen_option"]] = row["chosen"][0]["content"]
+        item["answers"][row["rejected_option"]] = row["rejected"][0]["content"]
+    chosen = list(items.values())[:n_items]
+    for item in chosen:
+        item["answers"] = [item["answers"][letter] for letter in item["options"]]
+    return chosen
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--items", type=int, default=12)
+    p.add_argument("--max-new-tokens", type=int, default=25)
+    p.add_argument("--max-length", type=int, default=1536)
+    p.add_argument("--data", type=Path, default=REPO / "data" / "test.jsonl")
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    args = p.parse_args()
+
+    import torch
+
+    from Utils.models import load_model, load_tokenizer, resolve_model
+    from Utils.packing import answer_logprobs, collate_packed, pack_group, pack_item
+    from Utils.prompts import render_prompt, tokenize_within
+
+    items = test_items(read_rows(args.data), args.items)
+    load_before = load_average()
+    peak = matmul_gflops()
+    spec = resolve_model("smollm2-135m")
+    tokenizer = load_tokenizer(spec)
+    model = load_model(spec, quantization="none", device="cpu", dtype=torch.float32).eval()
+    for item in items:
+        item["messages"], item["prompt_ids"], item["answers_ids"], _ = tokenize_within(
+            tokenizer, item["prompt"], tuple(item["code_span"]), item["answers"], args.max_length)
+    students: dict[tuple, list[dict]] = {}
+    for item in items:
+        students.setdefault(item["key"][:2], []).append(item)
+
+    def by_item():
+        for item in items:
+            answer_logprobs(model, collate_packed([pack_item(item["prompt_ids"], item["answers_ids"])],
+                                                  tokenizer.pad_token_id))
+
+    def by_student():
+        for group in students.values():
+            packed = pack_group([i["prompt_ids"] for i in group], [i["answers_ids"] for i in group])
+            answer_logprobs(model, collate_packed([packed], tokenizer.pad_token_id))
+
+    new_tokens = []
+
+    def generate():
+        for item in items:
+            text = render_prompt(tokenizer, item["messages"])
+            enc = tokenizer(text, add_special_tokens=False, return_tensors="pt")
+            out = model.generate(**enc, max_new_tokens=args.max_new_tokens, do_sample=False, temperature=None,
+                                 top_p=None, top_k=None, pad_token_id=tokenizer.pad_token_id)
+            new_tokens.append(out.shape[1] - enc["input_ids"].shape[1])
+
+    results = {}
+    with torch.inference_mode():
+        answer_logprobs(model, collate_packed([pack_item(items[0]["prompt_ids"], items[0]["answers_ids"])],
+                                              tokenizer.pad_token_id))  # warm-up
+        for name, run in [("likelihood_item", by_item), ("likelihood_student", by_student), ("generate", generate)]:
+            start = time.perf_counter()
+            run()
+            results[name] = time.perf_counter() - start
+            print(f"{name}: {len(items)} items in {results[name]:.1f} s ({len(items) / results[name]:.2f} items/s), "
+                  f"load {load_average()}", flush=True)
+
+    prompt_tokens = sum(len(i["prompt_ids"]) for i in items) / len(items)
+    lines = [f"{HEADING} ({datetime.now():%Y-%m-%d %H:%M})", "",
+             f"Machine: {machine_description()}.  ",
+             f"Command: `{' '.join(['.venv/bin/python', 'bench/bench_scoring.py'] + sys.argv[1:])}`  ",
+             f"float32 matmul rate: {peak:.1f} GFLOP/s. Load average before: {load_before}, after: {load_average()}.  ",
+             f"{len(items)} test items of {len(students)} students, {prompt_tokens:.0f} prompt tokens per item on "
+             f"average; generation produced {sum(new_tokens) / len(new_tokens):.1f} new tokens per item "
+             f"(at most {args.max_new_tokens}).", "",
+             "| method | seconds | items/s | x generate |", "|---|---|---|---|"]
+    for name, seconds in results.items():
+        lines.append(f"| {name} | {seconds:.1f} | {len(items) / seconds:.2f} | {results['generate'] / seconds:.1f} |")
+    print("\n".join(lines[-4:]))
+    write_section(args.out, HEADING, lines + [""])
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

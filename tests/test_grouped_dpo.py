@@ -1,0 +1,235 @@
+"""Grouped DPO equals TRL's DPOTrainer on the same pairs, and trains end to end.
+
+A tiny random Llama with the embedded model's tokenizer, LoRA with random A and B (so the policy
+differs from the reference and every LoRA weight gets a gradient), float32 on CPU.
+"""
+
+import copy
+import os
+
+import pytest
+import torch
+from datasets import Dataset
+from peft import LoraConfig
+from transformers import LlamaConfig, LlamaForCausalLM
+from trl import DPOTrainer
+
+from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer, collect_items
+from Utils.labs import Criterion, Rating
+from Utils.models import load_tokenizer, resolve_model
+from Utils.prompts import SHORTENED_MARKER, answer_text, build_prompt
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+RTOL = 1e-4
+STATEMENT = "Print n."
+CRITERIA = {k: Criterion(f"Criterion {k}", f"Is property {k} met?",
+                         tuple(Rating(letter, f"Level {letter} of property {k}") for letter in "ABCD"[:k]))
+            for k in (2, 3, 4)}
+LORA = dict(r=4, lora_alpha=8, lora_dropout=0.0, target_modules=["q_proj", "k_proj", "v_proj", "o_proj",
+                                                                    "gate_proj", "up_proj", "down_proj"],
+            task_type="CAUSAL_LM", init_lora_weights=False)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer(resolve_model("smollm2-135m"))
+
+
+@pytest.fixture(scope="module")
+def base_model(tokenizer):
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                         tie_word_embeddings=True, pad_token_id=tokenizer.pad_token_id)
+    return LlamaForCausalLM(config)
+
+
+def item_rows(student, criterion, chosen, code=None):
+    """The builder's rows for one item: K-1 pairs, the TA's rating against each other rating."""
+    code = code or f"int main() {{ /* {student} */ }}"
+    messages, span = build_prompt("Grade.", STATEMENT, code, "cpp", criterion)
+    good = next(r for r in criterion.ratings if r.letter == chosen)
+    return [{"prompt": messages, "chosen": [{"role": "assistant", "content": answer_text(good)}],
+             "rejected": [{"role": "assistant", "content": answer_text(r)}], "lab": "lab01", "student_id": student,
+             "criterion": criterion.title, "chosen_option": chosen, "rejected_option": r.letter,
+             "options": [x.letter for x in criterion.ratings], "code_span": list(span)}
+            for r in criterion.ratings if r.letter != chosen]
+
+
+def config(**kwargs):
+    kwargs = {"output_dir": "unused", "bf16": False, "activation_checkpointing": False, "report_to": [],
+              "save_strategy": "no", "use_cpu": True, "disable_tqdm": True, "max_length": 1024,
+              "per_device_train_batch_size": 8, "beta": 0.1, **kwargs}
+    return GroupedDPOConfig(**kwargs)
+
+
+def trainers(base_model, tokenizer, rows, group_by=("item",), **kwargs):
+    """TRL's DPOTrainer and a GroupedDPOTrainer per grouping, all with the same LoRA weights."""
+    data = Dataset.from_list(rows)
+    lora = LoraConfig(**LORA)
+    stock = DPOTrainer(model=copy.deepcopy(base_model), args=config(**kwargs), train_dataset=data,
+                       processing_class=tokenizer, peft_config=lora)
+    grouped = []
+    for how in group_by:
+        grouped.append(GroupedDPOTrainer(model=copy.deepcopy(base_model), args=config(**kwargs), train_dataset=data,
+                                         processing_class=tokenizer, peft_config=lora, group_by=how))
+        grouped[-1].model.load_state_dict(stock.model.state_dict())
+    return stock, *grouped
+
+
+def loss_and_grads(trainer):
+    """compute_loss on one batch holding the whole dataset, from the trainer's own collator."""
+    trainer.model.train()
+    trainer.model.zero_grad()
+    trainer._metrics["train"].clear()
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
+    loss = trainer.compute_loss(trainer.model, batch)
+    loss.backward()
+    grads = {n: p.grad.clone() for n, p in trainer.model.named_parameters() if p.requires_grad}
+    return loss.item(), grads, {k: v[-1] for k, v in trainer._metrics["train"].items()}
+
+
+def assert_same_training_signal(stock, *grouped_trainers):
+    loss_s, grads_s, metrics_s = loss_and_grads(stock)
+    assert metrics_s["rewards/margins"] != 0  # the policy differs from the reference
+    assert len(grads_s) == 2 * 7 * 2  # A and B, 7 modules, 2 layers
+    for grouped in grouped_trainers:
+        loss_g, grads_g, metrics_g = loss_and_grads(grouped)
+        assert loss_g == pytest.approx(loss_s, rel=RTOL)
+        assert grads_s.keys() == grads_g.keys()
+        for name, g in grads_s.items():
+            assert g.norm() > 0, name
+            assert ((grads_g[name] - g).norm() / g.norm()).item() < RTOL, name
+        for key in ["logps/chosen", "logps/rejected", "entropy", "logits/chosen", "logits/rejected",
+                    "mean_token_accuracy", "rewards/accuracies"]:
+            assert metrics_g[key] == pytest.approx(metrics_s[key], rel=RTOL, abs=1e-6), key
+        for key in ["rewards/chosen", "rewards/rejected", "rewards/margins"]:  # beta x differences of logps ~ -120
+            assert metrics_g[key] == pytest.approx(metrics_s[key], rel=RTOL, abs=1e-5), key
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_grouped_loss_and_lora_gradients_equal_stock(base_model, tokenizer, k):
+    """One item, K-1 pairs (batches of several items: the next test)."""
+    rows = item_rows("s1", CRITERIA[k], "B")
+    stock, grouped = trainers(base_model, tokenizer, rows)
+    assert len(stock.train_dataset) == k - 1 and len(grouped.train_dataset) == 1  # one row per item
+    assert_same_training_signal(stock, grouped)
+
+
+def test_mixed_option_counts_batch_together(base_model, tokenizer):
+    """Items with 2, 3 and 4 options in one batch, grouped by item, and by student (one student's
+    three items in one sequence, statement and code once)."""
+    rows = (item_rows("s1", CRITERIA[2], "A") + item_rows("s1", CRITERIA[3], "C") + item_rows("s1", CRITERIA[4], "B")
+            + item_rows("s2", CRITERIA[2], "B"))
+    stock, by_item, by_student = trainers(base_model, tokenizer, rows, group_by=("item", "student"))
+    assert len(by_item.train_dataset) == 4 and len(by_student.train_dataset) == 2
+    for grouped in (by_item, by_student):
+        assert sum(grouped.train_dataset["n_pairs"]) == len(rows) == 1 + 2 + 3 + 1
+    assert_same_training_signal(stock, by_item, by_student)
+
+
+def test_packed_answer_logprobs_equal_separate_passes(base_model, tokenizer):
+    """Each answer's log-probability from the packed student sequence equals a plain forward pass."""
+    rows = item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A")
+    _, grouped = trainers(base_model, tokenizer, rows, group_by=("student",))
+    group = grouped.train_dataset[0]
+    batch = grouped.data_collator([group])
+    model = grouped.model.eval()
+    with torch.no_grad():
+        packed = grouped._answer_logps(model, batch)[0][0]
+        expected = []
+        for prompt, answers in zip(group["prompts_ids"], group["answers_ids"]):
+            for answer in answers:
+                logits = model(input_ids=torch.tensor([prompt + answer])).logits[0]
+                logps = torch.log_softmax(logits.float(), -1)[len(prompt) - 1:-1]
+                expected.append(logps.gather(-1, torch.tensor(answer)[:, None]).sum().item())
+    assert packed.tolist() == pytest.approx(expected, rel=1e-5)
+    assert len(expected) == 3 + 4
+
+
+def test_precomputed_reference_equals_stock_precompute(base_model, tokenizer):
+    rows = item_rows("s1", CRITERIA[3], "A") + item_rows("s2", CRITERIA[4], "C")
+    stock, grouped = trainers(base_model, tokenizer, rows, group_by=("student",), precompute_ref_log_probs=True)
+    for g in grouped.train_dataset:
+        ref = g["ref_answer_logps"]
+        assert len(ref) == sum(len(a) for a in g["answers_ids"])
+        for (c, r), row in zip(g["pairs"], g["rows"]):
+            assert ref[c] == pytest.approx(stock.train_dataset[row]["ref_chosen_logps"], rel=1e-5)
+            assert ref[r] == pytest.approx(stock.train_dataset[row]["ref_rejected_logps"], rel=1e-5)
+    assert_same_training_signal(stock, grouped)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_train_end_to_end_changes_lora_weights(base_model, tokenizer, tmp_path, precompute):
+    """A few steps of trainer.train(), reference on the fly (with activation checkpointing, as on a GPU)
+    or precomputed; then evaluate()."""
+    rows = [r for s in range(2) for k, c in [(3, "B"), (2, "A"), (4, "C")] for r in item_rows(f"s{s}", CRITERIA[k], c)]
+    data = Dataset.from_list(rows)
+    args = config(output_dir=str(tmp_path), max_steps=3, learning_rate=1e-2, logging_steps=1,
+                  per_device_train_batch_size=2, precompute_ref_log_probs=precompute, eval_strategy="no",
+                  activation_checkpointing=not precompute)
+    trainer = GroupedDPOTrainer(model=copy.deepcopy(base_model), args=args, train_dataset=data,
+                                eval_dataset=Dataset.from_list(rows[:5]), processing_class=tokenizer,
+                                peft_config=LoraConfig(**{**LORA, "init_lora_weights": True}))
+    before = {n: p.detach().clone() for n, p in trainer.model.named_parameters() if p.requires_grad}
+    trainer.train()
+    logs = [h for h in trainer.state.log_history if "loss" in h]
+    assert len(logs) == 3 and all(torch.isfinite(torch.tensor(h["loss"])) for h in logs)
+    assert logs[0]["loss"] == pytest.approx(0.6931, abs=1e-3)  # policy == reference at the first step
+    assert {"rewards/chosen", "rewards/margins", "logps/rejected", "entropy"} <= logs[-1].keys()
+    changed = [n for n, p in trainer.model.named_parameters() if p.requires_grad and not torch.equal(p, before[n])]
+    assert len(changed) == len(before)
+    metrics = trainer.evaluate()
+    assert "eval_rewards/accuracies" in metrics and torch.isfinite(torch.tensor(metrics["eval_loss"]))
+
+
+def test_long_code_is_shortened_to_fit_never_dropped(base_model, tokenizer):
+    long_code = "\n".join(f"  int v{i} = {i} * n; // line {i}" for i in range(80))
+    rows = item_rows("s1", CRITERIA[3], "A", code=long_code) + item_rows("s2", CRITERIA[3], "B")
+    trainer = GroupedDPOTrainer(model=copy.deepcopy(base_model), args=config(max_length=300),
+                                processing_class=tokenizer, train_dataset=Dataset.from_list(rows),
+                                peft_config=LoraConfig(**LORA), group_by="item")
+    data = trainer.train_dataset
+    assert sum(data["n_pairs"]) == len(rows) and data["shortened"] == [1, 0] and trainer.shortened["train"] == 1
+    prompt, answers = data[0]["prompts_ids"][0], data[0]["answers_ids"][0]
+    assert len(prompt) + max(len(a) for a in answers) <= 300
+    text = tokenizer.decode(prompt)
+    assert SHORTENED_MARKER.split("{n}")[1].strip() in text and "line 0\n" in text and "line 79\n" in text
+    assert text.rstrip().endswith("<|im_start|>assistant")
+
+
+def test_unsupported_options_are_refused_all_at_once(base_model, tokenizer):
+    rows = item_rows("s1", CRITERIA[2], "A")
+    args = config(loss_type=["ipo"], padding_free=True, use_weighting=True)
+    with pytest.raises(ValueError) as err:
+        GroupedDPOTrainer(model=copy.deepcopy(base_model), args=args, train_dataset=Dataset.from_list(rows),
+                          processing_class=tokenizer, peft_config=LoraConfig(**LORA), group_by="criterion")
+    message = str(err.value)
+    for what in ["loss_type=['ipo']", "padding_free", "use_weighting", "group_by='criterion'"]:
+        assert what in message
+
+
+def test_collect_items_keeps_every_pair():
+    rows = item_rows("s1", CRITERIA[3], "A") + item_rows("s1", CRITERIA[3], "A")[:1]  # a repeated pair
+    rows += item_rows("s2", CRITERIA[2], "B")
+    other_prompt = dict(rows[-1], prompt=[{"role": "user", "content": "shortened differently"}])
+    bad = dict(rows[0], chosen="not a message list")
+    items, problems = collect_items(rows + [other_prompt, bad])
+    assert [len(i.pairs) for i in items] == [3, 1, 1]  # the repeat stays a pair; a different prompt is an item
+    assert items[0].answers == [answer_text(CRITERIA[3].ratings[0]), answer_text(CRITERIA[3].ratings[1]),
+                                answer_text(CRITERIA[3].ratings[2])]
+    assert items[0].pairs == [(0, 1), (0, 2), (0, 1)]
+    assert problems == ["row 5 (lab01, s1, Criterion 3): chosen and rejected must each be one assistant message"]
+
+
+def test_collator_pairs_point_at_their_answer_slots():
+    examples = [{"prompts_ids": [[1, 2, 3]], "answers_ids": [[[4], [5, 6], [7]]], "pairs": [[0, 1], [0, 2]]},
+                {"prompts_ids": [[1, 2, 9], [1, 2, 8]], "answers_ids": [[[4], [5]], [[6], [7]]],
+                 "pairs": [[0, 1], [2, 3]]}]
+    batch = DataCollatorForGroupedPreference(pad_token_id=0)(examples)
+    assert batch["pair_row"].tolist() == [0, 0, 1, 1]
+    assert batch["pair_chosen"].tolist() == [0, 0, 0, 2] and batch["pair_rejected"].tolist() == [1, 2, 1, 3]
+    assert batch["answer_item"].tolist() == [[0, 0, 0, -1], [0, 0, 1, 1]]
+    assert batch["token_count"].tolist() == [7, 2 + 1 + 2 + 1 + 2]  # shared prefix [1, 2] once
