@@ -21,7 +21,8 @@ from transformers import HfArgumentParser
 
 from Utils.report import BASE, FINE_TUNED, build_report, comparison_rows, format_table, model_section, \
     write_evaluation
-from Utils.scoring import (METHODS, DatasetFormatError, filter_labs, load_for_scoring, read_lab_items,
+from Utils.scoring import (METHODS, DatasetFormatError, filter_labs, first_students_per_lab, load_for_scoring,
+                           read_lab_items,
                            read_test_items, resolve_max_length, score_items)
 
 REPO_ROOT = Path(__file__).resolve().parent
@@ -63,6 +64,8 @@ class EvaluateArguments:
         "help": "likelihood: split a student's packed sequence above this many tokens (GPU memory)"})
     max_new_tokens: int = field(default=48, metadata={"help": "generate: tokens generated per item"})
     max_items: int | None = field(default=None, metadata={"help": "score only the first N items (quick checks)"})
+    max_students_per_lab: int | None = field(default=None, metadata={
+        "help": "score only the first N students (sorted by id) of each lab: a fixed sample of every lab"})
     quantization: str = field(default="auto", metadata={
         "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit or none", "choices": ["auto", "4bit", "8bit", "none"]})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
@@ -78,6 +81,8 @@ def parse_args(argv: list[str] | None = None) -> EvaluateArguments:
         args.test_dataset_path = DEFAULT_TEST_DATASET
     if args.skip_base and not args.adapter_path:
         parser.error("--skip_base needs --adapter_path (without an adapter only the base model is scored)")
+    if args.max_students_per_lab is not None and args.max_students_per_lab < 1:
+        parser.error("--max_students_per_lab must be at least 1")
     if args.max_items is not None and args.max_items < 1:
         parser.error("--max_items must be at least 1")
     return args
@@ -126,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for problem in skipped:
         print(f"skipped: {problem.describe()}", file=sys.stderr)
+    if args.max_students_per_lab:
+        items = first_students_per_lab(items, args.max_students_per_lab)
     if args.max_items:
         items = items[:args.max_items]
     if not items:

@@ -255,6 +255,15 @@ def read_lab_items(parent_dir: str | Path, lab_names: list[str], system_prompt: 
     return items, problems
 
 
+def first_students_per_lab(items: list[ScoringItem], n: int) -> list[ScoringItem]:
+    """The items of the first `n` students (sorted by id) of each lab, in their original order."""
+    students: dict[str, set[str]] = {}
+    for item in items:
+        students.setdefault(item.lab, set()).add(item.student_id)
+    keep = {(lab, sid) for lab, ids in students.items() for sid in sorted(ids)[:n]}
+    return [item for item in items if (item.lab, item.student_id) in keep]
+
+
 def filter_labs(items: list[ScoringItem], lab_names: list[str], source: str) -> list[ScoringItem]:
     """Items of the named labs (all when none is named); a name with no item is an error."""
     if not lab_names:

@@ -1,0 +1,602 @@
+"""Train (step 2 of the toolkit): the pieces of the DPO recipe in `dpo_train.py`.
+
+Arguments are the script's own `ScriptArguments` plus every field of TRL's `DPOConfig`,
+each a command-line flag. Values resolve in this order, later winning:
+
+    DPOConfig / ScriptArguments defaults
+    < configs/train/<cuda|cpu>.yaml   (per-device defaults: the published recipe on CUDA,
+                                       a few minutes' run of the embedded model on CPU)
+    < the resumed run's arguments.yaml (with --resume_from_checkpoint)
+    < the YAML file given with --config (same keys as the flags)
+    < flags on the command line
+
+Pairs are read from the builder's JSONL (`Utils.create_dataset`), checked, and shortened
+where needed: when prompt plus the longest answer would exceed --max_length, only the
+student's code is cut in its middle (`Utils.prompts.tokenize_within`), so TRL never
+truncates an answer or drops a pair. Each run writes into its own folder
+`<output_dir>/model_<YYYYmmdd_HHMMSS>/`; `final_checkpoint/` appears there last, so a
+folder without it is a run that did not finish.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+import yaml
+
+from Utils.models import MODEL_SIZES, QUANTIZATIONS, REPO_ROOT, ModelSpec
+from Utils.prompts import fold_system_message, tokenize_item, tokenize_within
+
+TRAIN_CONFIGS_DIR = REPO_ROOT / "configs" / "train"
+TRAINERS = ("stock", "grouped")
+# Columns the builder writes beside prompt/chosen/rejected. They stay in the prepared rows:
+# the grouped trainer reads them, and TRL's stock trainer drops unused columns itself
+# (`remove_unused_columns`) before batching.
+ITEM_COLUMNS = ("lab", "student_id", "criterion", "chosen_option", "rejected_option", "options", "code_span")
+RUN_PREFIX = "model_"
+FINAL_CHECKPOINT = "final_checkpoint"
+# Older name -> current name. transformers 5 keeps `gradient_checkpointing` as a deprecated
+# alias that is ignored once `activation_checkpointing` is set (as the per-device defaults do).
+ALIASES = {"gradient_checkpointing": "activation_checkpointing",
+           "gradient_checkpointing_kwargs": "activation_checkpointing_kwargs"}
+SECRET_FIELDS = ("hub_token",)
+
+
+@dataclass
+class ScriptArguments:
+    """The recipe's own flags (every DPOConfig field is a flag as well)."""
+
+    model: str | None = field(default=None, metadata={
+        "help": "registry name (codellama-7b, codestral-22b, qwen2.5-coder-7b, smollm2-135m), local folder or "
+                "hub id; default smollm2-135m, the embedded model"})
+    model_size: str | None = field(default=None, metadata={
+        "help": "older flag: 7b = codellama-7b, 22b = codestral-22b (used when --model is not given)"})
+    device: str = field(default="auto", metadata={"help": "auto (cuda when available), cpu, cuda, cuda:N"})
+    quantization: str = field(default="auto", metadata={
+        "help": "auto (4bit on CUDA, none on CPU), 4bit (NF4, double quantization), 8bit, none"})
+    lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
+    lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling alpha"})
+    lora_dropout: float = field(default=0.1, metadata={
+        "help": "dropout on the LoRA input (note: TRL's --disable_dropout, on by default, sets it to 0)"})
+    lora_target_modules: list[str] | None = field(default=None, metadata={
+        "help": "module names that get LoRA adapters (default: the model registry's, all attention and MLP "
+                "projections)"})
+    train_dataset_path: str = field(default="data/train.jsonl", metadata={"help": "train pairs (JSONL)"})
+    eval_dataset_path: str | None = field(default="data/test.jsonl", metadata={
+        "help": "evaluation pairs (JSONL); empty or 'none': no evaluation"})
+    max_train_pairs: int | None = field(default=None, metadata={
+        "help": "use at most this many train pairs, whole students in a seeded random order (0: all)"})
+    max_eval_pairs: int | None = field(default=None, metadata={
+        "help": "use at most this many evaluation pairs, chosen the same way (0: all)"})
+    trainer: str = field(default="grouped", metadata={
+        "help": "grouped: Utils.grouped_dpo.GroupedDPOTrainer (one packed pass per student or item, shown "
+                "equal to the stock loss); stock: TRL's DPOTrainer as is"})
+
+    def __post_init__(self):
+        # Values from YAML files bypass argparse's `choices`, so check here for every source.
+        problems = []
+        if self.model_size is not None and self.model_size not in MODEL_SIZES:
+            problems.append(f"--model_size must be one of {sorted(MODEL_SIZES)}, got {self.model_size!r}")
+        if self.quantization not in QUANTIZATIONS:
+            problems.append(f"--quantization must be one of {list(QUANTIZATIONS)}, got {self.quantization!r}")
+        if self.trainer not in TRAINERS:
+            problems.append(f"--trainer must be one of {list(TRAINERS)}, got {self.trainer!r}")
+        for name in ("max_train_pairs", "max_eval_pairs"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                problems.append(f"--{name} must be 0 (all) or more, got {value}")
+            elif value == 0:
+                setattr(self, name, None)
+        if isinstance(self.eval_dataset_path, str) and self.eval_dataset_path.strip().lower() in ("", "none"):
+            self.eval_dataset_path = None
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments: per-device defaults < --config YAML < flags
+
+
+def device_config_path(device: str) -> Path:
+    return TRAIN_CONFIGS_DIR / ("cuda.yaml" if device.startswith("cuda") else "cpu.yaml")
+
+
+def read_yaml_mapping(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"--config {path}: file not found")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of flag names to values, got {type(data).__name__}")
+    both = [f"{old}/{new}" for old, new in ALIASES.items() if old in data and new in data]
+    if both:
+        raise ValueError(f"{path}: give only one of {both} (the first is the older name of the second)")
+    return {ALIASES.get(key, key): value for key, value in data.items()}
+
+
+def rename_alias_flags(argv: list[str]) -> list[str]:
+    out = []
+    for token in argv:
+        name, eq, value = token.partition("=")
+        if name.startswith("--no_") and name[5:] in ALIASES:  # HfArgumentParser's negation of a True default
+            out += [f"--{ALIASES[name[5:]]}", "False"]
+            continue
+        if name.startswith("--") and name[2:] in ALIASES:
+            token = f"--{ALIASES[name[2:]]}{eq}{value}"
+        out.append(token)
+    return out
+
+
+def parse_arguments(argv: list[str] | None = None, config_class=None):
+    """(ScriptArguments, DPOConfig) from defaults, configs/train/<device>.yaml, --config and flags.
+
+    `config_class` is DPOConfig or a subclass with more fields (each becomes a flag too).
+    """
+    from transformers import HfArgumentParser
+    from trl import DPOConfig
+
+    from Utils.models import resolve_device
+
+    config_class = config_class or DPOConfig
+    argv = rename_alias_flags(list(argv) if argv is not None else sys.argv[1:])
+    # First look only for the flags that choose which files give the defaults.
+    pre = argparse.ArgumentParser(add_help=False)
+    for name in ("--config", "--device", "--resume_from_checkpoint", "--output_dir"):
+        pre.add_argument(name, default=None)
+    known, _ = pre.parse_known_args(argv)
+    user_config = read_yaml_mapping(known.config) if known.config else {}
+    # A resumed run continues with the arguments it saved (--config and flags still win).
+    resume = known.resume_from_checkpoint or user_config.get("resume_from_checkpoint")
+    run_arguments, run_arguments_path = {}, None
+    if resume:
+        output_dir = (known.output_dir or user_config.get("output_dir")
+                      or read_yaml_mapping(device_config_path(resolve_device("auto"))).get("output_dir", "."))
+        run_arguments_path = resume_target(resume, output_dir)[0] / "arguments.yaml"
+        if run_arguments_path.is_file():
+            run_arguments = read_yaml_mapping(run_arguments_path)
+            run_arguments.pop("resume_from_checkpoint", None)
+            print(f"resuming with the settings in {run_arguments_path} (--config and flags win)")
+    device = resolve_device(known.device or user_config.get("device") or run_arguments.get("device") or "auto")
+    defaults_path = device_config_path(device)
+    defaults = read_yaml_mapping(defaults_path)
+
+    parser = HfArgumentParser((ScriptArguments, config_class))
+    parser.add_argument("--config", default=None, help="YAML file with the same keys as the flags; flags win")
+    dests = {action.dest for action in parser._actions}
+    layers = ((defaults_path, defaults), (run_arguments_path, run_arguments), (known.config, user_config))
+    for source, values in layers:
+        unknown = sorted(set(values) - dests)
+        if unknown:
+            raise ValueError(f"{source}: unknown keys {unknown}: each key must be a flag name of dpo_train.py")
+    # Each layer only sets defaults, later layers over earlier ones, so flags still win.
+    parser.set_defaults(**{key: value for _, values in layers for key, value in values.items()})
+    # HfArgumentParser returns the --config namespace after the dataclasses, and unknown strings last.
+    script_args, training_args, *_, rest = parser.parse_args_into_dataclasses(
+        args=argv, return_remaining_strings=True)
+    if rest:
+        raise ValueError(f"unknown arguments: {rest} (see python dpo_train.py --help)")
+    script_args.device = device
+    return script_args, training_args
+
+
+def check_combination(device: str, quantization: str, training_args) -> None:
+    """Refuse settings that cannot work together, all problems at once."""
+    import importlib.util
+
+    import torch
+
+    problems = []
+    on_cuda = device.startswith("cuda")
+    if quantization in ("4bit", "8bit") and importlib.util.find_spec("bitsandbytes") is None:
+        problems.append(f"--quantization {quantization} needs the bitsandbytes package (pip install bitsandbytes)")
+    if training_args.fp16 and not on_cuda:
+        # accelerate silently trains in float32 then; say so rather than pretend.
+        problems.append(f"--fp16 works only on CUDA (on {device} it would silently train in float32): "
+                        "drop it, or use --bf16 True")
+    if not on_cuda and not training_args.use_cpu and torch.cuda.is_available():
+        # Without use_cpu, Trainer moves the model to the visible GPU.
+        problems.append(f"--device {device} needs --use_cpu True")
+    if on_cuda and training_args.use_cpu:
+        problems.append(f"--use_cpu True contradicts --device {device}")
+    if problems:
+        raise ValueError("these settings cannot work together:\n  " + "\n  ".join(problems))
+
+
+def process_device(device: str) -> str:
+    """Under `accelerate launch` each process trains on its own GPU."""
+    local_rank = os.environ.get("LOCAL_RANK")
+    if device == "cuda" and local_rank is not None:
+        return f"cuda:{int(local_rank)}"
+    return device
+
+
+def arguments_record(script_args: ScriptArguments, training_args, output_dir: str) -> dict:
+    """All resolved arguments as flat YAML-able data: usable again with --config."""
+    record = {f.name: getattr(script_args, f.name) for f in fields(script_args)}
+    for f in fields(training_args):
+        if not f.init or f.name in SECRET_FIELDS or f.name in ALIASES:  # aliases mirror their new names
+            continue
+        record[f.name] = plain(getattr(training_args, f.name))
+    record["output_dir"] = output_dir
+    return record
+
+
+def plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "to_dict"):
+        return plain(value.to_dict())
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Data: read, check, choose, shorten
+
+
+def load_pairs(path: str | Path):
+    """The builder's JSONL as a `datasets.Dataset`."""
+    from datasets import load_dataset
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: dataset not found (build it with `bash create_dpo_dataset.sh`)")
+    return load_dataset("json", data_files=str(path), split="train")
+
+
+def _message_problems(value, roles: tuple[str, ...], exactly_one: bool) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of chat messages"
+    if exactly_one and len(value) != 1:
+        return f"must hold exactly one message, has {len(value)}"
+    for message in value:
+        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
+            return "each message needs a string 'content'"
+        if message.get("role") not in roles:
+            return f"message role {message.get('role')!r} is not one of {list(roles)}"
+    return None
+
+
+def check_pairs(rows: list[dict], path: str | Path) -> None:
+    """Every problem in the file at once, each with its line number and field."""
+    problems = []
+    for line, row in enumerate(rows, 1):
+        checks = {"prompt": _message_problems(row.get("prompt"), ("system", "user", "assistant"), False),
+                  "chosen": _message_problems(row.get("chosen"), ("assistant",), True),
+                  "rejected": _message_problems(row.get("rejected"), ("assistant",), True)}
+        for name, problem in checks.items():
+            if problem:
+                problems.append(f"{path} line {line}: field '{name}' {problem}")
+        prompt = row.get("prompt")
+        if not checks["prompt"] and prompt[-1]["role"] != "user":
+            problems.append(f"{path} line {line}: field 'prompt' must end with a user message")
+        span = row.get("code_span")
+        if span is not None and not checks["prompt"]:
+            user = prompt[-1]["content"]
+            if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span)
+                    or not 0 <= span[0] <= span[1] <= len(user)):
+                problems.append(f"{path} line {line}: field 'code_span' {span!r} is not [start, end) "
+                                f"within the user message ({len(user)} characters)")
+    if problems:
+        shown = "\n  ".join(problems[:30])
+        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
+        raise ValueError(f"{len(problems)} problems in {path}:\n  {shown}{more}")
+
+
+def choose_pairs(rows: list[dict], max_pairs: int | None, seed: int) -> list[dict]:
+    """At most `max_pairs` rows, whole students at a time in a seeded random order, in file order.
+
+    Whole students keep each student's criteria together (the grouped trainer shares their
+    prompt prefix), and the sample spreads over labs.
+    """
+    if max_pairs is None or len(rows) <= max_pairs:
+        return rows
+    by_student: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        key = (row.get("lab"), row.get("student_id")) if "student_id" in row else (i,)
+        by_student.setdefault(key, []).append(i)
+    order = list(by_student)
+    random.Random(seed).shuffle(order)
+    chosen: list[int] = []
+    for key in order:
+        if len(chosen) + len(by_student[key]) <= max_pairs:
+            chosen.extend(by_student[key])
+    if not chosen:  # every student alone has more pairs than asked for
+        chosen = by_student[order[0]][:max_pairs]
+    return [rows[i] for i in sorted(chosen)]
+
+
+def _prompt_key(row: dict) -> str:
+    return json.dumps([row["prompt"], row.get("code_span")], ensure_ascii=False, sort_keys=True)
+
+
+def prepare_pairs(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None
+                  ) -> tuple[list[dict], dict]:
+    """Rows ready for the trainer, and their length statistics.
+
+    Each distinct prompt is fitted once, against the longest of all its answers, so every
+    pair of one item sees the same (possibly shortened) code. Where the chat template has no
+    system role, the system prompt opens the user message. `code_span` follows the code.
+    Raises ValueError, naming every row, when a prompt does not fit even without its code.
+    """
+    answers: dict[str, list[str]] = {}
+    for row in rows:
+        texts = answers.setdefault(_prompt_key(row), [])
+        for side in ("chosen", "rejected"):
+            if row[side][0]["content"] not in texts:
+                texts.append(row[side][0]["content"])
+
+    fitted: dict[str, dict] = {}
+    problems: dict[str, str] = {}  # prompt key -> what is wrong, named by its first row
+    for line, row in enumerate(rows, 1):
+        key = _prompt_key(row)
+        if key in fitted or key in problems:
+            continue
+        where = f"row {line} ({row.get('lab')}, {row.get('student_id')}, {row.get('criterion')})"
+        texts = answers[key]
+        messages, span = row["prompt"], row.get("code_span")
+        prompt_ids, answers_ids = tokenize_item(tokenizer, messages, texts, supports_system)
+        before = len(prompt_ids)
+        longest = max(len(a) for a in answers_ids)
+        shortened = False
+        if max_length is not None and before + longest > max_length:
+            if span is None:
+                problems[key] = (f"{where}: prompt + answer take {before + longest} tokens, and the row has no "
+                                 "code_span to shorten")
+                continue
+            try:
+                messages, prompt_ids, answers_ids, shortened = tokenize_within(
+                    tokenizer, messages, tuple(span), texts, max_length, supports_system)
+            except ValueError as e:
+                problems[key] = f"{where}: {e}"
+                continue
+            old_user, new_user = row["prompt"][-1]["content"], messages[-1]["content"]
+            span = [span[0], len(new_user) - (len(old_user) - span[1])]  # the text after the code is unchanged
+        if not supports_system:
+            unfolded = messages[-1]["content"]
+            messages = fold_system_message(messages)
+            if span is not None:
+                shift = len(messages[-1]["content"]) - len(unfolded)  # the system prompt now opens it
+                span = [span[0] + shift, span[1] + shift]
+        fitted[key] = {"prompt": messages, "code_span": span, "prompt_tokens": len(prompt_ids),
+                       "prompt_tokens_before": before, "shortened": shortened,
+                       "answer_tokens": dict(zip(texts, (len(a) for a in answers_ids)))}
+    if problems:
+        listed = list(problems.values())
+        shown = "\n  ".join(listed[:30])
+        more = f"\n  ... and {len(listed) - 30} more" if len(listed) > 30 else ""
+        pairs = sum(_prompt_key(row) in problems for row in rows)
+        raise ValueError(f"{len(listed)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
+                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
+
+    prepared, per_row = [], []
+    for row in rows:
+        fit = fitted[_prompt_key(row)]
+        out = {**row, "prompt": fit["prompt"]}
+        if "code_span" in row:
+            out["code_span"] = fit["code_span"]
+        prepared.append(out)
+        chosen = fit["answer_tokens"][row["chosen"][0]["content"]]
+        rejected = fit["answer_tokens"][row["rejected"][0]["content"]]
+        per_row.append((fit["prompt_tokens"], chosen, rejected, fit["shortened"]))
+    stats = length_stats(per_row, fitted.values(), max_length)
+    return prepared, stats
+
+
+def describe(values: list[int]) -> dict:
+    if not values:
+        return {}
+    ordered = sorted(values)
+    return {"min": ordered[0], "mean": round(statistics.fmean(ordered), 1), "median": statistics.median(ordered),
+            "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
+
+
+def length_stats(per_row: list[tuple[int, int, int, bool]], prompts, max_length: int | None) -> dict:
+    prompts = list(prompts)
+    return {
+        "pairs": len(per_row),
+        "prompts": len(prompts),
+        "max_length": max_length,
+        "shortened_prompts": sum(p["shortened"] for p in prompts),
+        "shortened_pairs": sum(r[3] for r in per_row),
+        "tokens": {
+            "prompt": describe([r[0] for r in per_row]),
+            "prompt_before_shortening": describe([p["prompt_tokens_before"] for p in prompts]),
+            "chosen": describe([r[1] for r in per_row]),
+            "rejected": describe([r[2] for r in per_row]),
+            "pair": describe([r[0] + max(r[1], r[2]) for r in per_row]),
+        },
+    }
+
+
+def format_stats(name: str, stats: dict) -> str:
+    pair = stats["tokens"].get("pair", {})
+    return (f"{name}: {stats['pairs']} pairs of {stats['pairs_in_file']} in {stats['path']} "
+            f"({stats['prompts']} prompts); {stats['shortened_prompts']} prompts shortened "
+            f"({stats['shortened_pairs']} pairs) to fit max_length {stats['max_length']}; "
+            f"tokens per pair min {pair.get('min')} / median {pair.get('median')} / max {pair.get('max')}")
+
+
+def read_and_prepare(path: str | Path, tokenizer, supports_system: bool, max_length: int | None,
+                     max_pairs: int | None, seed: int):
+    """(datasets.Dataset ready for the trainer, stats) for one JSONL file."""
+    from datasets import Dataset
+
+    rows = load_pairs(path).to_list()
+    check_pairs(rows, path)
+    chosen = choose_pairs(rows, max_pairs, seed)
+    prepared, stats = prepare_pairs(chosen, tokenizer, supports_system, max_length)
+    stats = {"path": str(path), "pairs_in_file": len(rows), **stats}
+    return Dataset.from_list(prepared), stats
+
+
+# ---------------------------------------------------------------------------------------------
+# Model: LoRA
+
+
+def missing_target_modules(model, targets: list[str]) -> list[str]:
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+    return [t for t in targets if t not in names]
+
+
+def lora_config(script_args: ScriptArguments, spec: ModelSpec, model):
+    """LoRA on the registry's target modules (or --lora_target_modules), checked against the model."""
+    from peft import LoraConfig
+
+    targets = list(script_args.lora_target_modules or spec.lora_target_modules)
+    missing = missing_target_modules(model, targets)
+    if missing:
+        raise ValueError(f"model {spec.name!r} ({type(model).__name__}) has no modules named {missing}; "
+                         f"set --lora_target_modules to names it has")
+    return LoraConfig(r=script_args.lora_r, lora_alpha=script_args.lora_alpha, lora_dropout=script_args.lora_dropout,
+                      target_modules=targets, bias="none", task_type="CAUSAL_LM")
+
+
+def prepare_quantized(model, training_args):
+    """PEFT's preparation of a 4/8-bit model for training (norms in fp32, input grads)."""
+    from peft import prepare_model_for_kbit_training
+
+    return prepare_model_for_kbit_training(
+        model, use_gradient_checkpointing=bool(training_args.activation_checkpointing),
+        gradient_checkpointing_kwargs=training_args.activation_checkpointing_kwargs)
+
+
+def check_all_pairs_kept(trainer, train_pairs: int, eval_pairs: int | None) -> None:
+    """TRL drops pairs whose prompt fills max_length; fitting the code first means it never should."""
+    from trl import DPOTrainer
+
+    from Utils.grouped_dpo import GroupedDPOTrainer
+
+    if isinstance(trainer, GroupedDPOTrainer):  # rows regrouped: each group counts its pairs
+        def pairs(dataset):
+            return sum(dataset["n_pairs"])
+    elif type(trainer) is DPOTrainer:
+        pairs = len
+    else:
+        return
+    kept = [("train", pairs(trainer.train_dataset), train_pairs)]
+    if eval_pairs is not None:
+        kept.append(("eval", pairs(trainer.eval_dataset), eval_pairs))
+    for name, n, expected in kept:
+        if n != expected:
+            raise RuntimeError(f"{name}: the trainer kept {n} of {expected} pairs")
+
+
+# ---------------------------------------------------------------------------------------------
+# Run folder
+
+
+def create_run_dir(output_dir: str | Path, now: datetime | None = None) -> Path:
+    """A new folder `model_<YYYYmmdd_HHMMSS>` (with _1, _2 ... when taken) under output_dir.
+
+    `mkdir` fails when the folder exists, so two runs started in the same second never share one.
+    """
+    root = Path(output_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d_%H%M%S")
+    n = 0
+    while True:
+        path = root / (f"{RUN_PREFIX}{stamp}" if n == 0 else f"{RUN_PREFIX}{stamp}_{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            n += 1
+
+
+def resume_target(resume: str, output_dir: str | Path) -> tuple[Path, str]:
+    """(run folder, checkpoint) for --resume_from_checkpoint.
+
+    Accepts a checkpoint folder (`.../model_X/checkpoint-N`), a run folder (its last
+    checkpoint), or `latest` (the newest run folder under output_dir that has a checkpoint).
+    """
+    from transformers.trainer_utils import get_last_checkpoint
+
+    path = Path(resume)
+    if resume.lower() in ("latest", "last", "true"):
+        runs = sorted((p for p in Path(output_dir).glob(f"{RUN_PREFIX}*") if p.is_dir()), key=os.path.getmtime)
+        for run in reversed(runs):
+            last = get_last_checkpoint(str(run))
+            if last:
+                return run, last
+        raise ValueError(f"--resume_from_checkpoint {resume}: no run folder with a checkpoint in {output_dir}")
+    if path.is_dir() and (path / "trainer_state.json").is_file():
+        return path.parent, str(path)
+    if path.is_dir():
+        last = get_last_checkpoint(str(path))
+        if last:
+            return path, last
+    raise ValueError(f"--resume_from_checkpoint {resume}: not a checkpoint folder (checkpoint-N with "
+                     "trainer_state.json) nor a run folder holding one")
+
+
+def shared_run_dir(training_args, output_dir: str) -> tuple[Path, str | None]:
+    """The run folder (created by the main process, the same for all) and the checkpoint to resume."""
+    from accelerate.utils import broadcast_object_list
+
+    resume = training_args.resume_from_checkpoint
+    result = [None, None]
+    if training_args.process_index == 0:
+        if resume:
+            run_dir, checkpoint = resume_target(resume, output_dir)
+            result = [str(run_dir), checkpoint]
+        else:
+            result = [str(create_run_dir(output_dir)), None]
+    if training_args.world_size > 1:
+        broadcast_object_list(result, from_process=0)
+    return Path(result[0]), result[1]
+
+
+def write_json(data, path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+
+
+def write_run_start(run_dir: Path, arguments: dict, stats: dict, train_path: str | Path) -> None:
+    """Resolved arguments, dataset statistics and the builder's accounting, before training starts."""
+    (run_dir / "arguments.yaml").write_text(
+        "# Resolved arguments of this run; reuse with: bash dpo_train.sh --config <this file>\n"
+        + yaml.safe_dump(arguments, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    write_json(stats, run_dir / "dataset_stats.json")
+    report = Path(train_path).parent / "dataset_report.json"
+    if report.is_file():
+        shutil.copyfile(report, run_dir / "dataset_report.json")
+
+
+def save_final(trainer, run_dir: Path, data_seconds: float, train_seconds: float) -> Path:
+    """Adapter and tokenizer in the run folder; final_checkpoint/ (adapter, time.txt) appears last.
+
+    final_checkpoint is written under a temporary name and renamed at the very end, so a run
+    that dies leaves no folder that looks complete. Call on every process (save_model gathers
+    sharded weights); only the main process writes files.
+    """
+    partial = run_dir / f".{FINAL_CHECKPOINT}.partial"
+    final = run_dir / FINAL_CHECKPOINT
+    main = trainer.is_world_process_zero()
+    if main and partial.exists():
+        shutil.rmtree(partial)
+    trainer.accelerator.wait_for_everyone()
+    trainer.save_model(str(run_dir))
+    trainer.save_model(str(partial))
+    trainer.save_state()
+    if main:
+        (partial / "time.txt").write_text(f"Data loading time: {data_seconds:.2f} seconds\n"
+                                          f"Training time: {train_seconds:.2f} seconds\n", encoding="utf-8")
+        if final.exists():  # a resumed run that had finished before
+            shutil.rmtree(final)
+        os.replace(partial, final)
+    trainer.accelerator.wait_for_everyone()
+    return final
+

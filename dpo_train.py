@@ -1,0 +1,92 @@
+"""Fine-tune a code model with DPO and LoRA on the builder's pairs (step 2 of the toolkit).
+
+    python dpo_train.py                                   # embedded model, per-device defaults
+    python dpo_train.py --model qwen2.5-coder-7b --config my.yaml --learning_rate 5e-6
+
+Every flag: python dpo_train.py --help (the recipe's own, then every DPOConfig field).
+Values resolve as: defaults < configs/train/<cuda|cpu>.yaml < a resumed run's arguments.yaml
+< --config YAML < flags.
+The run writes <output_dir>/model_<YYYYmmdd_HHMMSS>/ (adapter, tokenizer, arguments.yaml,
+dataset_stats.json, tensorboard logs under runs/, checkpoints) and final_checkpoint/ last.
+"""
+
+import os
+import time
+
+# TRL pings a telemetry endpoint when a trainer starts; a grading toolkit has no reason to.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+from Utils import train  # noqa: E402
+from Utils.models import load_model, load_tokenizer, resolve_model, resolve_quantization  # noqa: E402
+
+
+def main(argv=None):
+    from trl import DPOTrainer
+
+    from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
+
+    # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
+    script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
+    spec = resolve_model(script_args.model, script_args.model_size)
+    device = train.process_device(script_args.device)
+    quantization = resolve_quantization(script_args.quantization, device)
+    train.check_combination(device, quantization, training_args)
+    if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
+        print("no evaluation set: evaluation is off")
+        training_args.eval_strategy = "no"
+    print(f"model {spec.name} on {device}, quantization {quantization}, trainer {script_args.trainer}")
+
+    # 2. Data: read, check, choose, shorten over-long code so nothing is truncated or dropped.
+    start = time.perf_counter()
+    tokenizer = load_tokenizer(spec)
+    train_dataset, train_stats = train.read_and_prepare(
+        script_args.train_dataset_path, tokenizer, spec.supports_system_message, training_args.max_length,
+        script_args.max_train_pairs, training_args.seed)
+    print(train.format_stats("train", train_stats))
+    eval_dataset, eval_stats = None, None
+    if script_args.eval_dataset_path:
+        eval_dataset, eval_stats = train.read_and_prepare(
+            script_args.eval_dataset_path, tokenizer, spec.supports_system_message, training_args.max_length,
+            script_args.max_eval_pairs, training_args.seed)
+        print(train.format_stats("eval", eval_stats))
+    data_seconds = time.perf_counter() - start
+
+    # The run folder, once the data is known to be usable (or the run folder to resume).
+    output_root = training_args.output_dir
+    run_dir, resume_checkpoint = train.shared_run_dir(training_args, output_root)
+    training_args.output_dir = str(run_dir)  # checkpoints and tensorboard logs go into the run folder
+    print(f"run folder {run_dir}" + (f", resuming from {resume_checkpoint}" if resume_checkpoint else ""))
+
+    # 3. Model: base weights in the chosen precision, LoRA on the registry's target modules.
+    model = load_model(spec, quantization, device)
+    if quantization in ("4bit", "8bit"):
+        model = train.prepare_quantized(model, training_args)
+    peft_config = train.lora_config(script_args, spec, model)
+
+    # 4. Trainer: the one place where the trainer class is chosen.
+    trainer_class = GroupedDPOTrainer if script_args.trainer == "grouped" else DPOTrainer
+    trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
+                            eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
+    train.check_all_pairs_kept(trainer, len(train_dataset), None if eval_dataset is None else len(eval_dataset))
+    if trainer.is_world_process_zero():
+        stats = {"model": spec.name, "system_message_folded": not spec.supports_system_message,
+                 "train": train_stats, "eval": eval_stats}
+        arguments = train.arguments_record(script_args, training_args, output_root)
+        arguments.update(model=script_args.model or spec.name, device=device, quantization=quantization,
+                         lora_target_modules=list(script_args.lora_target_modules or spec.lora_target_modules))
+        train.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path)
+
+    # 5. Train, then save: adapter + tokenizer, and final_checkpoint/ with time.txt last.
+    start = time.perf_counter()
+    trainer.train(resume_from_checkpoint=resume_checkpoint)
+    train_seconds = time.perf_counter() - start
+    final = train.save_final(trainer, run_dir, data_seconds, train_seconds)
+    if trainer.is_world_process_zero():
+        print(f"data loading {data_seconds:.1f} s, training {train_seconds:.1f} s")
+        print(f"LoRA adapter and tokenizer: {run_dir}\nfinal checkpoint: {final}\n"
+              f"tensorboard --logdir {run_dir}")
+    return trainer
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""Training: the recipe end to end on tiny models, its arguments, data preparation and run folders."""
+
+import json
+import os
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+from conftest_train import (FAST, REPO, data_args, lora_b_tensors, one_thread, pairs_dir,  # noqa: F401
+                            run_folders, smollm_tokenizer, tiny_llama_config, tiny_model_dir)
+import dpo_train
+from Utils import train as T
+from Utils.labs import Criterion, Rating
+from Utils.prompts import answer_text, build_prompt, tokenize_item
+
+ALL_PROJECTIONS = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
+QUIET = ["--eval_dataset_path", "none", "--report_to", "none", "--save_strategy", "no"]
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def tiny_run(model_dir, pairs, out, *extra):
+    return dpo_train.main(["--model", str(model_dir), *data_args(pairs, out), *FAST, *extra])
+
+
+# ------------------------------------------------------------------------------ end to end
+
+
+def test_tiny_model_trains_end_to_end_through_the_shell_script(tmp_path, tiny_model_dir, pairs_dir):
+    out = tmp_path / "runs"
+    result = subprocess.run(["bash", str(REPO / "dpo_train.sh"), "--model", str(tiny_model_dir),
+                             *data_args(pairs_dir, out), *FAST], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    [run] = run_folders(out)
+    assert re.fullmatch(r"model_\d{8}_\d{6}", run.name)
+    assert f"final checkpoint: {run / 'final_checkpoint'}" in result.stdout
+    for name in ("adapter_model.safetensors", "adapter_config.json", "tokenizer_config.json", "arguments.yaml",
+                 "dataset_stats.json", "dataset_report.json", "trainer_state.json"):
+        assert (run / name).is_file(), name
+    final = run / "final_checkpoint"
+    assert (final / "adapter_model.safetensors").is_file()
+    data_line, train_line = (final / "time.txt").read_text().splitlines()
+    assert re.fullmatch(r"Data loading time: \d+\.\d\d seconds", data_line)
+    assert re.fullmatch(r"Training time: \d+\.\d\d seconds", train_line)
+    assert list((run / "runs").rglob("events.out.tfevents.*")), "tensorboard logs"
+    # LoRA B starts at zero: every adapted matrix moved, on every projection.
+    trained = lora_b_tensors(final)
+    assert trained and all(w.abs().sum() > 0 for w in trained.values())
+    assert set(json.loads((run / "adapter_config.json").read_text())["target_modules"]) == ALL_PROJECTIONS
+    arguments = yaml.safe_load((run / "arguments.yaml").read_text())
+    assert (arguments["model"], arguments["quantization"], arguments["device"]) == (str(tiny_model_dir), "none", "cpu")
+    assert (arguments["optim"], arguments["bf16"], arguments["activation_checkpointing"]) == (
+        "adamw_torch", False, False)
+    stats = json.loads((run / "dataset_stats.json").read_text())
+    assert (stats["train"]["pairs"], stats["eval"]["pairs"], stats["train"]["shortened_prompts"]) == (18, 12, 0)
+    # Evaluation ran half-way and at the end, on pairs that carry the builder's extra columns.
+    history = json.loads((run / "trainer_state.json").read_text())["log_history"]
+    assert [h["step"] for h in history if "eval_loss" in h] == [1, 2]
+
+
+@pytest.mark.parametrize("trainer_name", ["stock", "grouped"])
+def test_saved_adapter_reloads_to_the_same_logprobs(tmp_path, tiny_model_dir, pairs_dir, trainer_name):
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--trainer", trainer_name)
+    if trainer_name == "stock":  # TRL keeps the builder's columns in its dataset (and out of its batches)
+        assert set(T.ITEM_COLUMNS) <= set(trainer.train_dataset.column_names)
+    reloaded = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
+                                         Path(trainer.args.output_dir) / "final_checkpoint").eval()
+    model = trainer.model.eval()
+    row = json.loads((pairs_dir / "train.jsonl").read_text().splitlines()[0])
+    prompt, answers = tokenize_item(trainer.processing_class, row["prompt"],
+                                    [row["chosen"][0]["content"], row["rejected"][0]["content"]])
+    for answer in answers:
+        ids = torch.tensor([prompt + answer])
+        with torch.no_grad():
+            in_memory = torch.log_softmax(model(input_ids=ids).logits, -1)
+            from_disk = torch.log_softmax(reloaded(input_ids=ids).logits, -1)
+            with reloaded.disable_adapter():
+                base = torch.log_softmax(reloaded(input_ids=ids).logits, -1)
+        torch.testing.assert_close(from_disk, in_memory, rtol=1e-5, atol=1e-5)
+        assert (base - in_memory).abs().max() > 1e-3  # the adapter matters
+
+
+def test_a_run_that_dies_looks_incomplete_and_resumes_in_its_own_folder(tmp_path, tiny_model_dir, pairs_dir,
+                                                                         monkeypatch):
+    from trl import DPOTrainer
+
+    argv = ["--max_steps", "3", "--save_steps", "1", "--eval_dataset_path", "none", "--report_to", "none"]
+    save_checkpoint = DPOTrainer._save_checkpoint
+
+    def save_then_die(self, *args, **kwargs):
+        save_checkpoint(self, *args, **kwargs)
+        if self.state.global_step == 2:
+            raise RuntimeError("power cut")
+
+    monkeypatch.setattr(DPOTrainer, "_save_checkpoint", save_then_die)
+    with pytest.raises(RuntimeError, match="power cut"):
+        tiny_run(tiny_model_dir, pairs_dir, tmp_path, *argv)
+    monkeypatch.undo()
+    [run] = run_folders(tmp_path)
+    assert not (run / "final_checkpoint").exists() and not list(run.rglob("time.txt"))
+    assert (run / "arguments.yaml").is_file() and (run / "dataset_stats.json").is_file()
+    assert sorted(p.name for p in run.glob("checkpoint-*")) == ["checkpoint-1", "checkpoint-2"]
+
+    # The run folder alone says what to continue: its arguments.yaml supplies every setting.
+    trainer = dpo_train.main(["--resume_from_checkpoint", str(run)])
+    assert run_folders(tmp_path) == [run] and Path(trainer.args.output_dir) == run
+    assert trainer.state.global_step == 3
+    assert [h["step"] for h in trainer.state.log_history if "loss" in h] == [1, 2, 3]
+    assert (run / "final_checkpoint" / "time.txt").is_file()
+
+
+def test_4bit_quantized_training_runs_on_cpu(tmp_path, tiny_model_dir, pairs_dir):
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--quantization", "4bit", "--max_steps", "1")
+    q_proj = trainer.model.get_base_model().model.layers[0].self_attn.q_proj
+    assert type(q_proj.base_layer).__name__ == "Linear4bit" and q_proj.base_layer.weight.quant_type == "nf4"
+    run = Path(trainer.args.output_dir)
+    assert yaml.safe_load((run / "arguments.yaml").read_text())["quantization"] == "4bit"
+    assert all(w.abs().sum() > 0 for w in lora_b_tensors(run / "final_checkpoint").values())
+
+
+def test_embedded_model_runs_two_steps(tmp_path, pairs_dir):
+    trainer = dpo_train.main(["--model", "smollm2-135m", *data_args(pairs_dir, tmp_path), *QUIET,
+                              "--max_steps", "2", "--per_device_train_batch_size", "1",
+                              "--gradient_accumulation_steps", "1", "--max_length", "192", "--learning_rate", "1e-3",
+                              "--disable_tqdm", "True"])
+    assert trainer.state.global_step == 2
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    assert len(losses) == 2 and losses[0] == pytest.approx(0.6931, abs=1e-3)  # policy == reference at first
+    assert (Path(trainer.args.output_dir) / "final_checkpoint" / "adapter_model.safetensors").is_file()
+
+
+# ------------------------------------------------------------------------------ tokens and lengths
+
+
+CRIT = Criterion("Loop bound", "Is the loop bound correct?",
+                 (Rating("A", "Correct bound"), Rating("B", "Off by one"), Rating("C", "No loop")))
+LONG_CODE = "\n".join(f"int x{i} = {i} * {i}; // line {i}" for i in range(80))
+
+
+def item_rows(code, student, system="Grade the code."):
+    """The builder's rows for one item: the TA chose A; B and C are rejected."""
+    messages, span = build_prompt(system, "Print 1..n.", code, "cpp", CRIT)
+    chosen = [{"role": "assistant", "content": answer_text(CRIT.ratings[0])}]
+    return [{"prompt": messages, "chosen": chosen,
+             "rejected": [{"role": "assistant", "content": answer_text(r)}],
+             "lab": "lab1", "student_id": student, "criterion": CRIT.title, "chosen_option": "A",
+             "rejected_option": r.letter, "options": ["A", "B", "C"], "code_span": list(span)}
+            for r in CRIT.ratings[1:]]
+
+
+def pair_lengths(tokenizer, row, supports_system=True):
+    prompt, answers = tokenize_item(tokenizer, row["prompt"], [row["chosen"][0]["content"],
+                                                               row["rejected"][0]["content"]], supports_system)
+    return len(prompt), max(len(a) for a in answers)
+
+
+def test_long_code_is_shortened_to_fit_and_counted_and_no_pair_is_dropped(smollm_tokenizer):
+    rows = item_rows(LONG_CODE, "s1") + item_rows("int main() {}", "s2")
+    short_prompt, answer = pair_lengths(smollm_tokenizer, rows[2])
+    long_prompt, _ = pair_lengths(smollm_tokenizer, rows[0])
+    max_length = short_prompt + answer + 200
+    assert long_prompt + answer > max_length
+    prepared, stats = T.prepare_pairs(rows, smollm_tokenizer, True, max_length)
+    assert len(prepared) == 4 and (stats["shortened_prompts"], stats["shortened_pairs"]) == (1, 2)
+    assert stats["tokens"]["pair"]["max"] <= max_length
+    assert stats["tokens"]["prompt_before_shortening"]["max"] == long_prompt
+    for row in prepared:
+        prompt, longest = pair_lengths(smollm_tokenizer, row)
+        assert prompt + longest <= max_length
+    first, second = prepared[0], prepared[1]
+    assert first["prompt"] == second["prompt"]  # both pairs of one item see the same code
+    user = first["prompt"][1]["content"]
+    start, end = first["code_span"]
+    code = user[start:end]
+    assert code.startswith("int x0 = 0") and code.endswith("// line 79")
+    assert "lines of the student's code omitted" in code and "line 40" not in code
+    assert user.endswith("## Options\nA. Correct bound\nB. Off by one\nC. No loop")
+    assert prepared[2:] == rows[2:]  # short prompts untouched
+    assert [r["rejected"] for r in prepared] == [r["rejected"] for r in rows]
+
+
+def test_prompts_that_cannot_fit_are_all_named(smollm_tokenizer):
+    rows = item_rows(LONG_CODE, "s1") + item_rows(LONG_CODE + "\n// other", "s2")
+    with pytest.raises(ValueError, match=r"2 prompts \(4 pairs\) do not fit --max_length 40.*\n"
+                                         r"  row 1 \(lab1, s1, Loop bound\): .*\n  row 3 \(lab1, s2, Loop bound\)"):
+        T.prepare_pairs(rows, smollm_tokenizer, True, 40)
+
+
+def test_system_prompt_is_folded_for_templates_without_system_role(smollm_tokenizer):
+    rows = item_rows(LONG_CODE, "s1", system="SYSTEM TEXT")
+    prepared, _ = T.prepare_pairs(rows, smollm_tokenizer, False, 2000)
+    messages = prepared[0]["prompt"]
+    assert [m["role"] for m in messages] == ["user"] and messages[0]["content"].startswith("SYSTEM TEXT\n\n## Problem")
+    start, end = prepared[0]["code_span"]
+    assert messages[0]["content"][start:end] == LONG_CODE
+
+
+def test_llama_style_prompt_has_exactly_one_bos_in_what_trl_trains_on(tmp_path, smollm_tokenizer):
+    """A tokenizer that adds BOS itself and a template that starts with it: still one BOS."""
+    from peft import LoraConfig
+    from transformers import AutoTokenizer, LlamaForCausalLM
+    from trl import DPOConfig, DPOTrainer
+    from datasets import Dataset
+
+    smollm_tokenizer.save_pretrained(tmp_path / "tok")
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "tok")
+    tokenizer.add_special_tokens({"bos_token": "<s>"})
+    tokenizer.add_bos_token = True
+    tokenizer.chat_template = (  # CodeLlama-Instruct's layout
+        "{{ bos_token }}{% for m in messages %}{% if m['role'] == 'system' %}{{ '<<SYS>>\\n' + m['content'] + "
+        "'\\n<</SYS>>\\n\\n' }}{% elif m['role'] == 'user' %}{{ '[INST] ' + m['content'] + ' [/INST]' }}"
+        "{% else %}{{ ' ' + m['content'] + ' ' + eos_token }}{% endif %}{% endfor %}")
+    bos = tokenizer.bos_token_id
+    assert tokenizer("x").input_ids[0] == bos  # the hazard: plain tokenizing adds a BOS too
+    rows = item_rows("int main() { return 0; }", "s1")
+    prepared, _ = T.prepare_pairs(rows, tokenizer, True, 1024)
+    model = LlamaForCausalLM(tiny_llama_config(tokenizer))
+    trainer = DPOTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(prepared),
+                         peft_config=LoraConfig(r=2, target_modules=["q_proj"], task_type="CAUSAL_LM"),
+                         args=DPOConfig(output_dir=str(tmp_path / "out"), bf16=False, use_cpu=True,
+                                        activation_checkpointing=False, report_to=[], max_length=1024))
+    for row, trained in zip(rows, trainer.train_dataset):
+        prompt_ids, (chosen_ids, rejected_ids) = tokenize_item(
+            tokenizer, row["prompt"], [row["chosen"][0]["content"], row["rejected"][0]["content"]])
+        assert trained["prompt_ids"].count(bos) == 1 and trained["prompt_ids"][0] == bos
+        assert (trained["prompt_ids"], trained["chosen_ids"], trained["rejected_ids"]) == (
+            prompt_ids, chosen_ids, rejected_ids)
+        assert chosen_ids[-1] == tokenizer.eos_token_id
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert ((batch["input_ids"] == bos).sum(-1) == 1).all()
+
+
+# ------------------------------------------------------------------------------ arguments, folders, choices
+
+
+def test_flags_win_over_config_file_which_wins_over_device_defaults(tmp_path):
+    config = tmp_path / "exp.yaml"
+    config.write_text("beta: 0.3\nlearning_rate: 1.0e-3\nlora_r: 4\ngradient_checkpointing: true\n"
+                      "report_to: [none]\ntrainer: stock\n")
+    script, training = T.parse_arguments(["--config", str(config), "--beta", "0.5", "--lora_alpha", "8"])
+    assert (training.beta, script.lora_alpha) == (0.5, 8)  # flags
+    assert (training.learning_rate, script.lora_r, training.report_to) == (1e-3, 4, [])  # config file ("none")
+    assert training.activation_checkpointing is True  # the older name still works
+    _, negated = T.parse_arguments(["--config", str(config), "--no_gradient_checkpointing"])
+    assert negated.activation_checkpointing is False
+    assert T.parse_arguments(["--max_train_pairs", "0"])[0].max_train_pairs is None  # 0: all pairs
+    # configs/train/cpu.yaml
+    assert (training.optim, training.bf16, training.use_cpu, training.lr_scheduler_type) == (
+        "adamw_torch", False, True, "cosine")
+    assert script.device == "cpu" and training.output_dir == "runs"
+    # The resolved arguments of a run read back to the same values.
+    record = T.arguments_record(script, training, "runs")
+    (tmp_path / "arguments.yaml").write_text(yaml.safe_dump(record))
+    again = T.arguments_record(*T.parse_arguments(["--config", str(tmp_path / "arguments.yaml")]), "runs")
+    assert again == record
+
+
+def test_unknown_or_invalid_settings_are_refused(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("beta: 0.3\nbetta: 0.2\nlora_rank: 4\n")
+    with pytest.raises(ValueError, match=r"unknown keys \['betta', 'lora_rank'\]"):
+        T.parse_arguments(["--config", str(config)])
+    with pytest.raises(ValueError, match="--trainer must be one of"):
+        T.parse_arguments(["--trainer", "fancy"])
+    with pytest.raises(ValueError, match="--quantization must be one of"):
+        T.parse_arguments(["--quantization", "2bit"])
+    _, training = T.parse_arguments(["--fp16", "True"])
+    with pytest.raises(ValueError, match="--fp16 works only on CUDA"):
+        T.check_combination("cpu", "none", training)
+
+
+def test_cuda_defaults_are_the_published_recipe():
+    recipe = yaml.safe_load(T.device_config_path("cuda").read_text())
+    assert recipe == {**recipe, "per_device_train_batch_size": 1, "gradient_accumulation_steps": 16,
+                      "learning_rate": 1e-5, "lr_scheduler_type": "cosine", "warmup_steps": 100,
+                      "num_train_epochs": 1, "beta": 0.1, "lora_r": 16, "lora_alpha": 16, "lora_dropout": 0.1,
+                      "max_length": 1536, "eval_strategy": "steps", "eval_steps": 0.5, "report_to": ["tensorboard"],
+                      "bf16": True, "activation_checkpointing": True, "optim": "paged_adamw_32bit"}
+    # Every key is a flag (parsing on CPU would refuse bf16, so check names only).
+    from transformers import HfArgumentParser
+    from trl import DPOConfig
+
+    flags = {a.dest for a in HfArgumentParser((T.ScriptArguments, DPOConfig))._actions}
+    assert set(recipe) <= flags
+
+
+def test_run_folders_are_unique_even_within_one_second(tmp_path):
+    now = datetime(2025, 3, 1, 9, 30, 5)
+    with ThreadPoolExecutor(8) as pool:
+        made = list(pool.map(lambda _: T.create_run_dir(tmp_path, now), range(8)))
+    assert len(set(made)) == 8
+    assert sorted(p.name for p in made) == sorted(["model_20250301_093005"] +
+                                                  [f"model_20250301_093005_{i}" for i in range(1, 8)])
+
+
+def test_pairs_are_chosen_as_whole_students_with_a_seed():
+    rows = [{"lab": "l", "student_id": f"s{s}", "criterion": c, "n": i}
+            for i, (s, c) in enumerate((s, c) for s in range(10) for c in range(3))]
+    chosen = T.choose_pairs(rows, 10, seed=1)
+    students = {r["student_id"] for r in chosen}
+    assert len(chosen) == 9 and len(students) == 3  # at most 10 pairs, 3 per student
+    assert [r["n"] for r in chosen] == sorted(r["n"] for r in chosen)  # file order
+    assert chosen == T.choose_pairs(rows, 10, seed=1) and chosen != T.choose_pairs(rows, 10, seed=2)
+    assert T.choose_pairs(rows, None, seed=1) == rows
+
+
+def test_bad_rows_are_all_reported_with_line_and_field(tmp_path):
+    good = item_rows("int main() {}", "s1")[0]
+    rows = [good, {**good, "chosen": []}, {**good, "rejected": [{"role": "user", "content": "x"}]},
+            {**good, "code_span": [5, 10_000]}]
+    with pytest.raises(ValueError) as error:
+        T.check_pairs(rows, "train.jsonl")
+    message = str(error.value)
+    assert "3 problems in train.jsonl" in message
+    assert "train.jsonl line 2: field 'chosen' must be a non-empty list" in message
+    assert "train.jsonl line 3: field 'rejected' message role 'user'" in message
+    assert "train.jsonl line 4: field 'code_span' [5, 10000]" in message
