@@ -21,7 +21,7 @@ from transformers import HfArgumentParser
 
 from Utils.report import BASE, FINE_TUNED, build_report, comparison_rows, format_table, model_section, \
     write_evaluation
-from Utils.scoring import (METHODS, DatasetFormatError, filter_labs, first_students_per_lab, load_for_scoring,
+from Utils.scoring import (METHODS, DatasetFormatError, ScoringModelArguments, filter_labs, first_students_per_lab, load_for_scoring,
                            read_lab_items,
                            read_test_items, resolve_max_length, score_items)
 
@@ -30,15 +30,8 @@ DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 DEFAULT_TEST_DATASET = "data/test.jsonl"
 
 
-@dataclass
-class EvaluateArguments:
-    model: str | None = field(default=None, metadata={
-        "help": "registry name (smollm2-135m, codellama-7b, codestral-22b, qwen2.5-coder-7b), local folder or hub "
-                "id; default: the training run's model when --adapter_path is given, else smollm2-135m"})
-    model_size: str | None = field(default=None, metadata={"help": "older name for --model: 7b or 22b"})
-    adapter_path: str | None = field(default=None, metadata={
-        "help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/; "
-                "default: score the bare model"})
+@dataclass(kw_only=True)
+class EvaluateArguments(ScoringModelArguments):
     skip_base: bool = field(default=False, metadata={
         "help": "with --adapter_path: do not also score the bare base model"})
     test_dataset_path: str | None = field(default=None, metadata={
@@ -55,20 +48,12 @@ class EvaluateArguments:
     method: str = field(default="likelihood", metadata={
         "help": "likelihood: most likely option's answer text; generate: greedy generation, parsed",
         "choices": list(METHODS)})
-    max_length: int | None = field(default=None, metadata={
-        "help": "prompt + answer tokens; longer code is shortened as in training. Default: the run folder's "
-                "saved max_length, else 1536"})
     batch_size: int = field(default=4, metadata={
         "help": "likelihood: student groups per forward pass; generate: prompts per generate call"})
-    max_group_tokens: int = field(default=8192, metadata={
-        "help": "likelihood: split a student's packed sequence above this many tokens (GPU memory)"})
     max_new_tokens: int = field(default=48, metadata={"help": "generate: tokens generated per item"})
     max_items: int | None = field(default=None, metadata={"help": "score only the first N items (quick checks)"})
     max_students_per_lab: int | None = field(default=None, metadata={
         "help": "score only the first N students (sorted by id) of each lab: a fixed sample of every lab"})
-    quantization: str = field(default="auto", metadata={
-        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit or none", "choices": ["auto", "4bit", "8bit", "none"]})
-    device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
 
 
 def parse_args(argv: list[str] | None = None) -> EvaluateArguments:

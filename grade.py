@@ -21,21 +21,15 @@ from transformers import HfArgumentParser
 
 from Utils.grading import lab_suggestions, output_path, safe_filename, write_lab_suggestions
 from Utils.labs import LabFormatError, read_lab
-from Utils.scoring import items_to_grade, load_for_scoring, resolve_max_length, score_likelihood, select_lab_dirs
+from Utils.scoring import ScoringModelArguments, items_to_grade, load_for_scoring, resolve_max_length, score_likelihood, select_lab_dirs
 
 REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 
 
-@dataclass
-class GradeArguments:
+@dataclass(kw_only=True)
+class GradeArguments(ScoringModelArguments):
     parent_dir: str = field(metadata={"help": "folder with one sub-folder per lab to grade"})
-    model: str | None = field(default=None, metadata={
-        "help": "registry name, local folder or hub id; default: the training run's model when "
-                "--adapter_path is given, else smollm2-135m"})
-    model_size: str | None = field(default=None, metadata={"help": "older name for --model: 7b or 22b"})
-    adapter_path: str | None = field(default=None, metadata={
-        "help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/"})
     lab_names: list[str] = field(default_factory=list, metadata={
         "help": "only these labs (space- or comma-separated); default: every lab in --parent_dir"})
     output_dir: str = field(default="results/grades", metadata={"help": "where the CSV and JSON files go"})
@@ -44,15 +38,7 @@ class GradeArguments:
         "help": "system prompt file (default: system_prompt.txt of the repo; use the one the model was trained with)"})
     review_threshold: float = field(default=0.5, metadata={
         "help": "items whose most likely rating has a probability below this are flagged for a TA"})
-    max_length: int | None = field(default=None, metadata={
-        "help": "prompt + answer tokens; longer code is shortened as in training. Default: the run folder's "
-                "saved max_length, else 1536"})
     batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
-    max_group_tokens: int = field(default=8192, metadata={
-        "help": "split a student's packed sequence above this many tokens (GPU memory)"})
-    quantization: str = field(default="auto", metadata={
-        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit or none", "choices": ["auto", "4bit", "8bit", "none"]})
-    device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
 
 
 def parse_args(argv: list[str] | None = None) -> GradeArguments:

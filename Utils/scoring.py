@@ -41,6 +41,27 @@ ADAPTER_CONFIG = "adapter_config.json"
 FINAL_CHECKPOINT = "final_checkpoint"
 
 
+@dataclass(kw_only=True)
+class ScoringModelArguments:
+    """The model flags evaluate.py and grade.py share (each script adds its own)."""
+
+    model: str | None = field(default=None, metadata={
+        "help": "registry name (smollm2-135m, codellama-7b, codestral-22b, qwen2.5-coder-7b), local folder or hub "
+                "id; default: the training run's model when --adapter_path is given, else smollm2-135m"})
+    model_size: str | None = field(default=None, metadata={"help": "older name for --model: 7b or 22b"})
+    adapter_path: str | None = field(default=None, metadata={
+        "help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/; "
+                "default: score the bare model"})
+    max_length: int | None = field(default=None, metadata={
+        "help": "prompt + answer tokens; longer code is shortened as in training. Default: the run folder's "
+                "saved max_length, else 1536"})
+    max_group_tokens: int = field(default=8192, metadata={
+        "help": "split a student's packed sequence above this many tokens (GPU memory)"})
+    quantization: str = field(default="auto", metadata={
+        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit or none", "choices": ["auto", "4bit", "8bit", "none"]})
+    device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
+
+
 class DatasetFormatError(ValueError):
     """A test JSONL that cannot be scored. The message names the file, the lines and the fields."""
 
