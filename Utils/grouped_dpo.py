@@ -39,7 +39,7 @@ from trl.models.utils import disable_gradient_checkpointing
 from trl.trainer.utils import use_adapter
 
 from Utils.packing import answer_logits, collate_packed, pack_group
-from Utils.prompts import tokenize_item, tokenize_within
+from Utils.prompts import tokenize_within
 
 GROUP_BY = ("item", "student")
 DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
@@ -129,18 +129,11 @@ def tokenize_items(tokenizer, items: list[Item], max_length: int | None
     out, problems = [], []
     for item in items:
         where = f"rows {item.rows} ({item.lab}, {item.student_id}, {item.criterion})"
-        if item.code_span is None:
-            prompt_ids, answers_ids = tokenize_item(tokenizer, item.prompt, item.answers)
-            longest = len(prompt_ids) + max(len(a) for a in answers_ids)
-            if max_length is not None and longest > max_length:
-                problems.append(f"{where}: {longest} tokens > max_length {max_length}, and the row has no "
-                                "code_span to shorten the code with")
-            out.append((prompt_ids, answers_ids, False))
-            continue
+        span = None if item.code_span is None else tuple(item.code_span)
         try:
             _, prompt_ids, answers_ids, shortened = tokenize_within(
-                tokenizer, item.prompt, tuple(item.code_span), item.answers, max_length)
-        except ValueError as e:  # the prompt does not fit even without any code
+                tokenizer, item.prompt, span, item.answers, max_length)
+        except ValueError as e:  # does not fit even without any code, or has no code_span to shorten
             problems.append(f"{where}: {e}")
             continue
         out.append((prompt_ids, answers_ids, shortened))

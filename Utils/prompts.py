@@ -159,18 +159,22 @@ def tokenize_item(tokenizer, messages: Messages, answers: list[str],
     return prompt_ids[:prompt_length], [ids[prompt_length:] for ids in full]
 
 
-def tokenize_within(tokenizer, messages: Messages, code_span: tuple[int, int], answers: list[str],
+def tokenize_within(tokenizer, messages: Messages, code_span: tuple[int, int] | None, answers: list[str],
                     max_length: int | None, supports_system: bool = True
                     ) -> tuple[Messages, list[int], list[list[int]], bool]:
     """`tokenize_item`, after shortening the student's code so prompt + longest answer <= max_length.
 
     Returns (messages as used, prompt_ids, answers_ids, was_shortened). Raises ValueError when
-    even the prompt without any code does not fit. The answers are never cut.
+    even the prompt without any code does not fit, or when it does not fit and there is no
+    `code_span` to shorten. The answers are never cut.
     """
     prompt_ids, answers_ids = tokenize_item(tokenizer, messages, answers, supports_system)
     longest = max(len(a) for a in answers_ids)
     if max_length is None or len(prompt_ids) + longest <= max_length:
         return messages, prompt_ids, answers_ids, False
+    if code_span is None:
+        raise ValueError(f"prompt + answer need {len(prompt_ids) + longest} tokens > max_length {max_length}, "
+                         "and there is no code_span to shorten the code with")
 
     def count(candidate: Messages) -> int:
         shown = candidate if supports_system else fold_system_message(candidate)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from Utils.labs import GradedItem, Lab, LabFormatError, Problem, Rating, collect_items, list_lab_dirs, read_lab
-from Utils.prompts import Messages, answer_text, build_prompt, render_prompt, tokenize_item, tokenize_within
+from Utils.prompts import Messages, answer_text, build_prompt, render_prompt, tokenize_within
 
 METHODS = ("likelihood", "generate")
 Progress = Callable[[int, int], None]  # (items done, items in all)
@@ -395,13 +395,6 @@ def tokenize_items(tokenizer, items: list[ScoringItem], max_length: int | None,
     even without its code gets an `error` instead of ids; it is reported, not dropped."""
     out = []
     for item in items:
-        if item.code_span is None:  # a row without code_span: the code cannot be shortened, only checked
-            prompt_ids, answers_ids = tokenize_item(tokenizer, item.messages, list(item.answers), supports_system)
-            needed = len(prompt_ids) + max(len(a) for a in answers_ids)
-            error = (f"prompt + answer need {needed} tokens > max_length {max_length}, and the row has no "
-                     "code_span to shorten the code" if max_length is not None and needed > max_length else "")
-            out.append(TokenizedItem(item.messages, prompt_ids, answers_ids, error=error))
-            continue
         try:
             messages, prompt_ids, answers_ids, shortened = tokenize_within(
                 tokenizer, item.messages, item.code_span, list(item.answers), max_length, supports_system)

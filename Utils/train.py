@@ -353,14 +353,10 @@ def prepare_pairs(rows: list[dict], tokenizer, supports_system: bool, max_length
         longest = max(len(a) for a in answers_ids)
         shortened = False
         if max_length is not None and before + longest > max_length:
-            if span is None:
-                problems[key] = (f"{where}: prompt + answer take {before + longest} tokens, and the row has no "
-                                 "code_span to shorten")
-                continue
             try:
                 messages, prompt_ids, answers_ids, shortened = tokenize_within(
-                    tokenizer, messages, tuple(span), texts, max_length, supports_system)
-            except ValueError as e:
+                    tokenizer, messages, None if span is None else tuple(span), texts, max_length, supports_system)
+            except ValueError as e:  # does not fit without its code, or has no code_span to shorten
                 problems[key] = f"{where}: {e}"
                 continue
             old_user, new_user = row["prompt"][-1]["content"], messages[-1]["content"]

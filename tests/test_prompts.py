@@ -46,3 +46,15 @@ def test_fold_system_message_for_templates_without_system_role():
 def test_answer_text_is_json():
     assert P.answer_text(CRIT.ratings[1]) == '{"answer": "B. Off by one"}'
     assert P.answer_text(CRIT.ratings[0], "fine") == '{"answer": "A. Correct", "reasoning": "fine"}'
+
+
+def test_tokenize_within_without_code_span_fits_or_says_why():
+    from Utils.models import load_tokenizer, resolve_model
+
+    tokenizer = load_tokenizer(resolve_model("smollm2-135m"))
+    messages, _ = P.build_prompt("system text", "the statement", CODE, "cpp", CRIT)
+    answers = [P.answer_text(r) for r in CRIT.ratings]
+    fitted, prompt_ids, answers_ids, shortened = P.tokenize_within(tokenizer, messages, None, answers, 10_000)
+    assert fitted == messages and not shortened and len(answers_ids) == 2
+    with pytest.raises(ValueError, match="no code_span to shorten the code"):
+        P.tokenize_within(tokenizer, messages, None, answers, len(prompt_ids))
