@@ -12,6 +12,10 @@ token see only its ancestors: an item's rest sees the shared prefix; an answer s
 its item's rest and the earlier tokens of itself. Each answer's log-probability then equals a
 separate forward pass over prompt+answer, and only the positions that predict an answer token
 go through the LM head. With one item per group this is plain per-item packing.
+
+Scoring goes one step further: all students of a lab share the system prompt and the problem
+statement. `encode_prefix` runs that shared start once and keeps its keys and values; each
+student's tree is then packed without it (`cached_length`) and attends to the cache.
 """
 
 from __future__ import annotations
@@ -27,25 +31,38 @@ from Utils.prompts import common_prefix_length
 class PackedGroup:
     input_ids: list[int]
     position_ids: list[int]
-    prefix_length: int
+    prefix_length: int  # tokens of the shared prefix in this sequence (after the cached ones)
     item_spans: list[tuple[int, int]]  # [start, end) of each item's prompt after the shared prefix
     answer_spans: list[list[tuple[int, int]]]  # per item, [start, end) of each answer
+    cached_length: int = 0  # prompt tokens left out because a KV cache (`encode_prefix`) holds them
 
 
-def pack_group(prompts_ids: list[list[int]], answers_ids: list[list[list[int]]]) -> PackedGroup:
-    """Pack items (prompt ids, answers' ids) that may share a prompt prefix into one sequence."""
+def shared_prefix_length(prompts_ids: list[list[int]]) -> int:
+    """Tokens every prompt starts with, leaving at least one token of each prompt its own."""
+    prefix = min(common_prefix_length(prompts_ids[0], p) for p in prompts_ids)
+    return min([prefix] + [len(p) - 1 for p in prompts_ids])
+
+
+def pack_group(prompts_ids: list[list[int]], answers_ids: list[list[list[int]]],
+               cached_length: int = 0) -> PackedGroup:
+    """Pack items (prompt ids, answers' ids) that may share a prompt prefix into one sequence.
+
+    With `cached_length`, the first tokens of every prompt are already in a KV cache (the same
+    tokens for all: checked), so the sequence starts after them and its positions continue theirs.
+    """
     if not prompts_ids or len(prompts_ids) != len(answers_ids):
         raise ValueError("need one list of answers per prompt, and at least one prompt")
     if any(not p for p in prompts_ids) or any(not a for answers in answers_ids for a in answers):
         raise ValueError("prompts and answers need at least one token each")
-    prefix = min(common_prefix_length(prompts_ids[0], p) for p in prompts_ids)
     # Keep at least one token of each item's own prompt when items differ, so every item has a
     # last prompt token of its own; one item alone shares nothing.
-    if len(prompts_ids) > 1:
-        prefix = min([prefix] + [len(p) - 1 for p in prompts_ids])
-    else:
-        prefix = len(prompts_ids[0])
-    input_ids, position_ids = list(prompts_ids[0][:prefix]), list(range(prefix))
+    prefix = shared_prefix_length(prompts_ids) if len(prompts_ids) > 1 else len(prompts_ids[0])
+    if cached_length:
+        if any(len(p) <= cached_length or p[:cached_length] != prompts_ids[0][:cached_length] for p in prompts_ids):
+            raise ValueError(f"cached_length {cached_length}: every prompt must start with the same "
+                             f"{cached_length} tokens and go on after them")
+        prefix = max(prefix, cached_length)
+    input_ids, position_ids = list(prompts_ids[0][cached_length:prefix]), list(range(cached_length, prefix))
     item_spans, answer_spans = [], []
     for prompt, answers in zip(prompts_ids, answers_ids):
         rest = prompt[prefix:]
@@ -58,7 +75,7 @@ def pack_group(prompts_ids: list[list[int]], answers_ids: list[list[list[int]]])
             input_ids.extend(answer)
             position_ids.extend(range(len(prompt), len(prompt) + len(answer)))
         answer_spans.append(spans)
-    return PackedGroup(input_ids, position_ids, prefix, item_spans, answer_spans)
+    return PackedGroup(input_ids, position_ids, prefix - cached_length, item_spans, answer_spans, cached_length)
 
 
 def pack_item(prompt_ids: list[int], answers_ids: list[list[int]]) -> PackedGroup:
@@ -68,19 +85,25 @@ def pack_item(prompt_ids: list[int], answers_ids: list[list[int]]) -> PackedGrou
 def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Pad packed groups into a batch. Groups may hold different numbers of items and answers.
 
-    Returns input_ids and position_ids [B, L]; `allowed` [B, L, L] (True where a query may attend
-    to a key); for every answer token [B, T]: the position whose logits predict it
+    Returns input_ids and position_ids [B, L]; `allowed` [B, L, C + L] (True where a query may
+    attend to a key; the first C = cached_length keys are the cached prefix, which every query
+    sees, so all groups of a batch must share one `cached_length`); for every answer token [B, T]: the position whose logits predict it
     (`logit_positions`), the token (`target_ids`) and its answer's slot in the row
     (`answer_index`, -1 for padding); and per answer slot [B, A]: its item (`answer_item`) and its
     option number within the item (`answer_option`), -1 for padding.
     """
+    cached = {g.cached_length for g in groups}
+    if len(cached) > 1:
+        raise ValueError(f"groups of one batch must share one cached prefix; got cached_length {sorted(cached)}")
+    c = cached.pop()
     length = max(len(g.input_ids) for g in groups)
     n_targets = max(sum(e - s for spans in g.answer_spans for s, e in spans) for g in groups)
     n_answers = max(sum(len(spans) for spans in g.answer_spans) for g in groups)
     batch = len(groups)
     input_ids = torch.full((batch, length), pad_token_id, dtype=torch.long)
     position_ids = torch.zeros((batch, length), dtype=torch.long)
-    allowed = torch.zeros((batch, length, length), dtype=torch.bool)
+    allowed = torch.zeros((batch, length, c + length), dtype=torch.bool)
+    allowed[:, :, :c] = True
     logit_positions = torch.zeros((batch, n_targets), dtype=torch.long)
     target_ids = torch.full((batch, n_targets), pad_token_id, dtype=torch.long)
     answer_index = torch.full((batch, n_targets), -1, dtype=torch.long)
@@ -91,17 +114,18 @@ def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, to
         n, p = len(g.input_ids), g.prefix_length
         input_ids[b, :n] = torch.tensor(g.input_ids)
         position_ids[b, :n] = torch.tensor(g.position_ids)
-        allowed[b, :p, :p] = causal[:p, :p]
+        own = allowed[b, :, c:]  # a view: the keys of this sequence, after the cached ones
+        own[:p, :p] = causal[:p, :p]
         t = slot = 0
         for i, ((s, e), spans) in enumerate(zip(g.item_spans, g.answer_spans)):
-            allowed[b, s:e, :p] = True
-            allowed[b, s:e, s:e] = causal[: e - s, : e - s]
+            own[s:e, :p] = True
+            own[s:e, s:e] = causal[: e - s, : e - s]
             last_prompt_token = e - 1 if e > s else p - 1
             for k, (start, end) in enumerate(spans):
                 span = end - start
-                allowed[b, start:end, :p] = True
-                allowed[b, start:end, s:e] = True
-                allowed[b, start:end, start:end] = causal[:span, :span]
+                own[start:end, :p] = True
+                own[start:end, s:e] = True
+                own[start:end, start:end] = causal[:span, :span]
                 # Token j of an answer is predicted by the logits of the token before it: the
                 # item's last prompt token for j = 0, else the previous answer token.
                 logit_positions[b, t:t + span] = torch.tensor([last_prompt_token] + list(range(start, end - 1)))
@@ -112,44 +136,75 @@ def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, to
                 slot += 1
         # Padding rows attend to themselves only, so no softmax row is empty (no NaN).
         pad = torch.arange(n, length)
-        allowed[b, pad, pad] = True
+        own[pad, pad] = True
     return {"input_ids": input_ids, "position_ids": position_ids, "allowed": allowed,
             "logit_positions": logit_positions, "target_ids": target_ids, "answer_index": answer_index,
             "answer_item": answer_item, "answer_option": answer_option}
 
 
 def additive_mask(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """[B, L, L] bool -> [B, 1, L, L] additive float mask, the form eager and SDPA attention both take."""
+    """[B, L, K] bool -> [B, 1, L, K] additive float mask, the form eager and SDPA attention both take."""
     mask = torch.zeros(allowed.shape, dtype=dtype, device=allowed.device)
     mask.masked_fill_(~allowed, torch.finfo(dtype).min)
     return mask[:, None]
 
 
-def answer_logits(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+@dataclass
+class PrefixCache:
+    """Keys and values of a prompt start that many packed sequences share (`encode_prefix`)."""
+
+    ids: list[int]
+    layers: list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys, values [1, heads, len(ids), head_dim]
+
+    def for_batch(self, model, batch_size: int):
+        """A fresh cache for one forward pass over `batch_size` rows: the pass appends its own keys
+        and values to the cache it gets, so the prefix's tensors are shared (expanded), not reused."""
+        from transformers import DynamicCache
+
+        layers = [(k.expand(batch_size, -1, -1, -1), v.expand(batch_size, -1, -1, -1)) for k, v in self.layers]
+        return DynamicCache(layers, config=model.config)
+
+
+def encode_prefix(model, prefix_ids: list[int]) -> PrefixCache:
+    """Run a shared prompt start once (no logits needed) and keep its keys and values."""
+    device = next(model.parameters()).device
+    out = model(input_ids=torch.tensor([prefix_ids], device=device), use_cache=True, logits_to_keep=1)
+    return PrefixCache(list(prefix_ids), [(k, v) for k, v, *_ in out.past_key_values])
+
+
+def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
     """The logits that predict every answer token, [B, T, V] (rows at padding are arbitrary), from one
-    forward pass in which only the positions predicting an answer token go through the LM head."""
+    forward pass in which only the positions predicting an answer token go through the LM head.
+    With `prefix`, the batch was packed with `cached_length=len(prefix.ids)` and attends to it."""
     dtype = getattr(model, "module", model).get_input_embeddings().weight.dtype  # .module: under DDP
     if not dtype.is_floating_point:
         dtype = torch.float32
+    batch_size, length = batch["input_ids"].shape
+    cached = batch["allowed"].shape[-1] - length
+    if cached != (len(prefix.ids) if prefix is not None else 0):
+        raise ValueError(f"the batch was packed after {cached} cached tokens, but the prefix cache holds "
+                         f"{len(prefix.ids) if prefix is not None else 0}")
     valid = batch["answer_index"] >= 0
     needed = torch.unique(batch["logit_positions"][valid])  # sorted; the LM head runs only here
+    past = prefix.for_batch(model, batch_size) if prefix is not None else None
     out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
                 attention_mask=additive_mask(batch["allowed"], dtype), logits_to_keep=needed,
-                use_cache=False)
+                past_key_values=past, use_cache=past is not None)
     logits = out.logits  # [B, len(needed), V]
     where = torch.searchsorted(needed, batch["logit_positions"]).clamp(max=needed.numel() - 1)
     return logits.gather(1, where[..., None].expand(-1, -1, logits.shape[-1]))
 
 
-def answer_token_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+def answer_token_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None
+                          ) -> torch.Tensor:
     """Log-probability of every answer token, [B, T] (0 at padding), from one forward pass."""
-    picked = answer_logits(model, batch)
+    picked = answer_logits(model, batch, prefix)
     logps = torch.log_softmax(picked.float(), dim=-1).gather(-1, batch["target_ids"][..., None]).squeeze(-1)
     return logps * (batch["answer_index"] >= 0)
 
 
-def answer_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+def answer_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
     """Summed log-probability of each answer slot, [B, A] (0 at padding slots; see `answer_item`)."""
-    token_logps = answer_token_logprobs(model, batch)
+    token_logps = answer_token_logprobs(model, batch, prefix)
     sums = torch.zeros(batch["answer_item"].shape, dtype=token_logps.dtype, device=token_logps.device)
     return sums.scatter_add(1, batch["answer_index"].clamp(min=0), token_logps)

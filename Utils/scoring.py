@@ -8,7 +8,8 @@ An item is one (lab, student, criterion) with its rating options. Two methods:
   prediction is the most likely option; a softmax over the item's options gives each option's
   probability. All items of one student share statement and code, so they are packed into ONE
   sequence (`Utils.packing.pack_group`) and every option of every criterion is scored by one
-  forward pass per student.
+  forward pass per student; the start every student of a lab shares (system prompt and
+  statement) runs once per lab and is kept as a KV cache.
 - generate: greedy generation from the rendered prompt, and `parse_rating` reads the letter
   from the reply; what it cannot read counts as a parse failure.
 
@@ -457,46 +458,60 @@ def model_device(model):
 def score_likelihood(model, tokenizer, items: list[ScoringItem], max_length: int | None,
                      supports_system: bool = True, batch_size: int = 4,
                      max_group_tokens: int | None = 8192, progress: Progress | None = None) -> ScoringRun:
-    """Per-option log-probabilities, one packed forward pass per student group (batched)."""
+    """Per-option log-probabilities, one packed forward pass per student group (batched).
+
+    All students of a lab share the system prompt and the problem statement: that start runs
+    once per lab (`encode_prefix`) and every batch of the lab's students attends to its cache.
+    """
     import torch
 
-    from Utils.packing import answer_logprobs, collate_packed, pack_group
+    from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, shared_prefix_length
 
     start = time.perf_counter()
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
     groups = student_groups(items, tokenized, max_group_tokens)
-    packed = [pack_group([tokenized[i].prompt_ids for i in g], [tokenized[i].answers_ids for i in g])
-              for g in groups]
-    # Longest first, so each batch holds groups of similar length (little padding) and an
-    # out-of-memory error shows at once.
-    order = sorted(range(len(groups)), key=lambda k: -len(packed[k].input_ids))
+    by_lab: OrderedDict[str, list[int]] = OrderedDict()
+    for k, group in enumerate(groups):
+        by_lab.setdefault(items[group[0]].lab, []).append(k)
     scores: list[ItemScore | None] = [None] * len(items)
     device = model_device(model)
     passes = 0
     model.eval()
     with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            chosen = order[b:b + batch_size]
-            batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
-            batch = {k: v.to(device) for k, v in batch.items()}
-            logps = answer_logprobs(model, batch).float().cpu()
-            passes += 1
-            answer_item, answer_option = batch["answer_item"].cpu(), batch["answer_option"].cpu()
-            for row, k in enumerate(chosen):
-                per_item: dict[int, dict[int, float]] = {}
-                for slot in range(logps.shape[1]):
-                    i = int(answer_item[row, slot])
-                    if i >= 0:
-                        per_item.setdefault(i, {})[int(answer_option[row, slot])] = float(logps[row, slot])
-                for local, i in enumerate(groups[k]):
-                    item = items[i]
-                    values = [per_item[local][o] for o in range(len(item.options))]
-                    probs = softmax(values)
-                    best = max(range(len(values)), key=values.__getitem__)
-                    scores[i] = ItemScore(item, item.options[best], dict(zip(item.options, values)),
-                                          dict(zip(item.options, probs)), shortened=tokenized[i].shortened)
-            if progress:
-                progress(sum(s is not None for s in scores), len(items))
+        for lab_groups in by_lab.values():
+            prompts = [tokenized[i].prompt_ids for k in lab_groups for i in groups[k]]
+            # One student alone gains nothing from a cache: it packs its whole prompt.
+            cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
+            prefix = encode_prefix(model, prompts[0][:cached]) if cached else None
+            passes += prefix is not None
+            packed = {k: pack_group([tokenized[i].prompt_ids for i in groups[k]],
+                                    [tokenized[i].answers_ids for i in groups[k]], cached_length=cached)
+                      for k in lab_groups}
+            # Longest first, so each batch holds groups of similar length (little padding) and an
+            # out-of-memory error shows at once.
+            order = sorted(lab_groups, key=lambda k: -len(packed[k].input_ids))
+            for b in range(0, len(order), batch_size):
+                chosen = order[b:b + batch_size]
+                batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
+                batch = {k: v.to(device) for k, v in batch.items()}
+                logps = answer_logprobs(model, batch, prefix).float().cpu()
+                passes += 1
+                answer_item, answer_option = batch["answer_item"].cpu(), batch["answer_option"].cpu()
+                for row, k in enumerate(chosen):
+                    per_item: dict[int, dict[int, float]] = {}
+                    for slot in range(logps.shape[1]):
+                        i = int(answer_item[row, slot])
+                        if i >= 0:
+                            per_item.setdefault(i, {})[int(answer_option[row, slot])] = float(logps[row, slot])
+                    for local, i in enumerate(groups[k]):
+                        item = items[i]
+                        values = [per_item[local][o] for o in range(len(item.options))]
+                        probs = softmax(values)
+                        best = max(range(len(values)), key=values.__getitem__)
+                        scores[i] = ItemScore(item, item.options[best], dict(zip(item.options, values)),
+                                              dict(zip(item.options, probs)), shortened=tokenized[i].shortened)
+                if progress:
+                    progress(sum(s is not None for s in scores), len(items))
     for i, (item, tok) in enumerate(zip(items, tokenized)):
         if scores[i] is None:
             scores[i] = _unscored(item, tok)

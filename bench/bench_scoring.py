@@ -1,16 +1,25 @@
-"""Benchmark scoring: grouped likelihood (one packed pass per item or per student) vs generation.
+"""Benchmark scoring: grouped likelihood (one packed pass per item, student or lab) vs generation.
 
     bash create_dpo_dataset.sh                       # writes data/test.jsonl
-    .venv/bin/python bench/bench_scoring.py [--items 12] [--max-new-tokens 25]
+    .venv/bin/python bench/bench_scoring.py [--items 48] [--max-new-tokens 25]
 
 The embedded model (smollm2-135m, float32, eval mode) scores the first --items test items (whole
-students, file order) three ways, one call per item or student, batch 1:
+students, file order). Batch 1, prompts tokenized beforehand:
 
   likelihood_item     every option's answer packed after the prompt (Utils.packing.pack_item),
                       one forward pass per item, logits only at answer positions
   likelihood_student  all of a student's items in one sequence (pack_group), statement and
                       code once, one forward pass per student
-  generate            greedy model.generate of the answer (--max-new-tokens, stops at end of turn)
+  likelihood_lab      as likelihood_student, after the lab's shared start (system prompt and
+                      statement) has run once (encode_prefix): each student runs its code, its
+                      criteria and their answers only
+  generate            greedy model.generate of the answer (--max-new-tokens, stops at end of turn),
+                      one item at a time
+
+and as evaluate.py runs them (tokenizing included, at its default batch sizes):
+
+  evaluate_likelihood Utils.scoring.score_likelihood, 4 students per pass (the lab start cached)
+  evaluate_generate   Utils.scoring.score_generate, 8 items per generate call (left padding)
 
 Prints items/second and the ratios to generation, and writes them to --out (markdown).
 """
@@ -52,7 +61,7 @@ def test_items(rows: list[dict], n_items: int) -> list[dict]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--items", type=int, default=12)
+    p.add_argument("--items", type=int, default=48)
     p.add_argument("--max-new-tokens", type=int, default=25)
     p.add_argument("--max-length", type=int, default=1536)
     p.add_argument("--data", type=Path, default=REPO / "data" / "test.jsonl")
@@ -62,8 +71,9 @@ def main() -> None:
     import torch
 
     from Utils.models import load_model, load_tokenizer, resolve_model
-    from Utils.packing import answer_logprobs, collate_packed, pack_group, pack_item
+    from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item, shared_prefix_length
     from Utils.prompts import render_prompt, tokenize_within
+    from Utils.scoring import read_test_items, score_generate, score_likelihood
 
     items = test_items(read_rows(args.data), args.items)
     load_before = load_average()
@@ -78,15 +88,35 @@ def main() -> None:
     for item in items:
         students.setdefault(item["key"][:2], []).append(item)
 
+    # Each batch-1 method returns how many token positions it ran through the model.
     def by_item():
+        tokens = 0
         for item in items:
-            answer_logprobs(model, collate_packed([pack_item(item["prompt_ids"], item["answers_ids"])],
-                                                  tokenizer.pad_token_id))
+            packed = pack_item(item["prompt_ids"], item["answers_ids"])
+            answer_logprobs(model, collate_packed([packed], tokenizer.pad_token_id))
+            tokens += len(packed.input_ids)
+        return tokens
 
     def by_student():
+        tokens = 0
         for group in students.values():
             packed = pack_group([i["prompt_ids"] for i in group], [i["answers_ids"] for i in group])
             answer_logprobs(model, collate_packed([packed], tokenizer.pad_token_id))
+            tokens += len(packed.input_ids)
+        return tokens
+
+    def by_lab():
+        tokens = 0
+        for lab in dict.fromkeys(key[0] for key in students):
+            groups = [group for key, group in students.items() if key[0] == lab]
+            cached = shared_prefix_length([i["prompt_ids"] for group in groups for i in group])
+            prefix = encode_prefix(model, groups[0][0]["prompt_ids"][:cached])
+            tokens += cached
+            for group in groups:
+                packed = pack_group([i["prompt_ids"] for i in group], [i["answers_ids"] for i in group], cached)
+                answer_logprobs(model, collate_packed([packed], tokenizer.pad_token_id), prefix)
+                tokens += len(packed.input_ids)
+        return tokens
 
     new_tokens = []
 
@@ -97,14 +127,27 @@ def main() -> None:
             out = model.generate(**enc, max_new_tokens=args.max_new_tokens, do_sample=False, temperature=None,
                                  top_p=None, top_k=None, pad_token_id=tokenizer.pad_token_id)
             new_tokens.append(out.shape[1] - enc["input_ids"].shape[1])
+        return sum(len(i["prompt_ids"]) for i in items) + sum(new_tokens)
 
-    results = {}
+    keys = {item["key"] for item in items}
+    scoring_items = [i for i in read_test_items(args.data) if i.key in keys]
+
+    def evaluate_likelihood():
+        score_likelihood(model, tokenizer, scoring_items, args.max_length, batch_size=4)
+
+    def evaluate_generate():
+        score_generate(model, tokenizer, scoring_items, args.max_length, batch_size=8,
+                       max_new_tokens=args.max_new_tokens)
+
+    results, tokens = {}, {}
     with torch.inference_mode():
         answer_logprobs(model, collate_packed([pack_item(items[0]["prompt_ids"], items[0]["answers_ids"])],
                                               tokenizer.pad_token_id))  # warm-up
-        for name, run in [("likelihood_item", by_item), ("likelihood_student", by_student), ("generate", generate)]:
+        for name, run in [("likelihood_item", by_item), ("likelihood_student", by_student), ("likelihood_lab", by_lab),
+                          ("generate", generate), ("evaluate_likelihood", evaluate_likelihood),
+                          ("evaluate_generate", evaluate_generate)]:
             start = time.perf_counter()
-            run()
+            tokens[name] = run()
             results[name] = time.perf_counter() - start
             print(f"{name}: {len(items)} items in {results[name]:.1f} s ({len(items) / results[name]:.2f} items/s), "
                   f"load {load_average()}", flush=True)
@@ -117,10 +160,14 @@ def main() -> None:
              f"{len(items)} test items of {len(students)} students, {prompt_tokens:.0f} prompt tokens per item on "
              f"average; generation produced {sum(new_tokens) / len(new_tokens):.1f} new tokens per item "
              f"(at most {args.max_new_tokens}).", "",
-             "| method | seconds | items/s | x generate |", "|---|---|---|---|"]
+             "| method | seconds | items/s | x generate | token positions per item |", "|---|---|---|---|---|"]
     for name, seconds in results.items():
-        lines.append(f"| {name} | {seconds:.1f} | {len(items) / seconds:.2f} | {results['generate'] / seconds:.1f} |")
-    print("\n".join(lines[-4:]))
+        per_item = f"{tokens[name] / len(items):.0f}" if tokens[name] else "-"
+        lines.append(f"| {name} | {seconds:.1f} | {len(items) / seconds:.2f} | {results['generate'] / seconds:.1f} | "
+                     f"{per_item} |")
+    lines += ["", "Token positions: what each batch-1 method runs through the model (a generated token is one "
+              "position, run alone, with the whole model read for it)."]
+    print("\n".join(lines[-10:]))
     write_section(args.out, HEADING, lines + [""])
     print(f"wrote {args.out}")
 

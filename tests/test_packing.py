@@ -4,7 +4,7 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from Utils.packing import answer_logprobs, collate_packed, pack_group, pack_item
+from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item
 
 
 def tiny_llama(attn="sdpa"):
@@ -25,8 +25,8 @@ def rand(g, n):
     return torch.randint(1, 97, (n,), generator=g).tolist()
 
 
-def check(model, groups, batch):
-    packed = answer_logprobs(model, batch)
+def check(model, groups, batch, prefix=None):
+    packed = answer_logprobs(model, batch, prefix)
     for b, items in enumerate(groups):
         expected = [separate_logprob(model, prompt, a) for prompt, answers in items for a in answers]
         assert packed[b, :len(expected)].tolist() == pytest.approx(expected, rel=1e-5, abs=1e-5)
@@ -67,3 +67,38 @@ def test_gradients_flow_through_packed_pass():
     batch = collate_packed([pack_item([5, 6, 7], [[8, 9], [10]])], pad_token_id=0)
     answer_logprobs(model, batch).sum().backward()
     assert model.model.layers[0].self_attn.q_proj.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+def test_students_packed_after_a_cached_lab_prefix_equal_separate_passes(attn):
+    """Scoring runs a lab's shared start (system prompt + statement) once and packs each student
+    after it; a batch of such students still gives every answer exactly."""
+    model = tiny_llama(attn)
+    g = torch.Generator().manual_seed(3)
+    lab = rand(g, 15)
+    students = []
+    for n_code in (6, 9):
+        code = lab + rand(g, n_code)
+        students.append([(code + rand(g, 4), [rand(g, 3), rand(g, 2)]),
+                         (code + rand(g, 5), [rand(g, 1), rand(g, 1), rand(g, 4)])])
+    alone = [(lab + rand(g, 3), [rand(g, 2), rand(g, 5)])]  # a student with one criterion
+    groups = students + [alone]
+    packed = [pack_group([p for p, _ in items], [a for _, a in items], cached_length=15) for items in groups]
+    assert packed[0].input_ids[:6] == students[0][0][0][15:21]  # starts with the code: the lab start is cached
+    assert packed[0].position_ids[0] == 15
+    batch = collate_packed(packed, pad_token_id=0)
+    with torch.no_grad():
+        prefix = encode_prefix(model, lab)
+        check(model, groups, batch, prefix)
+        check(model, groups, batch, prefix)  # the cache is not changed by a pass that uses it
+        with pytest.raises(ValueError, match="cached"):
+            answer_logprobs(model, batch)  # packed after a cache, scored without it
+
+
+def test_cached_prefix_must_be_shared_and_leave_each_prompt_a_token():
+    with pytest.raises(ValueError, match="same 3 tokens"):
+        pack_group([[1, 2, 3, 4], [1, 2, 9, 4]], [[[5]], [[6]]], cached_length=3)
+    with pytest.raises(ValueError, match="go on after them"):
+        pack_group([[1, 2, 3]], [[[5]]], cached_length=3)
+    with pytest.raises(ValueError, match="share one cached prefix"):
+        collate_packed([pack_item([1, 2, 3], [[4]]), pack_group([[1, 2, 3]], [[[4]]], cached_length=2)], 0)

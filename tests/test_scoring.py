@@ -84,7 +84,9 @@ def test_bad_jsonl_rows_are_named(tmp_path):
 def test_packed_likelihood_equals_direct_forward_pass(lab_parent, tokenizer, model):
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
     run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2)
-    assert run.forward_passes == 2  # 3 students (one packed sequence each), 2 per pass
+    # The lab's shared start (system prompt + statement) once, then 3 students (one packed
+    # sequence each, after that cached start), 2 per pass.
+    assert run.forward_passes == 1 + 2
     for score in run.scores:
         prompt_ids, answers_ids = tokenize_item(tokenizer, score.item.messages, list(score.item.answers))
         expected = [direct_logprob(model, prompt_ids, a) for a in answers_ids]
@@ -97,7 +99,7 @@ def test_packed_likelihood_equals_direct_forward_pass(lab_parent, tokenizer, mod
                                                                   for v in score.logprobs.values()))
     # Splitting a student's sequence (GPU memory) changes nothing but the number of passes.
     split = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, max_group_tokens=1)
-    assert split.forward_passes == 3
+    assert split.forward_passes == 1 + 3
     for a, b in zip(run.scores, split.scores):
         assert list(a.logprobs.values()) == pytest.approx(list(b.logprobs.values()), rel=1e-5)
 
