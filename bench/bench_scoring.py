@@ -1,7 +1,7 @@
 """Benchmark scoring: grouped likelihood (one packed pass per item, student or lab) vs generation.
 
     bash create_dpo_dataset.sh                       # writes data/test.jsonl
-    .venv/bin/python bench/bench_scoring.py [--items 48] [--max-new-tokens 25]
+    .venv/bin/python bench/bench_scoring.py [--items 48] [--max-new-tokens 25]   # ~9 min
 
 The embedded model (smollm2-135m, float32, eval mode) scores the first --items test items (whole
 students, file order). Batch 1, prompts tokenized beforehand:
