@@ -156,13 +156,15 @@ class PrefixCache:
     ids: list[int]
     layers: list[tuple[torch.Tensor, torch.Tensor]]  # per layer: keys, values [1, heads, len(ids), head_dim]
 
-    def for_batch(self, model, batch_size: int):
+    def for_batch(self, batch_size: int):
         """A fresh cache for one forward pass over `batch_size` rows: the pass appends its own keys
         and values to the cache it gets, so the prefix's tensors are shared (expanded), not reused."""
         from transformers import DynamicCache
 
-        layers = [(k.expand(batch_size, -1, -1, -1), v.expand(batch_size, -1, -1, -1)) for k, v in self.layers]
-        return DynamicCache(layers, config=model.config)
+        # Plain (full-attention) layers: the 4D mask alone says what each position sees, as in an
+        # uncached packed pass.
+        return DynamicCache([(k.expand(batch_size, -1, -1, -1), v.expand(batch_size, -1, -1, -1))
+                             for k, v in self.layers])
 
 
 def encode_prefix(model, prefix_ids: list[int]) -> PrefixCache:
@@ -186,7 +188,7 @@ def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | N
                          f"{len(prefix.ids) if prefix is not None else 0}")
     valid = batch["answer_index"] >= 0
     needed = torch.unique(batch["logit_positions"][valid])  # sorted; the LM head runs only here
-    past = prefix.for_batch(model, batch_size) if prefix is not None else None
+    past = prefix.for_batch(batch_size) if prefix is not None else None
     out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
                 attention_mask=additive_mask(batch["allowed"], dtype), logits_to_keep=needed,
                 past_key_values=past, use_cache=past is not None)
