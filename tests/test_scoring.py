@@ -104,6 +104,24 @@ def test_packed_likelihood_equals_direct_forward_pass(lab_parent, tokenizer, mod
         assert list(a.logprobs.values()) == pytest.approx(list(b.logprobs.values()), rel=1e-5)
 
 
+def test_each_lab_scores_after_its_own_cached_start(labs_dir, tokenizer, model):
+    """Two labs with different statements, interleaved: each lab's students attend to that lab's
+    cached start, never the other's; a lab with one student packs its whole prompt."""
+    grades = {f"s{i}@uni.edu": {"Variable names": "ABC"[i % 3], "Loop bound": "AB"[i % 2]} for i in range(2)}
+    write_lab(labs_dir, "labA", grades=grades, statement="Read n and print the sum of 1..n.")
+    write_lab(labs_dir, "labB", grades=grades, statement="Read a word and print it reversed, letter by letter.")
+    write_lab(labs_dir, "labC", grades={"solo@uni.edu": grades["s0@uni.edu"]}, statement="Print hello.")
+    items, _ = read_lab_items(labs_dir, [], SYSTEM)
+    interleaved = sorted(items, key=lambda i: (i.student_id, i.lab))
+    run = score_likelihood(model, tokenizer, interleaved, max_length=None, batch_size=2)
+    assert run.forward_passes == (1 + 1) + (1 + 1) + 1  # labA, labB: start + one batch; labC: one pass
+    for score in run.scores:
+        prompt_ids, answers_ids = tokenize_item(tokenizer, score.item.messages, list(score.item.answers))
+        expected = [direct_logprob(model, prompt_ids, a) for a in answers_ids]
+        assert list(score.logprobs.values()) == pytest.approx(expected, rel=1e-4)
+    assert [s.item for s in run.scores] == interleaved  # results in the order of the items given
+
+
 def test_over_long_code_is_shortened_exactly_as_in_training(lab_parent, tokenizer, model):
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
     max_length = 600  # the long submission needs ~1900 tokens (code alone ~1740); the short ones fit
