@@ -19,14 +19,13 @@ from pathlib import Path
 
 from transformers import HfArgumentParser
 
+from Utils.create_dataset import read_system_prompt, split_lab_names
 from Utils.report import BASE, FINE_TUNED, build_report, comparison_rows, format_table, model_section, \
     write_evaluation
 from Utils.scoring import (METHODS, DatasetFormatError, ScoringModelArguments, filter_labs, first_students_per_lab, load_for_scoring,
                            read_lab_items,
                            read_test_items, resolve_max_length, score_items)
 
-REPO_ROOT = Path(__file__).resolve().parent
-DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 DEFAULT_TEST_DATASET = "data/test.jsonl"
 
 
@@ -59,7 +58,7 @@ class EvaluateArguments(ScoringModelArguments):
 def parse_args(argv: list[str] | None = None) -> EvaluateArguments:
     parser = HfArgumentParser(EvaluateArguments, description=__doc__.split("\n\n")[0])
     (args,) = parser.parse_args_into_dataclasses(args=argv)
-    args.lab_names = [n.strip() for names in args.lab_names for n in names.split(",") if n.strip()]
+    args.lab_names = split_lab_names(args.lab_names)
     if args.test_dataset_path and args.parent_dir:
         parser.error("give --test_dataset_path or --parent_dir, not both")
     if not args.parent_dir and not args.test_dataset_path:
@@ -102,11 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     skipped = []
     try:
         if args.parent_dir:
-            prompt_path = Path(args.system_prompt_path or DEFAULT_SYSTEM_PROMPT)
-            if not prompt_path.is_file():
-                raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
-            items, skipped = read_lab_items(args.parent_dir, args.lab_names, prompt_path.read_text(encoding="utf-8"),
-                                            args.verbose)
+            system_prompt, _ = read_system_prompt(args.system_prompt_path)
+            items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
             source = args.parent_dir
         else:
             items = filter_labs(read_test_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)

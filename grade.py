@@ -19,12 +19,11 @@ from pathlib import Path
 
 from transformers import HfArgumentParser
 
+from Utils.create_dataset import read_system_prompt, split_lab_names
 from Utils.grading import lab_suggestions, output_path, safe_filename, write_lab_suggestions
 from Utils.labs import LabFormatError, read_lab
 from Utils.scoring import ScoringModelArguments, items_to_grade, load_for_scoring, resolve_max_length, score_likelihood, select_lab_dirs
 
-REPO_ROOT = Path(__file__).resolve().parent
-DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 
 
 @dataclass(kw_only=True)
@@ -44,7 +43,7 @@ class GradeArguments(ScoringModelArguments):
 def parse_args(argv: list[str] | None = None) -> GradeArguments:
     parser = HfArgumentParser(GradeArguments, description=__doc__.split("\n\n")[0])
     (args,) = parser.parse_args_into_dataclasses(args=argv)
-    args.lab_names = [n.strip() for names in args.lab_names for n in names.split(",") if n.strip()]
+    args.lab_names = split_lab_names(args.lab_names)
     if not 0.0 <= args.review_threshold <= 1.0:
         parser.error(f"--review_threshold must be between 0 and 1, got {args.review_threshold}")
     return args
@@ -52,11 +51,8 @@ def parse_args(argv: list[str] | None = None) -> GradeArguments:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    prompt_path = Path(args.system_prompt_path or DEFAULT_SYSTEM_PROMPT)
     try:
-        if not prompt_path.is_file():
-            raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
-        system_prompt = prompt_path.read_text(encoding="utf-8")
+        system_prompt, _ = read_system_prompt(args.system_prompt_path)
         lab_dirs = select_lab_dirs(args.parent_dir, args.lab_names)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
     except (ValueError, FileNotFoundError) as e:

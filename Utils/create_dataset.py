@@ -149,6 +149,20 @@ def encode_records(records: list[dict]) -> list[str]:
     return lines
 
 
+def read_system_prompt(path: str | Path | None, reasoning: bool = False) -> tuple[str, Path]:
+    """The system prompt and its file: `path`, else the repo's default (the reasoning one with
+    `reasoning`). Raises FileNotFoundError naming the flag."""
+    prompt_path = Path(path) if path else (DEFAULT_REASONING_SYSTEM_PROMPT if reasoning else DEFAULT_SYSTEM_PROMPT)
+    if not prompt_path.is_file():
+        raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
+    return prompt_path.read_text(encoding="utf-8").strip(), prompt_path
+
+
+def split_lab_names(values: list[str]) -> list[str]:
+    """Lab names given as separate arguments, comma-separated, or both: ["a,b", "c"] -> [a, b, c]."""
+    return [n.strip() for names in values for n in names.split(",") if n.strip()]
+
+
 def unknown_lab_names(requested: list[str], available: list[str]) -> list[str]:
     """Messages for requested lab names that match no lab folder, with close matches."""
     messages = []
@@ -305,7 +319,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--strict", action="store_true", help="exit non-zero when any item or lab was skipped")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="labs read in parallel processes")
     args = p.parse_args(argv)
-    args.eval_lab_names = [n.strip() for names in args.eval_lab_names for n in names.split(",") if n.strip()]
+    args.eval_lab_names = split_lab_names(args.eval_lab_names)
     if not 0.0 <= args.train_split <= 1.0:
         p.error(f"--train_split must be between 0 and 1, got {args.train_split}")
     return args
@@ -313,12 +327,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    prompt_path = Path(args.system_prompt_path or
-                       (DEFAULT_REASONING_SYSTEM_PROMPT if args.dpo_reasoning else DEFAULT_SYSTEM_PROMPT))
-    if not prompt_path.is_file():
-        print(f"error: --system_prompt_path: {prompt_path}: file not found", file=sys.stderr)
+    try:
+        system_prompt, prompt_path = read_system_prompt(args.system_prompt_path, bool(args.dpo_reasoning))
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
-    system_prompt = prompt_path.read_text(encoding="utf-8").strip()
     try:
         dataset = build_dataset(args.parent_dir, system_prompt, args.eval_lab_names, args.train_split,
                                 args.verbose, bool(args.dpo_reasoning), bool(args.shuffle), args.seed,

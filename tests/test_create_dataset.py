@@ -150,3 +150,17 @@ def test_builder_imports_no_torch():
     code = "import sys, Utils.create_dataset; assert 'torch' not in sys.modules, 'torch imported'"
     p = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+
+
+def test_system_prompt_file_is_read_or_named_when_missing(tmp_path, capsys):
+    from Utils.create_dataset import main, read_system_prompt
+
+    text, path = read_system_prompt(None, reasoning=True)
+    assert path.name == "system_prompt_reasoning.txt" and text == path.read_text(encoding="utf-8").strip()
+    (tmp_path / "mine.txt").write_text("  Grade strictly.\n")
+    assert read_system_prompt(tmp_path / "mine.txt") == ("Grade strictly.", tmp_path / "mine.txt")
+    missing = tmp_path / "nope.txt"
+    with pytest.raises(FileNotFoundError, match=r"--system_prompt_path: .*nope\.txt: file not found"):
+        read_system_prompt(missing)
+    assert main(["--parent_dir", str(tmp_path), "--system_prompt_path", str(missing)]) == 2
+    assert "nope.txt: file not found" in capsys.readouterr().err
