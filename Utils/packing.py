@@ -87,8 +87,8 @@ def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, to
 
     Returns input_ids and position_ids [B, L]; `allowed` [B, L, C + L] (True where a query may
     attend to a key; the first C = cached_length keys are the cached prefix, which every query
-    sees, so all groups of a batch must share one `cached_length`); for every answer token [B, T]: the position whose logits predict it
-    (`logit_positions`), the token (`target_ids`) and its answer's slot in the row
+    sees, so all groups of a batch must share one `cached_length`); for every answer token
+    [B, T]: the position whose logits predict it (`logit_positions`), the token (`target_ids`) and its answer's slot in the row
     (`answer_index`, -1 for padding); and per answer slot [B, A]: its item (`answer_item`) and its
     option number within the item (`answer_option`), -1 for padding.
     """
@@ -134,7 +134,7 @@ def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, to
                 answer_item[b, slot], answer_option[b, slot] = i, k
                 t += span
                 slot += 1
-        # Padding rows attend to themselves only, so no softmax row is empty (no NaN).
+        # Padding rows attend to themselves (and any cached prefix), so no softmax row is empty (no NaN).
         pad = torch.arange(n, length)
         own[pad, pad] = True
     return {"input_ids": input_ids, "position_ids": position_ids, "allowed": allowed,
