@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 # The main job on the embedded default, on the bundled example labs: dataset, DPO training
-# (about 10 minutes on 2 CPU cores), then base vs fine-tuned accuracy on the shielded labs.
+# (about 4 minutes on 2 quiet CPU cores), then base vs fine-tuned accuracy on the shielded labs.
 DEMO_RUNS := runs/demo
 demo: setup
 	bash create_dpo_dataset.sh
