@@ -6,18 +6,19 @@
 Every flag: python dpo_train.py --help (the recipe's own, then every DPOConfig field).
 Values resolve as: defaults < configs/train/<cuda|cpu>.yaml < a resumed run's arguments.yaml
 < --config YAML < flags.
-The run writes <output_dir>/model_<YYYYmmdd_HHMMSS>/ (adapter, tokenizer, arguments.yaml,
-dataset_stats.json, tensorboard logs under runs/, checkpoints) and final_checkpoint/ last.
+The run writes <output_dir>/model_<YYYYmmdd_HHMMSS>/ (see Utils/runs.py for its layout) and
+final_checkpoint/ last.
 """
 
-import os
+import sys
 import time
 
-# TRL pings a telemetry endpoint when a trainer starts; a grading toolkit has no reason to.
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+from Utils.cli import UsageError, fail, quiet_libraries
 
-from Utils import train  # noqa: E402
-from Utils.models import load_model, load_tokenizer, resolve_model, resolve_quantization  # noqa: E402
+quiet_libraries()
+
+from Utils import runs, train  # noqa: E402
+from Utils.models import load_model, load_tokenizer, resolve_model, resolve_quantization, supports_system  # noqa: E402
 
 
 def main(argv=None):
@@ -25,35 +26,41 @@ def main(argv=None):
 
     from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
 
-    # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
-    script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
-    spec = resolve_model(script_args.model, script_args.model_size)
-    device = train.process_device(script_args.device)
-    quantization = resolve_quantization(script_args.quantization, device)
-    train.check_combination(device, quantization, training_args)
-    if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
-        print("no evaluation set: evaluation is off")
-        training_args.eval_strategy = "no"
-    print(f"model {spec.name} on {device}, quantization {quantization}, trainer {script_args.trainer}")
+    try:
+        # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
+        script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
+        spec = resolve_model(script_args.model, script_args.model_size)
+        device = train.process_device(script_args.device)
+        quantization = resolve_quantization(script_args.quantization, device)
+        train.check_combination(device, quantization, training_args)
+        if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
+            print("no evaluation set: evaluation is off")
+            training_args.eval_strategy = "no"
+        print(f"model {spec.name} on {device}, quantization {quantization}, trainer {script_args.trainer}")
 
-    # 2. Data: read, check, choose, shorten over-long code so nothing is truncated or dropped.
-    start = time.perf_counter()
-    tokenizer = load_tokenizer(spec)
-    train_dataset, train_stats = train.read_and_prepare(
-        script_args.train_dataset_path, tokenizer, spec.supports_system_message, training_args.max_length,
-        script_args.max_train_pairs, training_args.seed)
-    print(train.format_stats("train", train_stats))
-    eval_dataset, eval_stats = None, None
-    if script_args.eval_dataset_path:
-        eval_dataset, eval_stats = train.read_and_prepare(
-            script_args.eval_dataset_path, tokenizer, spec.supports_system_message, training_args.max_length,
-            script_args.max_eval_pairs, training_args.seed)
-        print(train.format_stats("eval", eval_stats))
+        # 2. Data: read and check the pairs, choose whole students, fit each prompt to max_length once
+        #    (only the student's code is shortened), so nothing is truncated or dropped.
+        start = time.perf_counter()
+        tokenizer = load_tokenizer(spec)
+        system_role = supports_system(spec, tokenizer)
+        group_by = getattr(training_args, "group_by", "student")
+        train_dataset, train_stats = train.read_and_prepare(
+            script_args.train_dataset_path, tokenizer, system_role, training_args.max_length,
+            script_args.max_train_pairs, training_args.seed, script_args.trainer, group_by)
+        print(train.format_stats("train", train_stats))
+        eval_dataset, eval_stats = None, None
+        if script_args.eval_dataset_path:
+            eval_dataset, eval_stats = train.read_and_prepare(
+                script_args.eval_dataset_path, tokenizer, system_role, training_args.max_length,
+                script_args.max_eval_pairs, training_args.seed, script_args.trainer, group_by)
+            print(train.format_stats("eval", eval_stats))
+    except (ValueError, FileNotFoundError) as e:
+        raise UsageError(str(e)) from e
     data_seconds = time.perf_counter() - start
 
     # The run folder, once the data is known to be usable (or the run folder to resume).
     output_root = training_args.output_dir
-    run_dir, resume_checkpoint = train.shared_run_dir(training_args, output_root)
+    run_dir, resume_checkpoint = runs.shared_run_dir(training_args, output_root)
     training_args.output_dir = str(run_dir)  # checkpoints and tensorboard logs go into the run folder
     print(f"run folder {run_dir}" + (f", resuming from {resume_checkpoint}" if resume_checkpoint else ""))
 
@@ -67,20 +74,21 @@ def main(argv=None):
     trainer_class = GroupedDPOTrainer if script_args.trainer == "grouped" else DPOTrainer
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
-    train.check_all_pairs_kept(trainer, len(train_dataset), None if eval_dataset is None else len(eval_dataset))
+    train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
     if trainer.is_world_process_zero():
-        stats = {"model": spec.name, "system_message_folded": not spec.supports_system_message,
-                 "train": train_stats, "eval": eval_stats}
+        stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,
+                 "eval": eval_stats}
         arguments = train.arguments_record(script_args, training_args, output_root)
         arguments.update(model=script_args.model or spec.name, device=device, quantization=quantization,
                          lora_target_modules=list(script_args.lora_target_modules or spec.lora_target_modules))
-        train.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path)
+        runs.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path,
+                             resumed=resume_checkpoint is not None)
 
-    # 5. Train, then save: adapter + tokenizer, and final_checkpoint/ with time.txt last.
+    # 5. Train, then save: weights + tokenizer, and final_checkpoint/ with time.txt last.
     start = time.perf_counter()
     trainer.train(resume_from_checkpoint=resume_checkpoint)
     train_seconds = time.perf_counter() - start
-    final = train.save_final(trainer, run_dir, data_seconds, train_seconds)
+    final = runs.save_final(trainer, run_dir, data_seconds, train_seconds)
     if trainer.is_world_process_zero():
         print(f"data loading {data_seconds:.1f} s, training {train_seconds:.1f} s")
         print(f"LoRA adapter and tokenizer: {run_dir}\nfinal checkpoint: {final}\n"
@@ -89,4 +97,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except UsageError as e:
+        sys.exit(fail(str(e)))

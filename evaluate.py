@@ -17,28 +17,27 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from transformers import HfArgumentParser
-
-from Utils.create_dataset import read_system_prompt, split_lab_names
+from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
+from Utils.items import filter_labs, first_students_per_lab, read_lab_items
+from Utils.models import load_for_scoring, resolve_max_length
+from Utils.pairs import read_items
 from Utils.report import BASE, FINE_TUNED, build_report, comparison_rows, format_table, model_section, \
     write_evaluation
-from Utils.scoring import (METHODS, DatasetFormatError, ScoringModelArguments, filter_labs, first_students_per_lab, load_for_scoring,
-                           read_lab_items,
-                           read_test_items, resolve_max_length, score_items)
+from Utils.scoring import METHODS, score_items
 
 DEFAULT_TEST_DATASET = "data/test.jsonl"
 
 
 @dataclass(kw_only=True)
-class EvaluateArguments(ScoringModelArguments):
+class EvaluateArguments(ModelArguments):
     skip_base: bool = field(default=False, metadata={
         "help": "with --adapter_path: do not also score the bare base model"})
     test_dataset_path: str | None = field(default=None, metadata={
         "help": f"builder test JSONL (default {DEFAULT_TEST_DATASET} when --parent_dir is not given)"})
     parent_dir: str | None = field(default=None, metadata={
         "help": "read items straight from lab folders under this folder instead of a JSONL"})
-    lab_names: list[str] = field(default_factory=list, metadata={
-        "help": "only these labs (space- or comma-separated); default: all"})
+    lab_names: list[str] = list_field("only these labs (space- or comma-separated; repeated flags add up); "
+                                      "default: all")
     verbose: int = field(default=0, metadata={
         "help": "with --parent_dir: 0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
     system_prompt_path: str | None = field(default=None, metadata={
@@ -55,20 +54,18 @@ class EvaluateArguments(ScoringModelArguments):
         "help": "score only the first N students (sorted by id) of each lab: a fixed sample of every lab"})
 
 
-def parse_args(argv: list[str] | None = None) -> EvaluateArguments:
-    parser = HfArgumentParser(EvaluateArguments, description=__doc__.split("\n\n")[0])
-    (args,) = parser.parse_args_into_dataclasses(args=argv)
-    args.lab_names = split_lab_names(args.lab_names)
+def check_args(args: EvaluateArguments) -> EvaluateArguments:
+    args.lab_names = split_names(args.lab_names, "--lab_names")
     if args.test_dataset_path and args.parent_dir:
-        parser.error("give --test_dataset_path or --parent_dir, not both")
+        raise UsageError("give --test_dataset_path or --parent_dir, not both")
     if not args.parent_dir and not args.test_dataset_path:
         args.test_dataset_path = DEFAULT_TEST_DATASET
     if args.skip_base and not args.adapter_path:
-        parser.error("--skip_base needs --adapter_path (without an adapter only the base model is scored)")
+        raise UsageError("--skip_base needs --adapter_path (without an adapter only the base model is scored)")
     if args.max_students_per_lab is not None and args.max_students_per_lab < 1:
-        parser.error("--max_students_per_lab must be at least 1")
+        raise UsageError("--max_students_per_lab must be at least 1")
     if args.max_items is not None and args.max_items < 1:
-        parser.error("--max_items must be at least 1")
+        raise UsageError("--max_items must be at least 1")
     return args
 
 
@@ -95,21 +92,21 @@ def print_progress(label: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-
+    quiet_libraries()
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
     skipped = []
     try:
+        (args,) = parse(EvaluateArguments, argv, __doc__.split("\n\n")[0])
+        check_args(args)
         if args.parent_dir:
             system_prompt, _ = read_system_prompt(args.system_prompt_path)
             items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
             source = args.parent_dir
         else:
-            items = filter_labs(read_test_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
+            items = filter_labs(read_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
             source = args.test_dataset_path
-    except (DatasetFormatError, ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    except (ValueError, FileNotFoundError) as e:
+        return fail(str(e))
     for problem in skipped:
         print(f"skipped: {problem.describe()}", file=sys.stderr)
     if args.max_students_per_lab:
@@ -124,36 +121,33 @@ def main(argv: list[str] | None = None) -> int:
     try:
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
     except (ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(str(e))
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
-    supports_system = loaded.spec.supports_system_message
+    supports_system = loaded.supports_system
     print(f"{len(items)} items from {source}; model {loaded.spec.name}"
-          + (f" + adapter {loaded.adapter_dir}" if loaded.adapter_dir else "")
+          + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
           + f"; method {args.method}; max_length {max_length} ({max_length_source})")
 
     # 3. Score: the fine-tuned model, then the base model (the same weights, adapter disabled).
-    def score(label: str):
-        run = score_items(loaded.model, loaded.tokenizer, items, args.method, max_length, supports_system,
+    def score(label: str, model):
+        run = score_items(model, loaded.tokenizer, items, args.method, max_length, supports_system,
                           args.batch_size, args.max_group_tokens, args.max_new_tokens, print_progress(label))
         print(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
         return run
 
     runs = {}
-    if loaded.adapter_dir is not None:
-        runs[FINE_TUNED] = score(FINE_TUNED)
-        if not args.skip_base:
-            with loaded.model.disable_adapter():
-                runs[BASE] = score(BASE)
-    else:
-        runs[BASE] = score(BASE)
+    if loaded.fine_tuned:
+        runs[FINE_TUNED] = score(FINE_TUNED, loaded.model)
+    if not args.skip_base:
+        with loaded.base_model() as base:
+            runs[BASE] = score(BASE, base)
 
     # 4. Metrics and report.
     held_out = held_out_labs(args.test_dataset_path)
     sections = {}
     for label, run in runs.items():
         description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
-                       "adapter_path": str(loaded.adapter_dir) if label == FINE_TUNED else None}
+                       "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
         sections[label] = model_section(run, description, held_out)
     context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
                "test_data": source, "held_out_labs": held_out,

@@ -17,20 +17,19 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from transformers import HfArgumentParser
-
-from Utils.create_dataset import read_system_prompt, split_lab_names
+from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
 from Utils.grading import lab_suggestions, output_path, safe_filename, write_lab_suggestions
+from Utils.items import items_to_grade, select_lab_dirs
 from Utils.labs import LabFormatError, read_lab
-from Utils.scoring import ScoringModelArguments, items_to_grade, load_for_scoring, resolve_max_length, score_likelihood, select_lab_dirs
-
+from Utils.models import load_for_scoring, resolve_max_length
+from Utils.scoring import score_likelihood
 
 
 @dataclass(kw_only=True)
-class GradeArguments(ScoringModelArguments):
+class GradeArguments(ModelArguments):
     parent_dir: str = field(metadata={"help": "folder with one sub-folder per lab to grade"})
-    lab_names: list[str] = field(default_factory=list, metadata={
-        "help": "only these labs (space- or comma-separated); default: every lab in --parent_dir"})
+    lab_names: list[str] = list_field("only these labs (space- or comma-separated; repeated flags add up); "
+                                      "default: every lab in --parent_dir")
     output_dir: str = field(default="results/grades", metadata={"help": "where the CSV and JSON files go"})
     verbose: int = field(default=0, metadata={"help": "0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
     system_prompt_path: str | None = field(default=None, metadata={
@@ -40,30 +39,29 @@ class GradeArguments(ScoringModelArguments):
     batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
 
 
-def parse_args(argv: list[str] | None = None) -> GradeArguments:
-    parser = HfArgumentParser(GradeArguments, description=__doc__.split("\n\n")[0])
-    (args,) = parser.parse_args_into_dataclasses(args=argv)
-    args.lab_names = split_lab_names(args.lab_names)
+def check_args(args: GradeArguments) -> GradeArguments:
+    args.lab_names = split_names(args.lab_names, "--lab_names")
     if not 0.0 <= args.review_threshold <= 1.0:
-        parser.error(f"--review_threshold must be between 0 and 1, got {args.review_threshold}")
+        raise UsageError(f"--review_threshold must be between 0 and 1, got {args.review_threshold}")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    quiet_libraries()
     try:
+        (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
+        check_args(args)
         system_prompt, _ = read_system_prompt(args.system_prompt_path)
         lab_dirs = select_lab_dirs(args.parent_dir, args.lab_names)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
     except (ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(str(e))
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
-             "adapter_path": str(loaded.adapter_dir) if loaded.adapter_dir else None,
+             "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source}
     print(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
-          + (f" + adapter {loaded.adapter_dir}" if loaded.adapter_dir else "") + f"; max_length {max_length}")
+          + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "") + f"; max_length {max_length}")
 
     summary = {"arguments": asdict(args), "model": model, "labs": [], "labs_not_read": []}
     file_names: dict[str, str] = {}  # safe file name -> lab, so two labs never write the same file
@@ -80,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         file_names[safe_filename(lab_dir.name)] = lab_dir.name
         items = items_to_grade(lab, system_prompt)
         run = score_likelihood(loaded.model, loaded.tokenizer, items, max_length,
-                               loaded.spec.supports_system_message, args.batch_size, args.max_group_tokens)
+                               loaded.supports_system, args.batch_size, args.max_group_tokens)
         csv_text, data = lab_suggestions(lab, run.scores, args.review_threshold, model)
         csv_path, json_path = write_lab_suggestions(args.output_dir, lab.name, csv_text, data)
         print(f"{lab.name}: {data['n_students']} students, {data['n_items']} items "

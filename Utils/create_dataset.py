@@ -15,31 +15,34 @@ labs named in --eval_lab_names go wholly to the test file. Imports no torch.
 
 from __future__ import annotations
 
-import argparse
-import difflib
+if __package__ in (None, ""):  # run as a file (python Utils/create_dataset.py), as the older tooling's users do
+    import sys as _sys
+    from pathlib import Path as _Path
+
+    _sys.path.insert(0, str(_Path(__file__).resolve().parent.parent))
+
 import json
 import os
 import random
 import sys
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from Utils.labs import (GradedItem, Lab, LabFormatError, NOT_UTF8, Problem, collect_items,
-                        list_lab_dirs, read_lab)
-from Utils.prompts import answer_text, build_prompt
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
-DEFAULT_REASONING_SYSTEM_PROMPT = REPO_ROOT / "system_prompt_reasoning.txt"
+from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, UsageError, fail, list_field, parse,
+                       read_system_prompt, split_names)
+from Utils.files import check_outputs, write_json_atomic
+from Utils.items import item_from_graded, unknown_lab_names
+from Utils.labs import STATEMENT_FALLBACK, Lab, LabFormatError, Problem, collect_items, is_notice, list_lab_dirs, read_lab
+from Utils.pairs import encode_records, pair_records, write_pairs
 
 
 @dataclass
 class LabSummary:
     lab: str
     split: str = "train+test"  # or "test" (shielded), or "skipped" (lab could not be read)
+    statement_file: str = ""  # the statement file used (another than --verbose asks for: see notices)
     students_in_csv: int = 0
     submissions: int = 0
     students_train: int = 0
@@ -80,38 +83,12 @@ def split_students(student_ids: list[str], train_split: float, shuffle: bool = F
     return set(order[:n_train]), set(order[n_train:])
 
 
-def item_records(item: GradedItem, system_prompt: str, dpo_reasoning: bool = False) -> list[dict]:
-    """The K-1 DPO pairs of one item: the TA's rating against each other rating."""
-    messages, code_span = build_prompt(system_prompt, item.statement, item.code, item.language, item.criterion)
-    chosen = item.criterion.rating(item.chosen)
-    reasoning = (item.comment or chosen.description) if dpo_reasoning else None
-    chosen_message = [{"role": "assistant", "content": answer_text(chosen, reasoning)}]
-    records = []
-    for rating in item.criterion.ratings:
-        if rating.letter == item.chosen:
-            continue
-        rejected_reasoning = rating.description if dpo_reasoning else None
-        records.append({
-            "prompt": messages,
-            "chosen": chosen_message,
-            "rejected": [{"role": "assistant", "content": answer_text(rating, rejected_reasoning)}],
-            "lab": item.lab,
-            "student_id": item.student_id,
-            "criterion": item.criterion.title,
-            "chosen_option": item.chosen,
-            "rejected_option": rating.letter,
-            "options": list(item.criterion.letters),
-            "code_span": list(code_span),
-        })
-    return records
-
-
 def build_lab_records(lab: Lab, system_prompt: str, shielded: bool, train_split: float,
                       shuffle: bool = False, seed: int = 0, dpo_reasoning: bool = False
                       ) -> tuple[list[dict], list[dict], LabSummary, list[Problem]]:
     """Train records, test records, summary and problems of one lab that was read."""
     items, problems = collect_items(lab)
-    summary = LabSummary(lab.name, split="test" if shielded else "train+test",
+    summary = LabSummary(lab.name, split="test" if shielded else "train+test", statement_file=lab.statement_file,
                          students_in_csv=len({r.student_id for r in lab.ratings.rows}),
                          submissions=len(lab.submissions))
     students = [item.student_id for item in items]
@@ -120,57 +97,19 @@ def build_lab_records(lab: Lab, system_prompt: str, shielded: bool, train_split:
     else:
         train_ids, test_ids = split_students(students, train_split, shuffle, seed)
     train, test = [], []
-    for item in items:
-        records = item_records(item, system_prompt, dpo_reasoning)
-        (train if item.student_id in train_ids else test).extend(records)
+    for graded in items:
+        records = pair_records(item_from_graded(graded, system_prompt, dpo_reasoning))
+        (train if graded.student_id in train_ids else test).extend(records)
     item_problems = [p for p in problems if p.criterion is not None]
     summary.students_train, summary.students_test = len(train_ids), len(test_ids)
     summary.items_written = len(items)
     summary.items_read = len(items) + len(item_problems)
     summary.pairs_train, summary.pairs_test = len(train), len(test)
     for p in problems:
-        counter = summary.notices if p.reason == NOT_UTF8 else (
+        counter = summary.notices if is_notice(p) else (
             summary.skipped if p.criterion is not None else summary.students_skipped)
         counter[p.reason] += 1
     return train, test, summary, problems
-
-
-def encode_records(records: list[dict]) -> list[str]:
-    """JSONL lines. The K-1 pairs of an item share one prompt and one chosen answer: encode them once."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = []
-    shared: tuple[int, str, int, str] = (0, "", 0, "")
-    for record in records:
-        prompt, chosen = record["prompt"], record["chosen"]
-        if shared[0] != id(prompt) or shared[2] != id(chosen):
-            shared = (id(prompt), encode(prompt), id(chosen), encode(chosen))
-        rest = encode({k: v for k, v in record.items() if k not in ("prompt", "chosen")})
-        lines.append('{"prompt": ' + shared[1] + ', "chosen": ' + shared[3] + ", " + rest[1:] + "\n")
-    return lines
-
-
-def read_system_prompt(path: str | Path | None, reasoning: bool = False) -> tuple[str, Path]:
-    """The system prompt and its file: `path`, else the repo's default (the reasoning one with
-    `reasoning`). Raises FileNotFoundError naming the flag."""
-    prompt_path = Path(path) if path else (DEFAULT_REASONING_SYSTEM_PROMPT if reasoning else DEFAULT_SYSTEM_PROMPT)
-    if not prompt_path.is_file():
-        raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
-    return prompt_path.read_text(encoding="utf-8").strip(), prompt_path
-
-
-def split_lab_names(values: list[str]) -> list[str]:
-    """Lab names given as separate arguments, comma-separated, or both: ["a,b", "c"] -> [a, b, c]."""
-    return [n.strip() for names in values for n in names.split(",") if n.strip()]
-
-
-def unknown_lab_names(requested: list[str], available: list[str]) -> list[str]:
-    """Messages for requested lab names that match no lab folder, with close matches."""
-    messages = []
-    for name in requested:
-        if name not in available:
-            close = difflib.get_close_matches(name, available, n=3)
-            messages.append(f"{name!r}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
-    return messages
 
 
 def build_report(dataset: Dataset, args: dict) -> dict:
@@ -275,83 +214,82 @@ def build_dataset(parent_dir: str | Path, system_prompt: str, eval_lab_names: li
     return dataset
 
 
-def write_jsonl(lines: list[str], path: str | Path) -> None:
-    """Write atomically, so a crash never leaves a half-written dataset that looks complete."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20) as f:
-            f.writelines(lines)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+@dataclass
+class BuildArguments:
+    """Step 1's flags. Every default is stated here once; create_dpo_dataset.sh only sets flags."""
 
+    parent_dir: str = field(metadata={"help": "folder holding one sub-folder per lab"})
+    eval_lab_names: list[str] = list_field(
+        "labs that go wholly to the test file (space- or comma-separated; repeated flags add up)")
+    train_split: float = field(default=0.7, metadata={
+        "help": "fraction of each other lab's students (sorted by id) used for training"})
+    system_prompt_path: str | None = field(default=None, metadata={
+        "help": f"system prompt file (default: {DEFAULT_SYSTEM_PROMPT.name}, or "
+                f"{DEFAULT_REASONING_SYSTEM_PROMPT.name} with --dpo_reasoning 1)"})
+    train_dataset_path: str = field(default="data/train.jsonl", metadata={"help": "train pairs (JSONL)"})
+    test_dataset_path: str = field(default="data/test.jsonl", metadata={"help": "test pairs (JSONL)"})
+    report_path: str | None = field(default=None, metadata={
+        "help": "JSON accounting of every item (default: dataset_report.json beside the train file)"})
+    verbose: int = field(default=0, metadata={
+        "help": "0: modified_ps.txt; 1: ps.txt, else problemStatement.txt (a lab without the asked-for file "
+                "falls back to the one it has, with a notice)", "choices": [0, 1]})
+    dpo_reasoning: bool = field(default=False, metadata={
+        "help": "answers also carry the TA's comment (or the rating's description) as reasoning (1/0)"})
+    shuffle: bool = field(default=False, metadata={
+        "help": "shuffle each lab's students (with --seed) before the split (1/0)"})
+    seed: int = field(default=42, metadata={"help": "seed for --shuffle"})
+    strict: bool = field(default=False, metadata={
+        "help": "exit 1 when any item, student or lab was skipped, a statement fell back, or no lab was found"})
+    workers: int = field(default=os.cpu_count() or 1, metadata={"help": "labs read in parallel processes"})
 
-def write_json(data: dict, path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--parent_dir", required=True, help="folder holding one sub-folder per lab")
-    p.add_argument("--eval_lab_names", nargs="*", default=[],
-                   help="labs that go wholly to the test file (space- or comma-separated)")
-    p.add_argument("--train_split", type=float, default=0.7,
-                   help="fraction of each other lab's students (sorted by id) used for training")
-    p.add_argument("--system_prompt_path", default=None,
-                   help=f"system prompt file (default: {DEFAULT_SYSTEM_PROMPT.name}, or "
-                        f"{DEFAULT_REASONING_SYSTEM_PROMPT.name} with --dpo_reasoning 1)")
-    p.add_argument("--train_dataset_path", default="data/train.jsonl")
-    p.add_argument("--test_dataset_path", default="data/test.jsonl")
-    p.add_argument("--report_path", default=None,
-                   help="JSON accounting of every item (default: dataset_report.json beside the train file)")
-    p.add_argument("--verbose", type=int, choices=(0, 1), default=0,
-                   help="0: modified_ps.txt; 1: ps.txt, else problemStatement.txt")
-    p.add_argument("--dpo_reasoning", type=int, choices=(0, 1), default=0,
-                   help="1: answers also carry the TA's comment (or the rating's description) as reasoning")
-    p.add_argument("--shuffle", type=int, choices=(0, 1), default=0,
-                   help="1: shuffle each lab's students (with --seed) before the split")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--strict", action="store_true", help="exit non-zero when any item or lab was skipped")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="labs read in parallel processes")
-    args = p.parse_args(argv)
-    args.eval_lab_names = split_lab_names(args.eval_lab_names)
-    if not 0.0 <= args.train_split <= 1.0:
-        p.error(f"--train_split must be between 0 and 1, got {args.train_split}")
-    return args
+    def __post_init__(self):
+        self.eval_lab_names = split_names(self.eval_lab_names, "--eval_lab_names")
+        if not 0.0 <= self.train_split <= 1.0:
+            raise UsageError(f"--train_split must be between 0 and 1, got {self.train_split}")
+        if self.workers < 1:
+            raise UsageError(f"--workers must be at least 1, got {self.workers}")
+        if self.report_path is None:
+            self.report_path = str(Path(self.train_dataset_path).parent / "dataset_report.json")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
     try:
-        system_prompt, prompt_path = read_system_prompt(args.system_prompt_path, bool(args.dpo_reasoning))
-    except FileNotFoundError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    try:
+        (args,) = parse(BuildArguments, argv, __doc__.split("\n\n")[0])
+        system_prompt, prompt_path = read_system_prompt(args.system_prompt_path, args.dpo_reasoning)
+        check_outputs({"--train_dataset_path": args.train_dataset_path, "--test_dataset_path": args.test_dataset_path,
+                       "--report_path": args.report_path},
+                      inputs={"--system_prompt_path": prompt_path}, input_dirs={"--parent_dir": args.parent_dir})
         dataset = build_dataset(args.parent_dir, system_prompt, args.eval_lab_names, args.train_split,
-                                args.verbose, bool(args.dpo_reasoning), bool(args.shuffle), args.seed,
-                                args.workers)
+                                args.verbose, args.dpo_reasoning, args.shuffle, args.seed, args.workers)
     except (ValueError, FileNotFoundError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    write_jsonl(dataset.train, args.train_dataset_path)
-    write_jsonl(dataset.test, args.test_dataset_path)
-    report_path = args.report_path or Path(args.train_dataset_path).parent / "dataset_report.json"
-    resolved = {**vars(args), "system_prompt_path": str(prompt_path)}
-    write_json(build_report(dataset, resolved), report_path)
+        return fail(str(e))
+    write_pairs(dataset.train, args.train_dataset_path)
+    write_pairs(dataset.test, args.test_dataset_path)
+    resolved = {**asdict(args), "system_prompt_path": str(prompt_path)}
+    write_json_atomic(build_report(dataset, resolved), args.report_path)
     print(format_summary(dataset))
-    print(f"wrote {args.train_dataset_path}, {args.test_dataset_path} and {report_path}")
-    skipped = [p for p in dataset.problems if p.reason != NOT_UTF8]
-    if args.strict and skipped:
-        print(f"error: --strict: {len(skipped)} items, students or labs were skipped; see {report_path}",
-              file=sys.stderr)
-        return 1
+    print(f"wrote {args.train_dataset_path}, {args.test_dataset_path} and {args.report_path}")
+    if args.strict:
+        problems = strict_problems(dataset)
+        if problems:
+            print(f"error: --strict: {'; '.join(problems)}; see {args.report_path}", file=sys.stderr)
+            return 1
     return 0
+
+
+def strict_problems(dataset: Dataset) -> list[str]:
+    """What --strict refuses: skipped items, students or labs; statement fall-backs; no lab at all."""
+    problems = []
+    skipped = [p for p in dataset.problems if not is_notice(p)]
+    if skipped:
+        problems.append(f"{len(skipped)} items, students or labs were skipped")
+    fallbacks = sorted({p.lab for p in dataset.problems if p.reason == STATEMENT_FALLBACK})
+    if fallbacks:
+        problems.append(f"{len(fallbacks)} labs used another statement file than --verbose asks for "
+                        f"({', '.join(fallbacks)})")
+    if not dataset.labs:
+        problems.append("no lab folder was found")
+    return problems
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from Utils.labs import CSV_HEADER_ROWS, Lab, NO_SOURCE, NOT_UTF8, Problem
+from Utils.labs import CSV_HEADER_ROWS, Lab, NO_SOURCE, Problem, is_notice
 from Utils.scoring import ItemScore
 
 CSV_SUFFIX = "_suggested_ratings.csv"
@@ -75,8 +75,8 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
     by_student: dict[str, dict[str, ItemScore]] = {}
     for s in scores:
         by_student.setdefault(s.item.student_id, {})[s.item.criterion] = s
-    not_graded = [p for p in lab.problems if p.reason != NOT_UTF8]
-    notices = [p for p in lab.problems if p.reason == NOT_UTF8]
+    not_graded = [p for p in lab.problems if not is_notice(p)]
+    notices = list(lab.lab_notices) + [p for p in lab.problems if is_notice(p)]
     students, review, csv_rows = [], [], []
     for student_id, submission in sorted(lab.submissions.items()):
         criteria = []

@@ -22,13 +22,11 @@ TRL's `DPOTrainer`. Options this trainer cannot honour raise a ValueError at con
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from accelerate.utils import is_peft_model, tqdm
 from datasets import Dataset
 from torch.utils.data import DataLoader
@@ -38,12 +36,14 @@ from trl import DPOConfig, DPOTrainer
 from trl.models.utils import disable_gradient_checkpointing
 from trl.trainer.utils import use_adapter
 
-from Utils.packing import answer_logits, collate_packed, pack_group
-from Utils.prompts import tokenize_within
+from Utils.items import Item
+from Utils.loss import check_loss_options, needs_reference, preference_loss
+from Utils.packing import answer_logits, collate_packed, pack_group, sum_per_answer, token_logprobs
+from Utils.pairs import group_items
+from Utils.prompts import TokenizedItem, tokenize_items
 
 GROUP_BY = ("item", "student")
 DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
-ITEM_COLUMNS = ("lab", "student_id", "criterion")
 GROUPED_COLUMNS = ["prompts_ids", "answers_ids", "pairs", "ref_answer_logps"]  # what the collator reads
 
 
@@ -56,57 +56,7 @@ class GroupedDPOConfig(DPOConfig):
                 "one student's items of a lab, statement and code once). One group is one unit of the batch size."})
 
 
-# --------------------------------------------------------------------------- grouping rows (pure)
-
-
-@dataclass
-class Item:
-    """One prompt with its distinct answers (chosen first) and the (chosen, rejected) pairs over them."""
-
-    lab: str
-    student_id: str
-    criterion: str
-    prompt: list[dict[str, str]]
-    code_span: list[int] | None
-    answers: list[str]
-    pairs: list[tuple[int, int]]
-    rows: list[int]
-
-
-def _assistant_text(value: Any) -> str | None:
-    if (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
-            and value[0].get("role") == "assistant" and isinstance(value[0].get("content"), str)):
-        return value[0]["content"]
-    return None
-
-
-def collect_items(rows: list[dict]) -> tuple[list[Item], list[str]]:
-    """Group preference rows into items; returns (items, problems).
-
-    An item is the rows sharing lab, student_id, criterion, prompt and chosen answer (the builder
-    writes K-1 such rows per rated criterion). Each row becomes one pair; an answer text that
-    recurs within an item is one answer slot, so pairs and their multiplicities stay exactly the
-    rows'. Rows whose prompt differs (e.g. code shortened differently) form separate items.
-    """
-    items: dict[tuple, Item] = {}
-    problems = []
-    for i, row in enumerate(rows):
-        chosen, rejected = _assistant_text(row["chosen"]), _assistant_text(row["rejected"])
-        where = f"row {i} ({row.get('lab')}, {row.get('student_id')}, {row.get('criterion')})"
-        if chosen is None or rejected is None:
-            problems.append(f"{where}: chosen and rejected must each be one assistant message")
-            continue
-        key = (str(row["lab"]), str(row["student_id"]), str(row["criterion"]),
-               json.dumps(row["prompt"], sort_keys=True), chosen)
-        item = items.get(key)
-        if item is None:
-            item = items[key] = Item(*key[:3], prompt=row["prompt"], code_span=row.get("code_span"),
-                                     answers=[chosen], pairs=[], rows=[])
-        if rejected not in item.answers:
-            item.answers.append(rejected)
-        item.pairs.append((0, item.answers.index(rejected)))
-        item.rows.append(i)
-    return list(items.values()), problems
+# --------------------------------------------------------------------------- grouping items (pure)
 
 
 def group_item_indices(items: list[Item], group_by: str) -> list[list[int]]:
@@ -119,29 +69,13 @@ def group_item_indices(items: list[Item], group_by: str) -> list[list[int]]:
     return list(groups.values())
 
 
-def tokenize_items(tokenizer, items: list[Item], max_length: int | None
-                   ) -> tuple[list[tuple[list[int], list[list[int]], bool]], list[str]]:
-    """Token ids of each item's prompt and answers, shortening only the student's code to fit.
+def grouped_dataset(items: list[Item], rows: list[list[int]], tokenized: list[TokenizedItem],
+                    group_by: str) -> Dataset:
+    """The grouped trainer's dataset: one row per group (an item, or a student's items of a lab).
 
-    Prompt + longest answer <= max_length (`Utils.prompts.tokenize_within`): nothing is
-    truncated or dropped. Returns ((prompt_ids, answers_ids, shortened) per item, problems).
+    `items` come from `Utils.pairs.group_items` (with the row indices of their pairs, `rows`),
+    `tokenized` from `Utils.prompts.tokenize_items` (each prompt fitted to max_length once).
     """
-    out, problems = [], []
-    for item in items:
-        where = f"rows {item.rows} ({item.lab}, {item.student_id}, {item.criterion})"
-        span = None if item.code_span is None else tuple(item.code_span)
-        try:
-            _, prompt_ids, answers_ids, shortened = tokenize_within(
-                tokenizer, item.prompt, span, item.answers, max_length)
-        except ValueError as e:  # does not fit even without any code, or has no code_span to shorten
-            problems.append(f"{where}: {e}")
-            continue
-        out.append((prompt_ids, answers_ids, shortened))
-    return out, problems
-
-
-def build_groups(items: list[Item], tokenized, group_by: str) -> dict[str, list]:
-    """Columns of the grouped dataset: one row per group (an item, or a student's items)."""
     columns = {k: [] for k in ["prompts_ids", "answers_ids", "pairs", "n_pairs", "lab", "student_id",
                                "criteria", "shortened", "rows"]}
     for indices in group_item_indices(items, group_by):
@@ -149,16 +83,30 @@ def build_groups(items: list[Item], tokenized, group_by: str) -> dict[str, list]
         for i in indices:
             pairs += [[offset + c, offset + r] for c, r in items[i].pairs]
             offset += len(items[i].answers)
-        columns["prompts_ids"].append([tokenized[i][0] for i in indices])
-        columns["answers_ids"].append([tokenized[i][1] for i in indices])
+        columns["prompts_ids"].append([tokenized[i].prompt_ids for i in indices])
+        columns["answers_ids"].append([tokenized[i].answers_ids for i in indices])
         columns["pairs"].append(pairs)
         columns["n_pairs"].append(len(pairs))
         columns["lab"].append(items[indices[0]].lab)
         columns["student_id"].append(items[indices[0]].student_id)
         columns["criteria"].append([items[i].criterion for i in indices])
-        columns["shortened"].append(sum(tokenized[i][2] for i in indices))
-        columns["rows"].append([r for i in indices for r in items[i].rows])
-    return columns
+        columns["shortened"].append(sum(tokenized[i].shortened for i in indices))
+        columns["rows"].append([r for i in indices for r in rows[i]])
+    return Dataset.from_dict(columns)
+
+
+def tokenize_grouped(tokenizer, rows: list[dict], max_length: int | None, group_by: str,
+                     supports_system: bool = True, source: str = "pairs") -> Dataset:
+    """Builder rows -> the grouped dataset: rows grouped into items, each prompt fitted once
+    (only the student's code is shortened); every problem is raised at once."""
+    grouped = group_items(rows, source)
+    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
+    problems = [f"{source}: rows {[r + 1 for r in rows_]} ({'/'.join(item.key)}): {tok.error}"
+                for item, rows_, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
+    if problems:
+        raise ValueError(f"{len(problems)} prompt(s) do not fit max_length={max_length} even with the student's "
+                         "code removed:\n  " + "\n  ".join(problems))
+    return grouped_dataset(grouped.items, grouped.rows, tokenized, group_by)
 
 
 # --------------------------------------------------------------------------- collator
@@ -195,10 +143,8 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
 
 def unsupported_options(args: DPOConfig, peft_config=None, compute_metrics=None, data_collator=None) -> list[str]:
     """Every option of TRL's DPOTrainer that the grouped trainer does not implement, as messages."""
-    problems = []
     loss_types = args.loss_type if isinstance(args.loss_type, list) else [args.loss_type]
-    if loss_types != ["sigmoid"]:
-        problems.append(f"loss_type={loss_types}: only ['sigmoid'] (the DPO loss) is implemented")
+    problems = check_loss_options(loss_types, args.loss_weights, args.label_smoothing)
     checks = [
         (args.ld_alpha is not None, "ld_alpha (LD-DPO length weighting)"),
         (args.f_divergence_type != "reverse_kl", f"f_divergence_type={args.f_divergence_type!r}"),
@@ -272,25 +218,19 @@ class GroupedDPOTrainer(DPOTrainer):
     # ----------------------------------------------------------------------- data
 
     def _prepare_dataset(self, dataset, processing_class, args, dataset_name):
-        """Conversational rows -> one row per group: prompts_ids, answers_ids, pairs (+ bookkeeping)."""
-        if "answers_ids" in dataset.column_names:  # already grouped (evaluate() re-prepares)
-            return dataset
-        missing = [c for c in ("prompt", "chosen", "rejected", *ITEM_COLUMNS) if c not in dataset.column_names]
-        if missing:
-            raise ValueError(f"{dataset_name} dataset lacks the columns {missing}: GroupedDPOTrainer takes the "
-                             "rows Utils.create_dataset writes (prompt, chosen, rejected, lab, student_id, criterion)")
-        columns = [c for c in ("prompt", "chosen", "rejected", *ITEM_COLUMNS, "code_span") if c in dataset.column_names]
-        items, problems = collect_items(dataset.select_columns(columns).to_list())
-        tokenized, more = tokenize_items(self._tokenizer, items, args.max_length)
-        problems += more
-        if problems:
-            raise ValueError(f"{dataset_name} dataset: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-        grouped = Dataset.from_dict(build_groups(items, tokenized, self.group_by))
-        self.shortened[dataset_name] = sum(grouped["shortened"])
-        if self.shortened[dataset_name]:
-            print(f"{dataset_name}: shortened the student's code in {self.shortened[dataset_name]} of "
-                  f"{len(items)} prompts to fit max_length={args.max_length}")
-        return grouped
+        """Conversational rows -> one row per group: prompts_ids, answers_ids, pairs (+ bookkeeping).
+        A dataset already grouped (`grouped_dataset`, or evaluate() preparing again) is used as is."""
+        if "answers_ids" not in dataset.column_names:
+            missing = [c for c in ("prompt", "chosen", "rejected", "lab", "student_id", "criterion")
+                       if c not in dataset.column_names]
+            if missing:
+                raise ValueError(f"{dataset_name} dataset lacks the columns {missing}: GroupedDPOTrainer takes the "
+                                 "rows Utils.create_dataset writes (prompt, chosen, rejected, lab, student_id, "
+                                 "criterion, options ...)")
+            dataset = tokenize_grouped(self._tokenizer, dataset.to_list(), args.max_length, self.group_by,
+                                       source=f"{dataset_name} dataset")
+        self.shortened[dataset_name] = sum(dataset["shortened"])
+        return dataset
 
     def _set_signature_columns_if_needed(self):
         if self._signature_columns is None:
@@ -309,7 +249,7 @@ class GroupedDPOTrainer(DPOTrainer):
             return self._answer_logps(model, inputs)[0]
 
     def _precompute_ref_logps(self, dataset: Dataset, name: str, batch_size: int) -> Dataset:
-        if "ref_answer_logps" in dataset.column_names:
+        if "ref_answer_logps" in dataset.column_names or not needs_reference(self.loss_types):
             return dataset
         loader = self.accelerator.prepare(DataLoader(
             dataset.select_columns(["prompts_ids", "answers_ids", "pairs"]), batch_size=batch_size,
@@ -330,36 +270,34 @@ class GroupedDPOTrainer(DPOTrainer):
     def _answer_logps(model, inputs):
         """Summed log-probability per answer slot [B, A], and the per-token logits [B, T, V] and log-probs."""
         logits = answer_logits(model, inputs)
-        token_logps_all = torch.log_softmax(logits.float(), dim=-1)
-        valid = inputs["answer_index"] >= 0
-        token_logps = token_logps_all.gather(-1, inputs["target_ids"][..., None]).squeeze(-1) * valid
-        sums = torch.zeros(inputs["answer_item"].shape, dtype=token_logps.dtype, device=token_logps.device)
-        return sums.scatter_add(1, inputs["answer_index"].clamp(min=0), token_logps), logits, token_logps_all
+        token_logps, token_logps_all = token_logprobs(logits, inputs)
+        return sum_per_answer(token_logps, inputs), logits, token_logps_all
 
     def _compute_loss(self, model, inputs, return_outputs):
         if return_outputs:
             raise ValueError("GroupedDPOTrainer has no per-token logits to return (compute_metrics is not supported)")
         mode = "train" if self.model.training else "eval"
         answer_logps, logits, token_logps_all = self._answer_logps(model, inputs)
-        if self.precompute_ref_logps:
-            ref_answer_logps = inputs["ref_answer_logps"]
-        else:
-            ref_answer_logps = self.compute_ref_log_probs(self.ref_model or self.model, inputs)
-
         row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
+        lengths = sum_per_answer((inputs["answer_index"] >= 0).float(), inputs)
+        ref_chosen = ref_rejected = None
+        if needs_reference(self.loss_types):
+            if self.precompute_ref_logps:
+                ref_answer_logps = inputs["ref_answer_logps"]
+            else:
+                ref_answer_logps = self.compute_ref_log_probs(self.ref_model or self.model, inputs)
+            ref_chosen, ref_rejected = ref_answer_logps[row, c], ref_answer_logps[row, r]
         chosen_logps, rejected_logps = answer_logps[row, c], answer_logps[row, r]
-        chosen_logratios = chosen_logps - ref_answer_logps[row, c]
-        rejected_logratios = rejected_logps - ref_answer_logps[row, r]
-        # TRL's "sigmoid" loss (label_smoothing is not part of it), a mean over the batch's pairs.
-        per_pair_loss = -F.logsigmoid(self.beta * (chosen_logratios - rejected_logratios))
-        loss = per_pair_loss.mean() * self.loss_weights[0]
-
+        loss, _ = preference_loss(chosen_logps, rejected_logps, ref_chosen, ref_rejected,
+                                  chosen_lengths=lengths[row, c], rejected_lengths=lengths[row, r], beta=self.beta,
+                                  loss_types=self.loss_types, loss_weights=self.loss_weights,
+                                  label_smoothing=self.label_smoothing)
         self._log_metrics(mode, inputs, logits.detach(), token_logps_all.detach(), chosen_logps.detach(),
-                          rejected_logps.detach(), chosen_logratios.detach(), rejected_logratios.detach())
+                          rejected_logps.detach(), ref_chosen, ref_rejected)
         return loss
 
     def _log_metrics(self, mode, inputs, logits, token_logps_all, chosen_logps, rejected_logps,
-                     chosen_logratios, rejected_logratios):
+                     ref_chosen, ref_rejected):
         """TRL's metrics. Token metrics weight each answer by the number of pairs it is in, since TRL
         sees the chosen answer once per pair: the values equal TRL's on the same pairs."""
         gather = self.accelerator.gather_for_metrics
@@ -390,13 +328,17 @@ class GroupedDPOTrainer(DPOTrainer):
         metrics["logits/chosen"].append(weighted_mean(mean_logits, w_chosen))
         metrics["logits/rejected"].append(weighted_mean(mean_logits, w_rejected))
         metrics["mean_token_accuracy"].append(weighted_mean(is_top1, w_chosen))
-        chosen_rewards, rejected_rewards = self.beta * chosen_logratios, self.beta * rejected_logratios
-        metrics["rewards/chosen"].append(gather(chosen_rewards).mean().item())
-        metrics["rewards/rejected"].append(gather(rejected_rewards).mean().item())
-        metrics["rewards/accuracies"].append(gather((chosen_rewards > rejected_rewards).float()).mean().item())
-        metrics["rewards/margins"].append(gather(chosen_rewards - rejected_rewards).mean().item())
+        if ref_chosen is not None:  # TRL's reward metrics (there is no reference with loss_type sft alone)
+            chosen_rewards = self.beta * (chosen_logps - ref_chosen.detach())
+            rejected_rewards = self.beta * (rejected_logps - ref_rejected.detach())
+            metrics["rewards/chosen"].append(gather(chosen_rewards).mean().item())
+            metrics["rewards/rejected"].append(gather(rejected_rewards).mean().item())
+            metrics["rewards/accuracies"].append(gather((chosen_rewards > rejected_rewards).float()).mean().item())
+            metrics["rewards/margins"].append(gather(chosen_rewards - rejected_rewards).mean().item())
         metrics["logps/chosen"].append(gather(chosen_logps).mean().item())
         metrics["logps/rejected"].append(gather(rejected_logps).mean().item())
+        # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
+        metrics["logps/accuracies"].append(gather((chosen_logps > rejected_logps).float()).mean().item())
 
     def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
         inputs = self._prepare_inputs(inputs)

@@ -9,14 +9,80 @@ Nothing read is lost: every (student, criterion) item is either turned into a
 `GradedItem` or reported as a `Problem` with its reason, and broken files raise
 `LabFormatError` naming the file (and row) so the caller can skip the lab with
 a clear message.
+
+Notices and skips. A `Problem` whose reason is in `NOTICES` (test with
+`is_notice(p)`) is a notice: the data was used, with a caveat (bad bytes decoded
+with replacement characters, a statement file other than the one asked for).
+Every other reason is a skip: that item, student or lab gave no training data.
+
+Rules for what is read (the lab folder is the trust boundary):
+
+- Links. A link is followed only when its resolved target stays inside the lab
+  folder (links inside the lab are followed, files and folders alike; a folder
+  already walked, or one holding the student's own folder, is not walked, so
+  link loops end). A link that leaves the lab is never followed or walked: in a
+  submission it skips that student (`LINK_OUTSIDE_LAB`, detail "path: link to
+  target ...");
+  as the lab's `submissions/`, rubric or CSV it raises `LabFormatError`; as a
+  statement file it makes the file unusable (see statements). A lab folder that
+  is a link must resolve inside the folder that holds it.
+- Only regular files are opened (checked with lstat/stat first, opened with
+  O_NONBLOCK and O_NOFOLLOW, checked again with fstat). A source-named entry
+  that is a FIFO, socket, device, folder, dangling link, or cannot be opened
+  (permission) skips that student (`UNREADABLE_SOURCE`); other non-source files
+  are ignored unopened. As a statement, rubric or CSV it is a clear error.
+- Size. A student's sources together are read up to `MAX_SOURCE_BYTES` (256 KiB);
+  beyond that the student is skipped (`SOURCE_TOO_LARGE`), never cut: the TA
+  graded the whole program, and training or grading on a cut one would pair the
+  TA's rating with code the TA did not see (such a file is nearly always a
+  pasted data blob that wants a person's look). A folder with more than
+  `MAX_SUBMISSION_ENTRIES` entries is skipped the same way. Statement, rubric
+  and CSV files over `MAX_STATEMENT_BYTES`, `MAX_RUBRIC_BYTES`, `MAX_CSV_BYTES`
+  are refused with a message giving the size.
+- OS junk is skipped silently, as submission folders and inside them:
+  `__MACOSX`, names starting with '.' (`.DS_Store`, `._main.cpp`, `.git/`),
+  `Thumbs.db`, `desktop.ini`, editor backups (`*~`, `#*#`).
+- Statements. verbose 0 asks for modified_ps.txt; verbose 1 for ps.txt, then
+  problemStatement.txt (older exports). When none of those is usable the other
+  group is used (0: ps.txt, problemStatement.txt; 1: modified_ps.txt) and the
+  lab carries a `STATEMENT_FALLBACK` notice saying which file and why
+  (`Lab.statement_file` names the file used). A file is unusable when it is
+  missing, empty, binary (NUL bytes or mostly undecodable), too large, not a
+  regular file, or a link leaving the lab; a statement with some invalid UTF-8
+  is used with a `STATEMENT_NOT_UTF8` notice. Only a lab with no usable
+  statement at all raises `LabFormatError`. Lab-level notices are in
+  `Lab.lab_notices` (student None) and `collect_items` returns them too.
+- CSV shape. Rows 1-5 must have a blank column 0, row 6's column 0 must be
+  blank or a header word (Email, Name, ID, Roll No ...), not a student id, and
+  hold no marks; row 3's rating titles must be short letter-like titles (A, B,
+  A+ ...); row 5's marks must be numbers or blank; no student row may be a
+  header word. Otherwise `LabFormatError` names the file and row (a missing or
+  extra header row no longer turns a student into a header or the reverse).
+- Cells. A number marks the rating iff it equals 1; 0 and negative numbers
+  (-1 as "not chosen") do not; any other number (2, 0.5) is not guessed: the
+  item is reported `UNCLEAR_CELL`. Blank and null-like words (`NULL_CELLS`:
+  nan, none, null, n/a, false, no, -, ...) and text with no letter or digit do
+  not mark. `MARK_WORDS` (true, yes, x, check marks) mark with no comment. Any
+  other text marks the rating and is the TA's comment, except "No Comments",
+  which marks it with no comment.
+- Ids. Students match by the part of the id before '@'. An empty part (`@x.in`,
+  `@`, a blank folder name) never matches: such rows and folders are
+  `EMPTY_STUDENT_ID` (the problem's `student` is the raw id or folder name); a
+  row with a blank column 0 stays `MALFORMED_ROW`.
+- A student's unreadable file skips that student with a reason, never the lab.
+- File names that are not UTF-8 are shown (ids, "// file:" lines, reports) with U+FFFD, so
+  everything returned can be written as UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +91,38 @@ SOURCE_LANGUAGES = {
     ".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".hpp": "cpp", ".h": "cpp",
     ".c": "c", ".py": "python", ".java": "java",
 }
+# Statement files asked for by `verbose` (0: short, else long), in order of preference.
 STATEMENT_FILES = {0: ("modified_ps.txt",), 1: ("ps.txt", "problemStatement.txt")}
+# Used, with a STATEMENT_FALLBACK notice, when none of the asked-for files is usable.
+STATEMENT_FALLBACKS = {0: ("ps.txt", "problemStatement.txt"), 1: ("modified_ps.txt",)}
 RUBRIC_FILE = "rubrics.json"
 RATINGS_FILE = "rubric_ratings.csv"
 SUBMISSIONS_DIR = "submissions"
 CSV_HEADER_ROWS = 6
 NO_COMMENT = "no comments"
+
+# Limits on what is read.
+MAX_SOURCE_BYTES = 256 * 1024  # all source files of one student together
+MAX_SUBMISSION_ENTRIES = 2000  # files and folders walked in one student's folder
+MAX_STATEMENT_BYTES = 256 * 1024
+MAX_RUBRIC_BYTES = 4 * 1024 * 1024
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+# OS and editor junk, skipped silently (besides every name starting with '.').
+JUNK_NAMES = frozenset({"__macosx", "thumbs.db", "desktop.ini", "ehthumbs.db"})
+
+# CSV cells: words that do not mark a rating, and words that mark it with no comment.
+NULL_CELLS = frozenset({"nan", "none", "null", "nil", "n/a", "na", "false", "no", "f", "n", "inf", "-inf",
+                        "infinity", "undefined", "#n/a", "#value!", "#ref!", "#div/0!", "#num!", "#name?",
+                        "#null!"})
+MARK_WORDS = frozenset({"true", "yes", "y", "x", "\u2713", "\u2714", "\u2705"})
+NO_COMMENT_WORDS = frozenset({NO_COMMENT, "no comment", "no comments.", "no comment."})
+# Words a header cell in column 0 of row 6 may be made of (Email, Student ID, Roll No., ...).
+HEADER_WORDS = frozenset({
+    "email", "e", "mail", "address", "name", "names", "full", "first", "last", "student", "students",
+    "id", "ids", "identifier", "roll", "no", "number", "num", "user", "username", "login", "userid",
+    "netid", "uid", "participant", "learner", "candidate", "enrollment", "enrolment",
+    "registration", "reg", "s", "sr", "sl", "serial", "of", "the", "and", "or"})
 
 # Reasons an item (lab, student, criterion) cannot become training data.
 NO_SUBMISSION = "student in CSV has no submission folder"
@@ -39,18 +131,41 @@ NO_SOURCE = "submission folder has no source file"
 SEVERAL_SUBMISSIONS = "several submission folders for this student"
 DUPLICATE_ROW = "student has more than one row in rubric_ratings.csv"
 MALFORMED_ROW = "malformed row in rubric_ratings.csv"
+EMPTY_STUDENT_ID = "student id is empty before '@'; never matched"
 NO_RATING = "no rating marked"
 SEVERAL_RATINGS = "more than one rating marked"
+UNCLEAR_CELL = "a rating cell holds a number other than 0 or 1"
 NOT_IN_RUBRIC = "criterion in rubric_ratings.csv missing from rubrics.json"
 NOT_IN_CSV = "criterion in rubrics.json missing from rubric_ratings.csv"
 RATINGS_DIFFER = "criterion's ratings differ between rubric_ratings.csv and rubrics.json"
 TOO_FEW_RATINGS = "criterion has fewer than 2 ratings"
-# Reported, but the item is still used.
+LINK_OUTSIDE_LAB = "submission holds a link that leaves the lab folder; not followed"
+UNREADABLE_SOURCE = "a source file cannot be read"
+SOURCE_TOO_LARGE = "submission is larger than the reading limit"
+# Notices: reported, but the data is still used.
 NOT_UTF8 = "source is not valid UTF-8; decoded with replacement characters"
+STATEMENT_FALLBACK = "asked-for statement file not usable; another statement file used"
+STATEMENT_NOT_UTF8 = "statement is not valid UTF-8; decoded with replacement characters"
+NOTICES = (NOT_UTF8, STATEMENT_FALLBACK, STATEMENT_NOT_UTF8)
+
+
+def _text(value: str) -> str:
+    """`value` writable as UTF-8: surrogates (file-name bytes that are not UTF-8) become U+FFFD."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            return value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
 class LabFormatError(ValueError):
     """A lab file that cannot be read at all. The message names the file and row."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(_text(str(message)))
 
 
 @dataclass(frozen=True)
@@ -63,9 +178,20 @@ class Problem:
     criterion: str | None = None
     detail: str = ""
 
+    def __post_init__(self):
+        for name in ("lab", "student", "criterion", "detail"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, _text(value))
+
     def describe(self) -> str:
         where = "/".join(p for p in (self.lab, self.student, self.criterion) if p)
         return f"{where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+def is_notice(problem: Problem) -> bool:
+    """True for notices (the data was used, with a caveat); False for skips (nothing was used)."""
+    return problem.reason in NOTICES
 
 
 @dataclass(frozen=True)
@@ -121,6 +247,7 @@ class CsvRow:
     row_number: int  # 1-based line in the CSV as a spreadsheet shows it
     cells: list[str]
     error: str = ""
+    reason: str = MALFORMED_ROW  # the Problem reason when `error` is set
 
 
 @dataclass
@@ -139,6 +266,17 @@ class RatingsTable:
             mark = _read_cell(cell, letter)
             if mark is not None:
                 found.append(mark)
+        return found
+
+    def unclear(self, row: CsvRow, criterion: CsvCriterion) -> list[str]:
+        """Cells of `criterion` in `row` that hold a number other than 0, 1 or a negative one
+        (as 'B=2'): whether they mark the rating is not guessed."""
+        found = []
+        for offset, letter in enumerate(criterion.letters):
+            column = criterion.first_column + offset
+            cell = row.cells[column].strip() if column < len(row.cells) else ""
+            if _cell_kind(cell)[0] == "unclear":
+                found.append(f"{letter}={cell}")
         return found
 
 
@@ -160,8 +298,13 @@ class Lab:
     rubric: list[Criterion]
     submissions: dict[str, Submission]
     ratings: RatingsTable | None = None
-    # Problems found while reading (folders with no source, duplicate folders, bad bytes).
+    # Problems of students found while reading (folders with no source, duplicate folders,
+    # unreadable files, bad bytes); each has `student` set.
     problems: list[Problem] = field(default_factory=list)
+    # The statement file used (one of STATEMENT_FILES or, after a fallback, STATEMENT_FALLBACKS).
+    statement_file: str = ""
+    # Notices about the lab as a whole (student None): STATEMENT_FALLBACK, STATEMENT_NOT_UTF8.
+    lab_notices: list[Problem] = field(default_factory=list)
 
     def criterion(self, title: str) -> Criterion:
         for c in self.rubric:
@@ -207,6 +350,8 @@ def parse_rubric(text: str, source: str = RUBRIC_FILE) -> list[Criterion]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise LabFormatError(f"{source}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except RecursionError:
+        raise LabFormatError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise LabFormatError(f"{source}: expected a JSON list of criteria, found {type(data).__name__}")
     errors: list[str] = []
@@ -261,18 +406,90 @@ def parse_rubric(text: str, source: str = RUBRIC_FILE) -> list[Criterion]:
     return criteria
 
 
-def _read_cell(cell: str, letter: str) -> Mark | None:
-    """`1` marks a rating; `0` or blank does not; any other text marks it and is the TA's comment
-    (as the older tooling read it), except `No Comments`, which marks it with no comment."""
-    if cell in ("", "0"):
-        return None
-    try:
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_RATING_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9+\-*]{0,2}")
+
+
+def _cell_kind(cell: str) -> tuple[str, str | None]:
+    """('mark', comment or None), ('none', None) or ('unclear', None) for a stripped cell.
+
+    A number marks iff it equals 1; 0 and negative numbers (-1 as "not chosen") do not; any
+    other number is unclear. Blank, NULL_CELLS words and text with no letter or digit do not
+    mark; MARK_WORDS and "No Comments" mark with no comment; any other text marks the rating
+    and is the TA's comment (as the older tooling read it).
+    """
+    if not cell:
+        return "none", None
+    if _NUMBER.fullmatch(cell):
         number = float(cell)
-    except ValueError:
-        return Mark(letter, None if cell.lower() == NO_COMMENT else cell)
-    if number == 0:
-        return None
-    return Mark(letter)
+        if number == 1:
+            return "mark", None
+        if number <= 0:
+            return "none", None
+        return "unclear", None
+    lowered = cell.lower()
+    if lowered in MARK_WORDS:
+        return "mark", None
+    if lowered in NULL_CELLS or not any(ch.isalnum() for ch in cell):
+        return "none", None
+    if lowered in NO_COMMENT_WORDS:
+        return "mark", None
+    return "mark", cell
+
+
+def _read_cell(cell: str, letter: str) -> Mark | None:
+    """The Mark a cell gives its rating, or None (see `_cell_kind`; an unclear cell gives none)."""
+    kind, comment = _cell_kind(cell)
+    return Mark(letter, comment) if kind == "mark" else None
+
+
+def _looks_like_header(cell: str) -> bool:
+    """Column 0 of row 6: blank, or words such as Email, Name, Student ID, Roll No."""
+    if not cell:
+        return True
+    if "@" in cell or any(ch.isdigit() for ch in cell) or len(cell) > 40:
+        return False
+    words = [w for w in re.split(r"[^a-z]+", cell.lower()) if w]
+    return bool(words) and all(w in HEADER_WORDS for w in words)
+
+
+def _is_header_cell(cell: str) -> bool:
+    """A student-row id that is plainly a header (Email, Student ID, Name): an extra header row."""
+    words = set(re.split(r"[^a-z]+", cell.lower())) - {""}
+    return _looks_like_header(cell) and bool(words & {"email", "mail", "name", "id", "student", "roll",
+                                                        "username", "login", "userid", "netid"})
+
+
+def _is_number_or_blank(cell: str) -> bool:
+    return not cell or bool(_NUMBER.fullmatch(cell)) or cell.lower() in NULL_CELLS or cell == "-"
+
+
+def _header_shape_errors(header: list[list[str]], width: int) -> list[str]:
+    """Header rows that are missing, extra or shifted (see the module docstring)."""
+    errors = []
+    hint = "(a header row missing, extra or out of place?)"
+    for i in range(CSV_HEADER_ROWS - 1):
+        first = header[i][0].strip().lstrip("\ufeff").strip()
+        if first:
+            errors.append(f"row {i + 1}, column 1: expected blank in the header rows, found {first!r} {hint}")
+    first = header[5][0].strip()
+    if not _looks_like_header(first):
+        errors.append(f"row 6, column 1: expected a header such as 'Email', found {first!r}, "
+                      f"which looks like a student id {hint}")
+    marked = [c + 1 for c in range(1, width) if _NUMBER.fullmatch(header[5][c].strip())]
+    if marked:
+        errors.append(f"row 6, column(s) {marked}: the header row holds numbers, like a student row {hint}")
+    titles = [(c + 1, header[2][c].strip()) for c in range(1, width) if header[2][c].strip()]
+    bad = [f"{t!r} (column {c})" for c, t in titles if not _RATING_TITLE.fullmatch(t)]
+    if bad:
+        errors.append(f"row 3: rating titles must be short letters such as A, B, C; found {', '.join(bad[:3])}"
+                      + (f" and {len(bad) - 3} more" if len(bad) > 3 else "") + f" {hint}")
+    bad = [f"{header[4][c].strip()!r} (column {c + 1})" for c in range(1, width)
+           if not _is_number_or_blank(header[4][c].strip())]
+    if bad:
+        errors.append(f"row 5: marks must be numbers; found {', '.join(bad[:3])}"
+                      + (f" and {len(bad) - 3} more" if len(bad) > 3 else "") + f" {hint}")
+    return errors
 
 
 def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
@@ -289,7 +506,7 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
     # Trailing columns with no header at all are export artefacts (a trailing comma), not criteria.
     while width > 1 and not any(header[i][width - 1].strip() for i in range(5)):
         width -= 1
-    errors: list[str] = []
+    errors: list[str] = _header_shape_errors(header, width)
     criteria: list[CsvCriterion] = []
     seen: set[str] = set()
     column = 1
@@ -321,8 +538,6 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
             marks=tuple(header[4][c].strip() for c in span),
             first_column=start,
         ))
-    if errors:
-        raise LabFormatError(f"{source}: " + "; ".join(errors))
     students: list[CsvRow] = []
     for index, cells in enumerate(rows[CSV_HEADER_ROWS:], start=CSV_HEADER_ROWS + 1):
         if not any(c.strip() for c in cells):
@@ -332,9 +547,16 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
         extra = [c for c in cells[width:] if c.strip()]
         if not raw_id:
             row.error = f"row {index} has no student id"
+        elif not row.student_id:
+            row.error, row.reason = f"row {index}: id {raw_id!r}", EMPTY_STUDENT_ID
+        elif _is_header_cell(raw_id):
+            errors.append(f"row {index}, column 1: {raw_id!r} is a header, not a student "
+                          f"(an extra header row?)")
         elif extra:
             row.error = f"row {index} has {len(cells)} cells but the header has {width}"
         students.append(row)
+    if errors:
+        raise LabFormatError(f"{source}: " + "; ".join(errors))
     return RatingsTable(criteria, students)
 
 
@@ -360,7 +582,9 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
     """Match the CSV with the rubric and the submissions. Every item is returned or reported.
 
     Items are (student, criterion) for every student row in the CSV and every criterion in
-    the union of the CSV's and the rubric's criteria.
+    the union of the CSV's and the rubric's criteria; each becomes a GradedItem or a Problem
+    with `criterion` set. Student problems with no CSV row, per-student notices and the lab's
+    notices (`Lab.lab_notices`) are returned too, with `criterion` None.
     """
     if lab.ratings is None:
         raise ValueError(f"lab {lab.name!r} was read without {RATINGS_FILE}")
@@ -382,32 +606,42 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
             criterion_problem[title] = (NOT_IN_CSV, "")
 
     items: list[GradedItem] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(lab.lab_notices)
     row_count: dict[str, int] = {}
     for row in table.rows:
         row_count[row.student_id] = row_count.get(row.student_id, 0) + 1
-    bad_folders = {p.student for p in lab.problems if p.reason in (NO_SOURCE, SEVERAL_SUBMISSIONS)}
+    # The first skip (not a notice) of each student whose folder could not be used.
+    folder_problem: dict[str, Problem] = {}
+    for p in lab.problems:
+        if not is_notice(p) and p.student is not None:
+            folder_problem.setdefault(p.student, p)
     csv_criteria = {c.title: c for c in table.criteria}
 
     for row in table.rows:
         sid = row.student_id
+        who = sid or row.raw_id or None
         student_problem = ""
         detail = ""
         if row.error:
-            student_problem, detail = MALFORMED_ROW, row.error
+            student_problem, detail = row.reason, row.error
         elif row_count[sid] > 1:
             student_problem, detail = DUPLICATE_ROW, f"row {row.row_number}"
-        elif sid in bad_folders:
-            student_problem = next(p.reason for p in lab.problems if p.student == sid)
+        elif sid in folder_problem:
+            student_problem, detail = folder_problem[sid].reason, folder_problem[sid].detail
         elif sid not in lab.submissions:
             student_problem = NO_SUBMISSION
         for title in titles:
             if student_problem:
-                problems.append(Problem(lab.name, student_problem, sid, title, detail))
+                problems.append(Problem(lab.name, student_problem, who, title, detail))
                 continue
             if title in criterion_problem:
                 reason, why = criterion_problem[title]
                 problems.append(Problem(lab.name, reason, sid, title, why))
+                continue
+            unclear = table.unclear(row, csv_criteria[title])
+            if unclear:
+                problems.append(Problem(lab.name, UNCLEAR_CELL, sid, title,
+                                        f"row {row.row_number}: {', '.join(unclear)}"))
                 continue
             marks = table.marks(row, csv_criteria[title])
             if not marks:
@@ -424,14 +658,14 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
                 language=submission.language, criterion=rubric[title], chosen=marks[0].letter,
                 comment=marks[0].comment))
 
-    in_csv = set(row_count)
+    in_csv = {sid for sid in row_count if sid}
     for sid, submission in sorted(lab.submissions.items()):
         if sid not in in_csv:
             problems.append(Problem(lab.name, NO_CSV_ROW, sid, None, submission.folder_name))
     for p in lab.problems:
-        # Encoding notices always pass through; a folder with nothing usable is reported here only
+        # Notices always pass through; a folder with nothing usable is reported here only
         # when no CSV row exists (otherwise each of that student's items carries the reason).
-        if p.reason == NOT_UTF8 or p.student not in in_csv:
+        if is_notice(p) or p.student not in in_csv:
             problems.append(p)
     return items, problems
 
@@ -439,84 +673,361 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
 # --------------------------------------------------------------------------- I/O
 
 
+class _Unusable(Exception):
+    """A file that cannot be read safely; the message says why (no path)."""
+
+
+def _refused(shown: Path, why: str) -> LabFormatError:
+    """The error for a lab file (statement, rubric, CSV) that exists but cannot be used;
+    its `why` attribute says why without the path."""
+    error = LabFormatError(f"{shown}: {why}")
+    error.why = _text(why)
+    return error
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether the resolved `path` is `root` or below it (both resolved)."""
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:
+        return False
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "a file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"
+
+
+def _is_junk(name: str) -> bool:
+    """OS and editor junk: hidden names, __MACOSX, Thumbs.db, desktop.ini, backups (*~, #*#)."""
+    return (name.startswith(".") or name.lower() in JUNK_NAMES or name.endswith("~")
+            or (len(name) > 1 and name.startswith("#") and name.endswith("#")))
+
+
+def _nonblocking_opener(path, flags):
+    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """Read at most `limit` + 1 bytes of a regular file (one more than the limit shows it is over).
+
+    Never blocks on a FIFO or device: opened non-blocking and not following a final link,
+    and checked to be a regular file on the open descriptor before reading.
+    """
+    try:
+        with open(path, "rb", opener=_nonblocking_opener) as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise _Unusable(f"is {_kind(mode)}, not a regular file")
+            return f.read(limit + 1)
+    except _Unusable:
+        raise
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise _Unusable("is a link (changed while reading)") from None
+        raise _Unusable(f"cannot be read: {e.strerror or e}") from None
+
+
+def _resolve_entry(path: str, root: str) -> tuple[str, os.stat_result]:
+    """The real path and stat of `path`, which must stay inside `root` (resolved).
+
+    Raises FileNotFoundError when it does not exist, _Unusable when it is a link that
+    leaves `root` (message starting 'link to') or a dangling link.
+    """
+    st = os.lstat(path)
+    if not stat.S_ISLNK(st.st_mode):
+        return path, st
+    real = os.path.realpath(path)
+    if not _inside(real, root):
+        raise _Unusable(f"link to {real} leaves the lab folder; not followed")
+    try:
+        return real, os.stat(real)
+    except OSError:
+        raise _Unusable(f"dangling link to {real}") from None
+
+
+def _lab_root(lab_dir: Path) -> str:
+    """The resolved lab folder. A lab folder that is a link must resolve inside its parent."""
+    lexical = os.path.abspath(lab_dir)
+    real = os.path.realpath(lexical)
+    if os.path.islink(lexical):
+        parent = os.path.realpath(os.path.dirname(lexical))
+        if not _inside(real, parent) or real == parent:
+            raise LabFormatError(f"{lab_dir}: lab folder is a link to {real}, outside its parent "
+                                 f"folder {parent}; refused")
+    if not os.path.isdir(real):
+        raise LabFormatError(f"{lab_dir}: lab folder not found")
+    return real
+
+
+def _read_lab_file(lab_dir: Path, name: str, limit: int) -> bytes:
+    """A file of the lab folder (statement, rubric, CSV): a regular file inside the lab, not over
+    `limit` bytes. Raises FileNotFoundError when missing and LabFormatError naming it otherwise."""
+    root = _lab_root(lab_dir)
+    shown = lab_dir / name
+    try:
+        real, st = _resolve_entry(os.path.join(root, name), root)
+    except _Unusable as e:
+        raise _refused(shown, str(e)) from None
+    except FileNotFoundError:
+        raise
+    except OSError as e:
+        raise _refused(shown, f"cannot be read: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _refused(shown, f"is {_kind(st.st_mode)}, not a regular file")
+    if st.st_size > limit:
+        raise _refused(shown, f"{st.st_size} bytes, over the limit of {limit} bytes")
+    try:
+        data = _read_regular(real, limit)
+    except _Unusable as e:
+        raise _refused(shown, str(e)) from None
+    if len(data) > limit:
+        raise _refused(shown, f"over the limit of {limit} bytes")
+    return data
+
+
+def _looks_binary(data: bytes, text: str) -> bool:
+    """NUL bytes, or more than a tenth of the characters undecodable or control characters."""
+    if b"\x00" in data:
+        return True
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\t\f\v\x1b"))
+    return bad > 0.1 * max(len(text), 1)
+
+
+def read_statement_file(lab_dir: str | Path, verbose: int = 0, lab_name: str | None = None
+                        ) -> tuple[str, str, list[Problem]]:
+    """(statement text, file name used, lab notices). See the module docstring for the order.
+
+    Raises LabFormatError, saying why each file was refused, when no statement is usable.
+    """
+    lab_dir = Path(lab_dir)
+    lab_name = lab_name or _text(lab_dir.name)
+    group = 1 if verbose else 0
+    asked, fallbacks = STATEMENT_FILES[group], STATEMENT_FALLBACKS[group]
+    refused: list[str] = []  # "name: why" of files that exist but cannot be used
+    for name in asked + fallbacks:
+        try:
+            data = _read_lab_file(lab_dir, name, MAX_STATEMENT_BYTES)
+        except FileNotFoundError:
+            continue
+        except LabFormatError as e:
+            refused.append(f"{name}: {getattr(e, 'why', e)}")
+            continue
+        text, ok = decode_text(data)
+        if not text.strip():
+            refused.append(f"{name}: is empty")
+            continue
+        if _looks_binary(data, text):
+            refused.append(f"{name}: is binary, not text")
+            continue
+        notices = []
+        if name in fallbacks or refused:
+            why = "; ".join(refused) if refused else f"{' and '.join(asked)} missing"
+            notices.append(Problem(lab_name, STATEMENT_FALLBACK, None, None, f"used {name}: {why}"))
+        if not ok:
+            notices.append(Problem(lab_name, STATEMENT_NOT_UTF8, None, None, name))
+        return text.strip(), name, notices
+    looked = ", ".join(asked + fallbacks)
+    why = f": {'; '.join(refused)}" if refused else ""
+    raise LabFormatError(f"{lab_dir}: no problem statement (looked for {looked}){why}")
+
+
 def read_statement(lab_dir: Path, verbose: int = 0) -> str:
-    names = STATEMENT_FILES[1 if verbose else 0]
-    for name in names:
-        path = lab_dir / name
-        if path.is_file():
-            text, _ = decode_text(path.read_bytes())
-            if not text.strip():
-                raise LabFormatError(f"{path}: problem statement is empty")
-            return text.strip()
-    raise LabFormatError(f"{lab_dir}: no problem statement ({' or '.join(names)})")
+    """The statement text (see `read_statement_file`, which also says which file and why)."""
+    return read_statement_file(lab_dir, verbose)[0]
 
 
 def read_rubric(lab_dir: Path) -> list[Criterion]:
+    lab_dir = Path(lab_dir)
     path = lab_dir / RUBRIC_FILE
-    if not path.is_file():
-        raise LabFormatError(f"{path}: file not found")
-    text, _ = decode_text(path.read_bytes())
+    try:
+        data = _read_lab_file(lab_dir, RUBRIC_FILE, MAX_RUBRIC_BYTES)
+    except FileNotFoundError:
+        raise LabFormatError(f"{path}: file not found") from None
+    text, _ = decode_text(data)
     return parse_rubric(text, str(path))
 
 
 def read_ratings(lab_dir: Path) -> RatingsTable:
+    lab_dir = Path(lab_dir)
     path = lab_dir / RATINGS_FILE
-    if not path.is_file():
-        raise LabFormatError(f"{path}: file not found")
-    text, ok = decode_text(path.read_bytes())
+    try:
+        data = _read_lab_file(lab_dir, RATINGS_FILE, MAX_CSV_BYTES)
+    except FileNotFoundError:
+        raise LabFormatError(f"{path}: file not found") from None
+    text, ok = decode_text(data)
     if not ok:
         raise LabFormatError(f"{path}: not valid UTF-8 text")
+    if "\x00" in text:
+        raise LabFormatError(f"{path}: holds NUL bytes; not a text CSV")
     return parse_ratings_csv(text, str(path))
 
 
-def read_submissions(lab_name: str, lab_dir: Path) -> tuple[dict[str, Submission], list[Problem]]:
-    root = lab_dir / SUBMISSIONS_DIR
-    if not root.is_dir():
-        raise LabFormatError(f"{root}: folder not found")
-    by_student: dict[str, list[Path]] = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        by_student.setdefault(student_key(folder.name), []).append(folder)
-    submissions: dict[str, Submission] = {}
+def _read_student_folder(folder: str, root: str, max_bytes: int
+                         ) -> tuple[dict[str, bytes], tuple[str, str] | None]:
+    """The source files of one student's folder (resolved path) as {relative path: bytes}, or a
+    (reason, detail) that skips the student. Never follows a link out of `root` (the lab)."""
+    files: dict[str, bytes] = {}
+    stack = [(folder, "")]
+    walked = {folder}
+    entries = 0
+    total = 0
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                names = sorted(e.name for e in it)
+        except OSError as e:
+            return files, (UNREADABLE_SOURCE, f"{prefix or './'}: folder cannot be listed: {e.strerror or e}")
+        for name in names:
+            if _is_junk(name):
+                continue
+            entries += 1
+            if entries > MAX_SUBMISSION_ENTRIES:
+                return files, (SOURCE_TOO_LARGE, f"more than {MAX_SUBMISSION_ENTRIES} files and folders")
+            rel = prefix + _text(name)
+            is_source = os.path.splitext(name)[1].lower() in SOURCE_LANGUAGES
+            try:
+                real, st = _resolve_entry(os.path.join(directory, name), root)
+            except _Unusable as e:
+                if str(e).startswith("link to"):
+                    return files, (LINK_OUTSIDE_LAB, f"{rel}: {e}")
+                if is_source:
+                    return files, (UNREADABLE_SOURCE, f"{rel}: {e}")
+                continue
+            except OSError as e:
+                if is_source:
+                    return files, (UNREADABLE_SOURCE, f"{rel}: cannot be read: {e.strerror or e}")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if is_source:
+                    return files, (UNREADABLE_SOURCE, f"{rel}: is a folder, not a file")
+                real = os.path.realpath(real)
+                # A folder reached twice (a link loop) is walked once; a link to a folder that
+                # holds this student's folder (the lab, submissions/) is not walked at all.
+                if real not in walked and not _inside(folder, real):
+                    walked.add(real)
+                    stack.append((real, rel + "/"))
+                continue
+            if not is_source:
+                continue  # other files are ignored, never opened
+            if not stat.S_ISREG(st.st_mode):
+                return files, (UNREADABLE_SOURCE, f"{rel}: is {_kind(st.st_mode)}, not a regular file")
+            if total + st.st_size > max_bytes:
+                return files, (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
+            try:
+                data = _read_regular(real, max_bytes - total)
+            except _Unusable as e:
+                return files, (UNREADABLE_SOURCE, f"{rel}: {e}")
+            total += len(data)
+            if total > max_bytes:
+                return files, (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
+            files[rel] = data
+    return files, None
+
+
+def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_SOURCE_BYTES
+                     ) -> tuple[dict[str, Submission], list[Problem]]:
+    """Every student's folder under submissions/, and a Problem (student set) per folder not used."""
+    lab_dir = Path(lab_dir)
+    root = _lab_root(lab_dir)
+    shown = lab_dir / SUBMISSIONS_DIR
+    try:
+        sub_real, st = _resolve_entry(os.path.join(root, SUBMISSIONS_DIR), root)
+    except FileNotFoundError:
+        raise LabFormatError(f"{shown}: folder not found") from None
+    except _Unusable as e:
+        raise LabFormatError(f"{shown}: {e}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise LabFormatError(f"{shown}: is {_kind(st.st_mode)}, not a folder")
+    sub_real = os.path.realpath(sub_real)
+    if sub_real == root:
+        raise LabFormatError(f"{shown}: link to the lab folder itself; refused")
     problems: list[Problem] = []
+    # student key -> [(folder name, resolved folder or None, (reason, detail) when unusable)]
+    by_student: dict[str, list[tuple[str, str | None, tuple[str, str] | None]]] = {}
+    try:
+        with os.scandir(sub_real) as it:
+            names = sorted(e.name for e in it)
+    except OSError as e:
+        raise LabFormatError(f"{shown}: cannot be listed: {e.strerror or e}") from None
+    for raw_name in names:
+        if _is_junk(raw_name):
+            continue
+        name = _text(raw_name)
+        try:
+            real, st = _resolve_entry(os.path.join(sub_real, raw_name), root)
+        except _Unusable as e:
+            reason = LINK_OUTSIDE_LAB if str(e).startswith("link to") else UNREADABLE_SOURCE
+            entry = (name, None, (reason, f"{name}: {e}"))
+        except OSError as e:
+            entry = (name, None, (UNREADABLE_SOURCE, f"{name}: {e.strerror or e}"))
+        else:
+            if not stat.S_ISDIR(st.st_mode):
+                continue  # files beside the students' folders are not submissions
+            entry = (name, os.path.realpath(real), None)
+        sid = student_key(name)
+        if not sid:
+            problems.append(Problem(lab_name, EMPTY_STUDENT_ID, name, None, f"folder {name!r}"))
+            continue
+        by_student.setdefault(sid, []).append(entry)
+    submissions: dict[str, Submission] = {}
     for sid, folders in by_student.items():
         if len(folders) > 1:
             problems.append(Problem(lab_name, SEVERAL_SUBMISSIONS, sid, None,
-                                    ", ".join(f.name for f in folders)))
+                                    ", ".join(f[0] for f in folders)))
             continue
-        folder = folders[0]
-        files = {}
-        for root_dir, _, names in os.walk(folder):
-            for name in names:
-                if os.path.splitext(name)[1].lower() in SOURCE_LANGUAGES:
-                    path = os.path.join(root_dir, name)
-                    with open(path, "rb") as f:
-                        files[os.path.relpath(path, folder).replace(os.sep, "/")] = f.read()
-        submission = parse_submission_files(sid, folder.name, files)
+        name, real, unusable = folders[0]
+        if unusable is None:
+            files, unusable = _read_student_folder(real, root, max_source_bytes)
+        if unusable is not None:
+            problems.append(Problem(lab_name, unusable[0], sid, None, unusable[1]))
+            continue
+        submission = parse_submission_files(sid, name, files)
         if submission is None:
-            problems.append(Problem(lab_name, NO_SOURCE, sid, None, folder.name))
+            problems.append(Problem(lab_name, NO_SOURCE, sid, None, name))
             continue
-        for name in submission.not_utf8:
-            problems.append(Problem(lab_name, NOT_UTF8, sid, None, name))
+        for file_name in submission.not_utf8:
+            problems.append(Problem(lab_name, NOT_UTF8, sid, None, file_name))
         submissions[sid] = submission
     return submissions, problems
 
 
-def read_lab(lab_dir: str | Path, verbose: int = 0, with_ratings: bool = True) -> Lab:
+def read_lab(lab_dir: str | Path, verbose: int = 0, with_ratings: bool = True,
+             max_source_bytes: int = MAX_SOURCE_BYTES) -> Lab:
     """Read one lab folder. Raises LabFormatError (naming the file) when the lab cannot be used.
 
     `with_ratings=False` reads a lab to be graded: rubric and submissions, no TA ratings needed.
     """
     lab_dir = Path(lab_dir)
-    statement = read_statement(lab_dir, verbose)
+    _lab_root(lab_dir)
+    name = _text(lab_dir.name)
+    statement, statement_file, notices = read_statement_file(lab_dir, verbose, lab_name=name)
     rubric = read_rubric(lab_dir)
     ratings = read_ratings(lab_dir) if with_ratings else None
-    submissions, problems = read_submissions(lab_dir.name, lab_dir)
-    return Lab(lab_dir.name, lab_dir, statement, rubric, submissions, ratings, problems)
+    submissions, problems = read_submissions(name, lab_dir, max_source_bytes)
+    return Lab(name, lab_dir, statement, rubric, submissions, ratings, problems,
+               statement_file=statement_file, lab_notices=notices)
 
 
 def list_lab_dirs(parent_dir: str | Path) -> list[Path]:
-    """Sub-folders of the parent folder, sorted by name (hidden folders ignored)."""
+    """Sub-folders of the parent folder, sorted by name (hidden folders and OS junk ignored).
+
+    A link to a folder is listed (so that `read_lab` refuses it with a reason when it leaves
+    the parent folder) but never followed here beyond one stat.
+    """
     parent = Path(parent_dir)
     if not parent.is_dir():
         raise FileNotFoundError(f"{parent}: parent folder of labs not found")
-    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in parent.iterdir() if not _is_junk(p.name) and p.is_dir())

@@ -8,6 +8,7 @@ cache folder, so later loads take about a second and need no network.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -36,7 +37,8 @@ class ModelSpec:
     gguf_file: str | None = None
     family: str = ""
     lora_target_modules: list[str] = field(default_factory=lambda: list(DEFAULT_TARGET_MODULES))
-    supports_system_message: bool = True
+    # Whether the chat template takes a system message; None: probe the template (`supports_system`).
+    supports_system_message: bool | None = None
 
 
 def registry() -> dict[str, ModelSpec]:
@@ -58,7 +60,7 @@ def resolve_model(model: str | None = None, model_size: str | None = None) -> Mo
     if model in specs:
         return specs[model]
     # Not in the registry: a folder or hub id. Its system-message support is probed from the
-    # chat template when the tokenizer is loaded (see `load_tokenizer`).
+    # chat template (see `supports_system`).
     return ModelSpec(name=Path(model).name or model, hub_id=model)
 
 
@@ -113,9 +115,15 @@ def load_tokenizer(spec: ModelSpec):
         raise ValueError(f"model {spec.name!r} has no chat template: use an instruction-tuned model")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    if spec.hub_id and spec.name not in registry():
-        spec.supports_system_message = template_supports_system(tokenizer)
     return tokenizer
+
+
+def supports_system(spec: ModelSpec, tokenizer) -> bool:
+    """Whether prompts keep their system message for this model (else it opens the user turn):
+    the preset says so; a folder or hub id is probed from its chat template."""
+    if spec.supports_system_message is not None:
+        return spec.supports_system_message
+    return template_supports_system(tokenizer)
 
 
 def template_supports_system(tokenizer) -> bool:
@@ -173,3 +181,89 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     if quantization == "none" and not device.startswith("cuda"):
         model = model.to(device)
     return model
+
+
+# --------------------------------------------------------------------------- a trained grader
+
+
+@dataclass
+class LoadedModel:
+    """A model to score with: the base model, with a training run's LoRA adapter or full weights."""
+
+    spec: ModelSpec
+    tokenizer: object
+    model: object  # a PeftModel when an adapter was loaded
+    supports_system: bool
+    weights_dir: Path | None = None  # the run's adapter or full-weights folder
+    run_dir: Path | None = None
+    run_args: dict = field(default_factory=dict)
+    run_args_path: Path | None = None
+    calibration: dict | None = None  # the run's fitted temperature (Utils.calibration), if any
+    quantization: str = "auto"
+    device: str = "auto"
+
+    @property
+    def fine_tuned(self) -> bool:
+        return self.weights_dir is not None
+
+    @contextlib.contextmanager
+    def base_model(self):
+        """The base model the run started from: the same weights with the adapter switched off, or,
+        for a fully fine-tuned run, the base weights loaded beside it (freed afterwards)."""
+        if self.weights_dir is None:
+            yield self.model
+        elif hasattr(self.model, "disable_adapter"):
+            with self.model.disable_adapter():
+                yield self.model
+        else:
+            base = load_model(self.spec, self.quantization, self.device).eval()
+            try:
+                yield base
+            finally:
+                del base
+
+
+def load_for_scoring(model: str | None = None, model_size: str | None = None, adapter_path: str | None = None,
+                     quantization: str = "auto", device: str = "auto") -> LoadedModel:
+    """The model as in training, with the training run's weights when `adapter_path` is given.
+
+    Without --model, a run folder's saved `model` argument is used, else the embedded default.
+    """
+    from Utils import runs
+
+    weights_dir = run_dir = args_path = None
+    run_args: dict = {}
+    if adapter_path:
+        weights_dir = runs.find_weights_dir(adapter_path)
+        run_dir = runs.run_dir_of(weights_dir)
+        run_args, args_path = runs.read_run_arguments(run_dir)
+        if not model and not model_size:
+            saved = run_args.get("model")
+            model = saved if isinstance(saved, str) else None
+            size = run_args.get("model_size")
+            model_size = size if isinstance(size, str) and not model else None
+    spec = resolve_model(model, model_size)
+    tokenizer = load_tokenizer(spec)
+    if weights_dir is not None and not runs.is_adapter(weights_dir):
+        net = load_model(ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
+    else:
+        net = load_model(spec, quantization, device)
+        if weights_dir is not None:
+            from peft import PeftModel
+
+            net = PeftModel.from_pretrained(net, str(weights_dir), is_trainable=False)
+    net.eval()
+    return LoadedModel(spec, tokenizer, net, supports_system(spec, tokenizer), weights_dir, run_dir, run_args,
+                       args_path, runs.read_calibration(run_dir), quantization, device)
+
+
+def resolve_max_length(loaded: LoadedModel, requested: int | None, default: int = 1536) -> tuple[int, str]:
+    """max_length and where it came from: --max_length, else the run folder's saved value, else the default."""
+    from Utils.runs import run_max_length
+
+    if requested is not None:
+        return requested, "--max_length"
+    saved = run_max_length(loaded.run_args)
+    if saved is not None:
+        return saved, str(loaded.run_args_path)
+    return default, "default"

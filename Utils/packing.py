@@ -197,16 +197,19 @@ def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | N
     return logits.gather(1, where[..., None].expand(-1, -1, logits.shape[-1]))
 
 
-def answer_token_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None
-                          ) -> torch.Tensor:
-    """Log-probability of every answer token, [B, T] (0 at padding), from one forward pass."""
-    picked = answer_logits(model, batch, prefix)
-    logps = torch.log_softmax(picked.float(), dim=-1).gather(-1, batch["target_ids"][..., None]).squeeze(-1)
-    return logps * (batch["answer_index"] >= 0)
+def token_logprobs(logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(log-probability of every answer token [B, T], 0 at padding; the full log-softmax [B, T, V])."""
+    logps_all = torch.log_softmax(logits.float(), dim=-1)
+    picked = logps_all.gather(-1, batch["target_ids"][..., None]).squeeze(-1)
+    return picked * (batch["answer_index"] >= 0), logps_all
+
+
+def sum_per_answer(token_values: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Per-token values [B, T] summed over each answer slot -> [B, A] (0 at padding slots)."""
+    sums = torch.zeros(batch["answer_item"].shape, dtype=token_values.dtype, device=token_values.device)
+    return sums.scatter_add(1, batch["answer_index"].clamp(min=0), token_values * (batch["answer_index"] >= 0))
 
 
 def answer_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
     """Summed log-probability of each answer slot, [B, A] (0 at padding slots; see `answer_item`)."""
-    token_logps = answer_token_logprobs(model, batch, prefix)
-    sums = torch.zeros(batch["answer_item"].shape, dtype=token_logps.dtype, device=token_logps.device)
-    return sums.scatter_add(1, batch["answer_index"].clamp(min=0), token_logps)
+    return sum_per_answer(token_logprobs(answer_logits(model, batch, prefix), batch)[0], batch)

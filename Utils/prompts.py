@@ -9,6 +9,7 @@ tokens or template text appear here. Nothing here imports torch.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
@@ -33,6 +34,28 @@ def answer_text(rating: Rating, reasoning: str | None = None) -> str:
     if reasoning is not None:
         answer[REASONING_KEY] = reasoning
     return json.dumps(answer, ensure_ascii=False)
+
+
+def plain_answer(content: str, letter: str) -> str:
+    """The answer without reasoning, as `answer_text` writes it, from an answer text of option `letter`.
+
+    A dataset built with reasoning carries the TA's comment in the chosen answer only; scoring
+    such texts would hand the model the TA's verdict, so only the rating itself is kept.
+    Raises ValueError when the content is not such an answer.
+    """
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError:
+        raise ValueError(f"answer is not JSON: {content[:80]!r}") from None
+    label = data.get(ANSWER_KEY) if isinstance(data, dict) else None
+    if not isinstance(label, str) or not label.startswith(f"{letter}. "):
+        raise ValueError(f"answer does not name option {letter!r}: {content[:80]!r}")
+    return answer_text(Rating(letter, label[len(letter) + 2:]))
+
+
+def option_description(answer: str, letter: str) -> str:
+    """The option's description, read back from its answer text ({"answer": "B. Ok ..."})."""
+    return json.loads(answer)[ANSWER_KEY][len(letter) + 2:]
 
 
 def build_user_message(statement: str, code: str, language: str, criterion: Criterion) -> tuple[str, tuple[int, int]]:
@@ -79,14 +102,14 @@ def shorten_middle(code: str, keep_lines: int) -> str:
 
 
 def fit_prompt(messages: Messages, code_span: tuple[int, int], count_tokens: Callable[[Messages], int],
-               budget: int) -> tuple[Messages, bool]:
+               budget: int) -> tuple[Messages, tuple[int, int]]:
     """Shorten the student's code in its middle until `count_tokens(messages) <= budget`.
 
-    Returns (messages, was_shortened). Raises ValueError when the prompt does not fit even
+    Returns (messages, code span in them). Raises ValueError when the prompt does not fit even
     with all code lines removed: the rest of the prompt is never cut.
     """
     if count_tokens(messages) <= budget:
-        return messages, False
+        return messages, code_span
     start, end = code_span
     code = messages[-1]["content"][start:end]
     n_lines = code.count("\n") + 1
@@ -99,18 +122,27 @@ def fit_prompt(messages: Messages, code_span: tuple[int, int], count_tokens: Cal
             lo = mid
         else:
             hi = mid - 1
-    return replace_code(messages, code_span, shorten_middle(code, lo))[0], True
+    return replace_code(messages, code_span, shorten_middle(code, lo))
 
 
 def fold_system_message(messages: Messages) -> Messages:
     """For chat templates without a system role: the system prompt opens the first user message."""
+    return fold_system(messages)[0]
+
+
+def fold_system(messages: Messages, code_span: tuple[int, int] | None = None
+                ) -> tuple[Messages, tuple[int, int] | None]:
+    """`fold_system_message`, and the code span moved with the text it points into (the last message)."""
     if not messages or messages[0]["role"] != "system":
-        return messages
+        return messages, code_span
     system, rest = messages[0]["content"], list(messages[1:])
     if rest and rest[0]["role"] == "user":
-        rest[0] = {**rest[0], "content": f"{system}\n\n{rest[0]['content']}"}
-        return rest
-    return [{"role": "user", "content": system}] + rest
+        head = f"{system}\n\n"
+        rest[0] = {**rest[0], "content": head + rest[0]["content"]}
+        if code_span is not None and len(rest) == 1:  # the code sits in the user message that now opens with head
+            code_span = (code_span[0] + len(head), code_span[1] + len(head))
+        return rest, code_span
+    return [{"role": "user", "content": system}] + rest, code_span
 
 
 def _check_template(tokenizer) -> None:
@@ -148,7 +180,7 @@ def tokenize_item(tokenizer, messages: Messages, answers: list[str],
     Exactly as TRL's DPOTrainer tokenizes conversational pairs: the chat template renders the
     prompt (with the generation prompt) and prompt+answer, and the answer is what follows their
     common prefix. The template supplies BOS where the model wants one, and nothing adds a
-    second. Training, evaluation and grading all tokenize through here.
+    second.
     """
     _check_template(tokenizer)
     if not supports_system:
@@ -159,27 +191,64 @@ def tokenize_item(tokenizer, messages: Messages, answers: list[str],
     return prompt_ids[:prompt_length], [ids[prompt_length:] for ids in full]
 
 
+@dataclass
+class TokenizedItem:
+    """A prompt and its answers as the model sees them. Training, evaluation and grading all get
+    theirs from `fit_to_model`, so all three see the same tokens for the same item."""
+
+    messages: Messages  # system prompt folded where the template has no system role; code shortened to fit
+    code_span: tuple[int, int] | None  # where the (possibly shortened) code sits in messages[-1]
+    prompt_ids: list[int] = field(default_factory=list)
+    answers_ids: list[list[int]] = field(default_factory=list)
+    shortened: bool = False
+    prompt_tokens_before: int = 0  # prompt tokens before the code was shortened
+    error: str = ""  # why the item cannot be tokenized within max_length (then no ids)
+
+
+def fit_to_model(tokenizer, messages: Messages, code_span: tuple[int, int] | None, answers: list[str],
+                 max_length: int | None, supports_system: bool = True) -> TokenizedItem:
+    """Fold the system prompt (once, where the template has no system role), tokenize, and
+    shorten only the student's code until prompt + longest answer <= max_length.
+
+    An item that does not fit even with all its code removed, or that has no `code_span` to
+    shorten, comes back with `error` set and no ids: reported by the caller, never dropped
+    silently. The answers are never cut.
+    """
+    if not supports_system:
+        messages, code_span = fold_system(messages, code_span)
+    prompt_ids, answers_ids = tokenize_item(tokenizer, messages, answers)
+    before = len(prompt_ids)
+    longest = max(len(a) for a in answers_ids)
+    if max_length is None or before + longest <= max_length:
+        return TokenizedItem(messages, code_span, prompt_ids, answers_ids, False, before)
+    if code_span is None:
+        return TokenizedItem(messages, code_span, prompt_tokens_before=before, error=(
+            f"prompt + answer need {before + longest} tokens > max_length {max_length}, "
+            "and there is no code_span to shorten the code with"))
+
+    def count(candidate: Messages) -> int:
+        return len(_chat_ids(tokenizer, candidate, add_generation_prompt=True))
+
+    try:
+        fitted, code_span = fit_prompt(messages, code_span, count, max_length - longest)
+    except ValueError as e:
+        return TokenizedItem(messages, code_span, prompt_tokens_before=before, error=str(e))
+    prompt_ids, answers_ids = tokenize_item(tokenizer, fitted, answers)
+    return TokenizedItem(fitted, code_span, prompt_ids, answers_ids, True, before)
+
+
 def tokenize_within(tokenizer, messages: Messages, code_span: tuple[int, int] | None, answers: list[str],
                     max_length: int | None, supports_system: bool = True
                     ) -> tuple[Messages, list[int], list[list[int]], bool]:
-    """`tokenize_item`, after shortening the student's code so prompt + longest answer <= max_length.
+    """`fit_to_model` as a tuple (messages as used, prompt_ids, answers_ids, was_shortened);
+    raises ValueError where it reports an error."""
+    fitted = fit_to_model(tokenizer, messages, code_span, answers, max_length, supports_system)
+    if fitted.error:
+        raise ValueError(fitted.error)
+    return fitted.messages, fitted.prompt_ids, fitted.answers_ids, fitted.shortened
 
-    Returns (messages as used, prompt_ids, answers_ids, was_shortened). Raises ValueError when
-    even the prompt without any code does not fit, or when it does not fit and there is no
-    `code_span` to shorten. The answers are never cut.
-    """
-    prompt_ids, answers_ids = tokenize_item(tokenizer, messages, answers, supports_system)
-    longest = max(len(a) for a in answers_ids)
-    if max_length is None or len(prompt_ids) + longest <= max_length:
-        return messages, prompt_ids, answers_ids, False
-    if code_span is None:
-        raise ValueError(f"prompt + answer need {len(prompt_ids) + longest} tokens > max_length {max_length}, "
-                         "and there is no code_span to shorten the code with")
 
-    def count(candidate: Messages) -> int:
-        shown = candidate if supports_system else fold_system_message(candidate)
-        return len(_chat_ids(tokenizer, shown, add_generation_prompt=True))
-
-    fitted, _ = fit_prompt(messages, code_span, count, max_length - longest)
-    prompt_ids, answers_ids = tokenize_item(tokenizer, fitted, answers, supports_system)
-    return fitted, prompt_ids, answers_ids, True
+def tokenize_items(tokenizer, items, max_length: int | None, supports_system: bool = True) -> list[TokenizedItem]:
+    """`fit_to_model` for each item (anything with messages, code_span and answers)."""
+    return [fit_to_model(tokenizer, item.messages, item.code_span, list(item.answers), max_length, supports_system)
+            for item in items]

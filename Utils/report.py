@@ -8,11 +8,13 @@ Building the report (pure) is kept apart from writing and plotting it (I/O).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from Utils.metrics import NO_PREDICTION, Prediction, micro_accuracy, summarize
-from Utils.scoring import ItemScore, ScoringRun
+from Utils.files import write_json_atomic, write_text_atomic
+from Utils.metrics import NO_PREDICTION, micro_accuracy, summarize
+from Utils.predictions import predictions_of, write_predictions
+from Utils.runs import read_training_log
+from Utils.scoring import ScoringRun
 
 FINE_TUNED, BASE = "fine_tuned", "base"
 MODEL_TITLES = {FINE_TUNED: "fine-tuned", BASE: "base"}
@@ -22,26 +24,6 @@ CURVE_PANELS = (("loss", "eval_loss"), ("rewards/accuracies", "eval_rewards/accu
 
 
 # --------------------------------------------------------------------------- building (pure)
-
-
-def prediction_record(score: ItemScore, model_label: str) -> dict:
-    """One line of predictions.jsonl."""
-    item = score.item
-    record = {"model": model_label, "lab": item.lab, "student_id": item.student_id, "criterion": item.criterion,
-              "true_option": item.true_option, "predicted_option": score.predicted_option,
-              "probabilities": score.probabilities, "logprobs": score.logprobs}
-    if score.output_text is not None:
-        record["output_text"] = score.output_text
-    if score.shortened:
-        record["shortened"] = True
-    if score.error:
-        record["error"] = score.error
-    return record
-
-
-def predictions_of(run: ScoringRun) -> list[Prediction]:
-    return [Prediction(s.item.lab, s.item.student_id, s.item.criterion, s.item.true_option, s.predicted_option,
-                       s.item.options) for s in run.scores]
 
 
 def model_section(run: ScoringRun, description: dict, held_out_labs: list[str] = ()) -> dict:
@@ -179,50 +161,6 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- training logs (I/O)
-
-
-def _normalise_tag(tag: str) -> str:
-    """TensorBoard tags ('train/loss', 'eval/rewards/accuracies') -> trainer_state names."""
-    if tag.startswith("train/"):
-        return tag[len("train/"):]
-    if tag.startswith("eval/"):
-        return "eval_" + tag[len("eval/"):]
-    return tag
-
-
-def read_training_log(run_dir: str | Path | None) -> dict:
-    """{"source": file, "series": {name: [(step, value)]}} from a run folder's trainer_state.json
-    (the one with the longest history, checkpoints included), else its TensorBoard event files;
-    {} when there is neither."""
-    if run_dir is None or not Path(run_dir).is_dir():
-        return {}
-    run_dir = Path(run_dir)
-    best: tuple[int, Path, list] | None = None
-    for path in run_dir.rglob("trainer_state.json"):
-        history = json.loads(path.read_text(encoding="utf-8")).get("log_history", [])
-        if best is None or len(history) > best[0]:
-            best = (len(history), path, history)
-    series: dict[str, list[tuple[float, float]]] = {}
-    if best and best[0]:
-        for entry in best[2]:
-            for key, value in entry.items():
-                if key not in ("step", "epoch") and isinstance(value, (int, float)) and "step" in entry:
-                    series.setdefault(key, []).append((entry["step"], float(value)))
-        return {"source": str(best[1]), "series": series}
-    event_files = sorted(run_dir.rglob("events.out.tfevents.*"))
-    if not event_files:
-        return {}
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-
-    for path in event_files:
-        accumulator = EventAccumulator(str(path), size_guidance={"scalars": 0})
-        accumulator.Reload()
-        for tag in accumulator.Tags().get("scalars", []):
-            series.setdefault(_normalise_tag(tag), []).extend((e.step, e.value) for e in accumulator.Scalars(tag))
-    return {"source": str(event_files[0].parent), "series": {k: sorted(v) for k, v in series.items()}} if series else {}
-
-
 # --------------------------------------------------------------------------- plots (I/O)
 
 
@@ -316,11 +254,7 @@ def write_evaluation(output_dir: str | Path, report: dict, runs: dict[str, Scori
     """Write predictions.jsonl, report.json, report.md and the plots; returns the paths written."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "predictions.jsonl"]
-    with open(written[0], "w", encoding="utf-8") as f:
-        for label, run in runs.items():
-            for score in run.scores:
-                f.write(json.dumps(prediction_record(score, label), ensure_ascii=False) + "\n")
+    written = [write_predictions(out / "predictions.jsonl", runs)]
     images = []
     for label, section in sections_of(report).items():
         path = out / f"confusion_{label}.png"
@@ -333,6 +267,6 @@ def write_evaluation(output_dir: str | Path, report: dict, runs: dict[str, Scori
     if log and plot_training_curves(log, out / "training_curves.png"):
         images.append(out / "training_curves.png")
         report["training_log"] = log["source"]
-    (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "report.md").write_text(markdown_report(report, [p.name for p in images]), encoding="utf-8")
+    write_json_atomic(report, out / "report.json")
+    write_text_atomic(markdown_report(report, [p.name for p in images]), out / "report.md")
     return written + [out / "report.json", out / "report.md"] + images

@@ -21,30 +21,27 @@ folder without it is a run that did not finish.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import shutil
 import statistics
 import sys
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
 
 import yaml
 
 from Utils.models import MODEL_SIZES, QUANTIZATIONS, REPO_ROOT, ModelSpec
-from Utils.prompts import fold_system_message, tokenize_item, tokenize_within
+from Utils.pairs import METADATA, group_items, pair_records, read_pairs
+from Utils.prompts import TokenizedItem, tokenize_items
+from Utils.runs import resume_target
 
 TRAIN_CONFIGS_DIR = REPO_ROOT / "configs" / "train"
 TRAINERS = ("stock", "grouped")
 # Columns the builder writes beside prompt/chosen/rejected. They stay in the prepared rows:
 # the grouped trainer reads them, and TRL's stock trainer drops unused columns itself
 # (`remove_unused_columns`) before batching.
-ITEM_COLUMNS = ("lab", "student_id", "criterion", "chosen_option", "rejected_option", "options", "code_span")
-RUN_PREFIX = "model_"
-FINAL_CHECKPOINT = "final_checkpoint"
+ITEM_COLUMNS = (*METADATA, "code_span")
 # Older name -> current name. transformers 5 keeps `gradient_checkpointing` as a deprecated
 # alias that is ignored once `activation_checkpointing` is set (as the per-device defaults do).
 ALIASES = {"gradient_checkpointing": "activation_checkpointing",
@@ -247,55 +244,6 @@ def plain(value):
 # Data: read, check, choose, shorten
 
 
-def load_pairs(path: str | Path):
-    """The builder's JSONL as a `datasets.Dataset`."""
-    from datasets import load_dataset
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: dataset not found (build it with `bash create_dpo_dataset.sh`)")
-    return load_dataset("json", data_files=str(path), split="train")
-
-
-def _message_problems(value, roles: tuple[str, ...], exactly_one: bool) -> str | None:
-    if not isinstance(value, list) or not value:
-        return "must be a non-empty list of chat messages"
-    if exactly_one and len(value) != 1:
-        return f"must hold exactly one message, has {len(value)}"
-    for message in value:
-        if not isinstance(message, dict) or not isinstance(message.get("content"), str):
-            return "each message needs a string 'content'"
-        if message.get("role") not in roles:
-            return f"message role {message.get('role')!r} is not one of {list(roles)}"
-    return None
-
-
-def check_pairs(rows: list[dict], path: str | Path) -> None:
-    """Every problem in the file at once, each with its line number and field."""
-    problems = []
-    for line, row in enumerate(rows, 1):
-        checks = {"prompt": _message_problems(row.get("prompt"), ("system", "user", "assistant"), False),
-                  "chosen": _message_problems(row.get("chosen"), ("assistant",), True),
-                  "rejected": _message_problems(row.get("rejected"), ("assistant",), True)}
-        for name, problem in checks.items():
-            if problem:
-                problems.append(f"{path} line {line}: field '{name}' {problem}")
-        prompt = row.get("prompt")
-        if not checks["prompt"] and prompt[-1]["role"] != "user":
-            problems.append(f"{path} line {line}: field 'prompt' must end with a user message")
-        span = row.get("code_span")
-        if span is not None and not checks["prompt"]:
-            user = prompt[-1]["content"]
-            if (not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span)
-                    or not 0 <= span[0] <= span[1] <= len(user)):
-                problems.append(f"{path} line {line}: field 'code_span' {span!r} is not [start, end) "
-                                f"within the user message ({len(user)} characters)")
-    if problems:
-        shown = "\n  ".join(problems[:30])
-        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        raise ValueError(f"{len(problems)} problems in {path}:\n  {shown}{more}")
-
-
 def choose_pairs(rows: list[dict], max_pairs: int | None, seed: int) -> list[dict]:
     """At most `max_pairs` rows, whole students at a time in a seeded random order, in file order.
 
@@ -319,77 +267,56 @@ def choose_pairs(rows: list[dict], max_pairs: int | None, seed: int) -> list[dic
     return [rows[i] for i in sorted(chosen)]
 
 
-def _prompt_key(row: dict) -> str:
-    return json.dumps([row["prompt"], row.get("code_span")], ensure_ascii=False, sort_keys=True)
+def fit_items(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None, source: str = "pairs"):
+    """Rows -> (items with their row indices, each item's prompt fitted once). Raises ValueError,
+    naming every item by its first row, when a prompt does not fit even without its code."""
+    grouped = group_items(rows, source)
+    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
+    problems = [f"row {members[0] + 1} ({item.lab}, {item.student_id}, {item.criterion}): {tok.error}"
+                for item, members, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
+    if problems:
+        shown = "\n  ".join(problems[:30])
+        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
+        pairs = sum(len(item.pairs) for item, tok in zip(grouped.items, tokenized) if tok.error)
+        raise ValueError(f"{len(problems)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
+                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
+    return grouped, tokenized
 
 
 def prepare_pairs(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None
                   ) -> tuple[list[dict], dict]:
-    """Rows ready for the trainer, and their length statistics.
+    """Rows ready for TRL's stock DPOTrainer, and their length statistics.
 
-    Each distinct prompt is fitted once, against the longest of all its answers, so every
-    pair of one item sees the same (possibly shortened) code. Where the chat template has no
-    system role, the system prompt opens the user message. `code_span` follows the code.
-    Raises ValueError, naming every row, when a prompt does not fit even without its code.
+    Each item's prompt is fitted once (`Utils.prompts.fit_to_model`: system prompt folded where
+    the template has no system role, only the code shortened), so every pair of one item sees
+    the same code; TRL then never truncates an answer or drops a pair.
     """
-    answers: dict[str, list[str]] = {}
-    for row in rows:
-        texts = answers.setdefault(_prompt_key(row), [])
-        for side in ("chosen", "rejected"):
-            if row[side][0]["content"] not in texts:
-                texts.append(row[side][0]["content"])
+    grouped, tokenized = fit_items(rows, tokenizer, supports_system, max_length)
+    prepared: list[dict | None] = [None] * len(rows)
+    for item, members, tok in zip(grouped.items, grouped.rows, tokenized):
+        fitted = replace(item, messages=tok.messages, code_span=tok.code_span)
+        for index, record in zip(members, pair_records(fitted)):
+            prepared[index] = {**rows[index], **record} if tok.shortened or not supports_system else rows[index]
+    return prepared, length_stats(grouped, tokenized, max_length)
 
-    fitted: dict[str, dict] = {}
-    problems: dict[str, str] = {}  # prompt key -> what is wrong, named by its first row
-    for line, row in enumerate(rows, 1):
-        key = _prompt_key(row)
-        if key in fitted or key in problems:
-            continue
-        where = f"row {line} ({row.get('lab')}, {row.get('student_id')}, {row.get('criterion')})"
-        texts = answers[key]
-        messages, span = row["prompt"], row.get("code_span")
-        prompt_ids, answers_ids = tokenize_item(tokenizer, messages, texts, supports_system)
-        before = len(prompt_ids)
-        longest = max(len(a) for a in answers_ids)
-        shortened = False
-        if max_length is not None and before + longest > max_length:
-            try:
-                messages, prompt_ids, answers_ids, shortened = tokenize_within(
-                    tokenizer, messages, None if span is None else tuple(span), texts, max_length, supports_system)
-            except ValueError as e:  # does not fit without its code, or has no code_span to shorten
-                problems[key] = f"{where}: {e}"
-                continue
-            old_user, new_user = row["prompt"][-1]["content"], messages[-1]["content"]
-            span = [span[0], len(new_user) - (len(old_user) - span[1])]  # the text after the code is unchanged
-        if not supports_system:
-            unfolded = messages[-1]["content"]
-            messages = fold_system_message(messages)
-            if span is not None:
-                shift = len(messages[-1]["content"]) - len(unfolded)  # the system prompt now opens it
-                span = [span[0] + shift, span[1] + shift]
-        fitted[key] = {"prompt": messages, "code_span": span, "prompt_tokens": len(prompt_ids),
-                       "prompt_tokens_before": before, "shortened": shortened,
-                       "answer_tokens": dict(zip(texts, (len(a) for a in answers_ids)))}
-    if problems:
-        listed = list(problems.values())
-        shown = "\n  ".join(listed[:30])
-        more = f"\n  ... and {len(listed) - 30} more" if len(listed) > 30 else ""
-        pairs = sum(_prompt_key(row) in problems for row in rows)
-        raise ValueError(f"{len(listed)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
-                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
 
-    prepared, per_row = [], []
-    for row in rows:
-        fit = fitted[_prompt_key(row)]
-        out = {**row, "prompt": fit["prompt"]}
-        if "code_span" in row:
-            out["code_span"] = fit["code_span"]
-        prepared.append(out)
-        chosen = fit["answer_tokens"][row["chosen"][0]["content"]]
-        rejected = fit["answer_tokens"][row["rejected"][0]["content"]]
-        per_row.append((fit["prompt_tokens"], chosen, rejected, fit["shortened"]))
-    stats = length_stats(per_row, fitted.values(), max_length)
-    return prepared, stats
+def length_stats(grouped, tokenized: list[TokenizedItem], max_length: int | None) -> dict:
+    per_pair = [(tok.prompt_ids, tok.answers_ids[c], tok.answers_ids[r], tok.shortened)
+                for item, tok in zip(grouped.items, tokenized) for c, r in item.pairs]
+    return {
+        "pairs": len(per_pair),
+        "prompts": len(tokenized),
+        "max_length": max_length,
+        "shortened_prompts": sum(t.shortened for t in tokenized),
+        "shortened_pairs": sum(p[3] for p in per_pair),
+        "tokens": {
+            "prompt": describe([len(p[0]) for p in per_pair]),
+            "prompt_before_shortening": describe([t.prompt_tokens_before for t in tokenized]),
+            "chosen": describe([len(p[1]) for p in per_pair]),
+            "rejected": describe([len(p[2]) for p in per_pair]),
+            "pair": describe([len(p[0]) + max(len(p[1]), len(p[2])) for p in per_pair]),
+        },
+    }
 
 
 def describe(values: list[int]) -> dict:
@@ -398,24 +325,6 @@ def describe(values: list[int]) -> dict:
     ordered = sorted(values)
     return {"min": ordered[0], "mean": round(statistics.fmean(ordered), 1), "median": statistics.median(ordered),
             "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
-
-
-def length_stats(per_row: list[tuple[int, int, int, bool]], prompts, max_length: int | None) -> dict:
-    prompts = list(prompts)
-    return {
-        "pairs": len(per_row),
-        "prompts": len(prompts),
-        "max_length": max_length,
-        "shortened_prompts": sum(p["shortened"] for p in prompts),
-        "shortened_pairs": sum(r[3] for r in per_row),
-        "tokens": {
-            "prompt": describe([r[0] for r in per_row]),
-            "prompt_before_shortening": describe([p["prompt_tokens_before"] for p in prompts]),
-            "chosen": describe([r[1] for r in per_row]),
-            "rejected": describe([r[2] for r in per_row]),
-            "pair": describe([r[0] + max(r[1], r[2]) for r in per_row]),
-        },
-    }
 
 
 def format_stats(name: str, stats: dict) -> str:
@@ -427,16 +336,23 @@ def format_stats(name: str, stats: dict) -> str:
 
 
 def read_and_prepare(path: str | Path, tokenizer, supports_system: bool, max_length: int | None,
-                     max_pairs: int | None, seed: int):
-    """(datasets.Dataset ready for the trainer, stats) for one JSONL file."""
+                     max_pairs: int | None, seed: int, trainer: str = "grouped", group_by: str = "student"):
+    """(datasets.Dataset ready for the trainer, stats) for one pairs file: read and checked
+    (`Utils.pairs`), whole students chosen, each prompt fitted to max_length once."""
     from datasets import Dataset
 
-    rows = load_pairs(path).to_list()
-    check_pairs(rows, path)
+    from Utils.grouped_dpo import grouped_dataset
+
+    rows = read_pairs(path, metadata=True)
     chosen = choose_pairs(rows, max_pairs, seed)
-    prepared, stats = prepare_pairs(chosen, tokenizer, supports_system, max_length)
-    stats = {"path": str(path), "pairs_in_file": len(rows), **stats}
-    return Dataset.from_list(prepared), stats
+    if trainer == "grouped":
+        grouped, tokenized = fit_items(chosen, tokenizer, supports_system, max_length, str(path))
+        dataset = grouped_dataset(grouped.items, grouped.rows, tokenized, group_by)
+        stats = length_stats(grouped, tokenized, max_length)
+    else:
+        prepared, stats = prepare_pairs(chosen, tokenizer, supports_system, max_length)
+        dataset = Dataset.from_list(prepared)
+    return dataset, {"path": str(path), "pairs_in_file": len(rows), **stats}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,110 +405,3 @@ def check_all_pairs_kept(trainer, train_pairs: int, eval_pairs: int | None) -> N
     for name, n, expected in kept:
         if n != expected:
             raise RuntimeError(f"{name}: the trainer kept {n} of {expected} pairs")
-
-
-# ---------------------------------------------------------------------------------------------
-# Run folder
-
-
-def create_run_dir(output_dir: str | Path, now: datetime | None = None) -> Path:
-    """A new folder `model_<YYYYmmdd_HHMMSS>` (with _1, _2 ... when taken) under output_dir.
-
-    `mkdir` fails when the folder exists, so two runs started in the same second never share one.
-    """
-    root = Path(output_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d_%H%M%S")
-    n = 0
-    while True:
-        path = root / (f"{RUN_PREFIX}{stamp}" if n == 0 else f"{RUN_PREFIX}{stamp}_{n}")
-        try:
-            path.mkdir()
-            return path
-        except FileExistsError:
-            n += 1
-
-
-def resume_target(resume: str, output_dir: str | Path) -> tuple[Path, str]:
-    """(run folder, checkpoint) for --resume_from_checkpoint.
-
-    Accepts a checkpoint folder (`.../model_X/checkpoint-N`), a run folder (its last
-    checkpoint), or `latest` (the newest run folder under output_dir that has a checkpoint).
-    """
-    from transformers.trainer_utils import get_last_checkpoint
-
-    path = Path(resume)
-    if resume.lower() in ("latest", "last", "true"):
-        runs = sorted((p for p in Path(output_dir).glob(f"{RUN_PREFIX}*") if p.is_dir()), key=os.path.getmtime)
-        for run in reversed(runs):
-            last = get_last_checkpoint(str(run))
-            if last:
-                return run, last
-        raise ValueError(f"--resume_from_checkpoint {resume}: no run folder with a checkpoint in {output_dir}")
-    if path.is_dir() and (path / "trainer_state.json").is_file():
-        return path.parent, str(path)
-    if path.is_dir():
-        last = get_last_checkpoint(str(path))
-        if last:
-            return path, last
-    raise ValueError(f"--resume_from_checkpoint {resume}: not a checkpoint folder (checkpoint-N with "
-                     "trainer_state.json) nor a run folder holding one")
-
-
-def shared_run_dir(training_args, output_dir: str) -> tuple[Path, str | None]:
-    """The run folder (created by the main process, the same for all) and the checkpoint to resume."""
-    from accelerate.utils import broadcast_object_list
-
-    resume = training_args.resume_from_checkpoint
-    result = [None, None]
-    if training_args.process_index == 0:
-        if resume:
-            run_dir, checkpoint = resume_target(resume, output_dir)
-            result = [str(run_dir), checkpoint]
-        else:
-            result = [str(create_run_dir(output_dir)), None]
-    if training_args.world_size > 1:
-        broadcast_object_list(result, from_process=0)
-    return Path(result[0]), result[1]
-
-
-def write_json(data, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-
-
-def write_run_start(run_dir: Path, arguments: dict, stats: dict, train_path: str | Path) -> None:
-    """Resolved arguments, dataset statistics and the builder's accounting, before training starts."""
-    (run_dir / "arguments.yaml").write_text(
-        "# Resolved arguments of this run; reuse with: bash dpo_train.sh --config <this file>\n"
-        + yaml.safe_dump(arguments, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    write_json(stats, run_dir / "dataset_stats.json")
-    report = Path(train_path).parent / "dataset_report.json"
-    if report.is_file():
-        shutil.copyfile(report, run_dir / "dataset_report.json")
-
-
-def save_final(trainer, run_dir: Path, data_seconds: float, train_seconds: float) -> Path:
-    """Adapter and tokenizer in the run folder; final_checkpoint/ (adapter, time.txt) appears last.
-
-    final_checkpoint is written under a temporary name and renamed at the very end, so a run
-    that dies leaves no folder that looks complete. Call on every process (save_model gathers
-    sharded weights); only the main process writes files.
-    """
-    partial = run_dir / f".{FINAL_CHECKPOINT}.partial"
-    final = run_dir / FINAL_CHECKPOINT
-    main = trainer.is_world_process_zero()
-    if main and partial.exists():
-        shutil.rmtree(partial)
-    trainer.accelerator.wait_for_everyone()
-    trainer.save_model(str(run_dir))
-    trainer.save_model(str(partial))
-    trainer.save_state()
-    if main:
-        (partial / "time.txt").write_text(f"Data loading time: {data_seconds:.2f} seconds\n"
-                                          f"Training time: {train_seconds:.2f} seconds\n", encoding="utf-8")
-        if final.exists():  # a resumed run that had finished before
-            shutil.rmtree(final)
-        os.replace(partial, final)
-    trainer.accelerator.wait_for_everyone()
-    return final
-

@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from Utils.create_dataset import build_dataset, write_jsonl  # noqa: E402
+from Utils.create_dataset import build_dataset  # noqa: E402
+from Utils.pairs import write_pairs  # noqa: E402
 
 CODE = "\n".join(["#include <iostream>", "using namespace std;", "int main() {", "    int n, total = 0;",
                   "    cin >> n;"] + [f"    total += n * {i}; // step {i}" for i in range(25)] +
@@ -65,8 +66,8 @@ def main() -> None:
         data = build_dataset(parent, "You grade code.", eval_lab_names=["lab000"], train_split=0.7,
                              workers=os.cpu_count() or 1)
         t1 = time.perf_counter()
-        write_jsonl(data.train, out / "train.jsonl")
-        write_jsonl(data.test, out / "test.jsonl")
+        write_pairs(data.train, out / "train.jsonl")
+        write_pairs(data.test, out / "test.jsonl")
         t2 = time.perf_counter()
         size = sum(f.stat().st_size for f in out.iterdir()) / 2**20
         items = sum(s.items_written for s in data.labs)

@@ -73,7 +73,8 @@ def main() -> None:
     from Utils.models import load_model, load_tokenizer, resolve_model
     from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item, shared_prefix_length
     from Utils.prompts import render_prompt, tokenize_within
-    from Utils.scoring import read_test_items, score_generate, score_likelihood
+    from Utils.pairs import read_items
+    from Utils.scoring import score_generate, score_likelihood
 
     items = test_items(read_rows(args.data), args.items)
     load_before = load_average()
@@ -130,7 +131,7 @@ def main() -> None:
         return sum(len(i["prompt_ids"]) for i in items) + sum(new_tokens)
 
     keys = {item["key"] for item in items}
-    scoring_items = [i for i in read_test_items(args.data) if i.key in keys]
+    scoring_items = [i for i in read_items(args.data) if i.key in keys]
 
     def evaluate_likelihood():
         score_likelihood(model, tokenizer, scoring_items, args.max_length, batch_size=4)

@@ -9,7 +9,9 @@ import pytest
 
 from conftest import REPO, write_lab
 from Utils import create_dataset as C
+from Utils.items import item_from_graded
 from Utils.labs import read_lab, collect_items
+from Utils.pairs import pair_records
 
 SYSTEM = "You grade code. Reply with JSON."
 
@@ -104,14 +106,16 @@ def test_accounting_identity_with_skips_and_a_broken_lab(labs_dir):
 def test_item_records_match_the_reader(labs_dir):
     lab = read_lab(write_lab(labs_dir, "lab1"))
     items, _ = collect_items(lab)
-    records = C.item_records(items[0], SYSTEM)
+    records = pair_records(item_from_graded(items[0], SYSTEM))
     assert len(records) == len(items[0].criterion.ratings) - 1
     assert all(r["prompt"] is records[0]["prompt"] for r in records)  # one prompt, shared by its pairs
 
 
-def run_wrapper(*args, cwd=REPO):
+def run_wrapper(*args, cwd=REPO, **settings):
+    """create_dpo_dataset.sh on fixture labs: its own shielded labs (of examples/labs) cleared."""
+    env = {**os.environ, "EVAL_LAB_NAMES": "", **settings}
     return subprocess.run(["bash", str(REPO / "create_dpo_dataset.sh"), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_shell_wrapper_end_to_end(labs_dir, tmp_path):
@@ -135,7 +139,7 @@ def test_shell_wrapper_end_to_end(labs_dir, tmp_path):
 def test_strict_fails_on_skips_and_bad_input_has_no_traceback(labs_dir, tmp_path):
     write_lab(labs_dir, "lab1", grades={"a": {"Variable names": "A"}}, codes={"a": "x"})
     out = tmp_path / "o"
-    common = ["--parent_dir", str(labs_dir), "--eval_lab_names", "", "--train_dataset_path", str(out / "tr.jsonl"),
+    common = ["--parent_dir", str(labs_dir), "--train_dataset_path", str(out / "tr.jsonl"),
               "--test_dataset_path", str(out / "te.jsonl"), "--report_path", str(out / "r.json")]
     p = run_wrapper(*common, "--strict")
     assert p.returncode == 1 and "--strict: 1 items, students or labs were skipped" in p.stderr
@@ -153,7 +157,8 @@ def test_builder_imports_no_torch():
 
 
 def test_system_prompt_file_is_read_or_named_when_missing(tmp_path, capsys):
-    from Utils.create_dataset import main, read_system_prompt
+    from Utils.cli import read_system_prompt
+    from Utils.create_dataset import main
 
     text, path = read_system_prompt(None, reasoning=True)
     assert path.name == "system_prompt_reasoning.txt" and text == path.read_text(encoding="utf-8").strip()

@@ -12,7 +12,8 @@ from conftest import REPO, RUBRIC, write_lab
 from eval_fixtures import SINGLE_THREAD_ENV, one_thread, save_tiny_model
 from Utils.grading import lab_suggestions, output_path, safe_filename
 from Utils.labs import NO_SOURCE, RATINGS_FILE, collect_items, read_lab
-from Utils.scoring import ItemScore, items_to_grade
+from Utils.items import items_to_grade
+from Utils.scoring import ItemScore
 
 SYSTEM = (REPO / "system_prompt.txt").read_text()
 single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)

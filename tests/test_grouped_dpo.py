@@ -14,7 +14,8 @@ from peft import LoraConfig
 from transformers import LlamaConfig, LlamaForCausalLM
 from trl import DPOTrainer
 
-from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer, collect_items
+from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer
+from Utils.pairs import PairsFormatError, group_items
 from Utils.labs import Criterion, Rating
 from Utils.models import load_tokenizer, resolve_model
 from Utils.prompts import SHORTENED_MARKER, answer_text, build_prompt
@@ -91,7 +92,7 @@ def loss_and_grads(trainer):
     return loss.item(), grads, {k: v[-1] for k, v in trainer._metrics["train"].items()}
 
 
-def assert_same_training_signal(stock, *grouped_trainers):
+def assert_same_training_signal(stock, *grouped_trainers, rewards=True):
     loss_s, grads_s, metrics_s = loss_and_grads(stock)
     assert metrics_s["rewards/margins"] != 0  # the policy differs from the reference
     assert len(grads_s) == 2 * 7 * 2  # A and B, 7 modules, 2 layers
@@ -102,6 +103,8 @@ def assert_same_training_signal(stock, *grouped_trainers):
         for name, g in grads_s.items():
             assert g.norm() > 0, name
             assert ((grads_g[name] - g).norm() / g.norm()).item() < RTOL, name
+        if not rewards:  # no reference pass, so no reward metrics (loss_type sft alone)
+            continue
         for key in ["logps/chosen", "logps/rejected", "entropy", "logits/chosen", "logits/rejected",
                     "mean_token_accuracy", "rewards/accuracies"]:
             assert metrics_g[key] == pytest.approx(metrics_s[key], rel=RTOL, abs=1e-6), key
@@ -128,6 +131,21 @@ def test_mixed_option_counts_batch_together(base_model, tokenizer):
     for grouped in (by_item, by_student):
         assert sum(grouped.train_dataset["n_pairs"]) == len(rows) == 1 + 2 + 3 + 1
     assert_same_training_signal(stock, by_item, by_student)
+
+
+@pytest.mark.parametrize("loss", [
+    {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.5]},  # DPO + NLL on the TA's answer
+    {"loss_type": ["robust"], "label_smoothing": 0.1},  # noisy TA labels
+    {"loss_type": ["exo_pair"], "label_smoothing": 1e-3},
+    {"loss_type": ["hinge"]},
+    {"loss_type": ["ipo"]},
+    {"loss_type": ["sft"]},
+], ids=lambda loss: "+".join(loss["loss_type"]))
+def test_other_loss_terms_equal_stock(base_model, tokenizer, loss):
+    """TRL's other loss terms, in lists with weights: the same loss and LoRA gradients as TRL."""
+    rows = item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A") + item_rows("s2", CRITERIA[2], "A")
+    stock, by_item, by_student = trainers(base_model, tokenizer, rows, group_by=("item", "student"), **loss)
+    assert_same_training_signal(stock, by_item, by_student, rewards=loss["loss_type"] != ["sft"])
 
 
 def test_packed_answer_logprobs_equal_separate_passes(base_model, tokenizer):
@@ -202,26 +220,28 @@ def test_long_code_is_shortened_to_fit_never_dropped(base_model, tokenizer):
 
 def test_unsupported_options_are_refused_all_at_once(base_model, tokenizer):
     rows = item_rows("s1", CRITERIA[2], "A")
-    args = config(loss_type=["ipo"], padding_free=True, use_weighting=True)
+    args = config(loss_type=["nca_pair"], padding_free=True, use_weighting=True)
     with pytest.raises(ValueError) as err:
         GroupedDPOTrainer(model=copy.deepcopy(base_model), args=args, train_dataset=Dataset.from_list(rows),
                           processing_class=tokenizer, peft_config=LoraConfig(**LORA), group_by="criterion")
     message = str(err.value)
-    for what in ["loss_type=['ipo']", "padding_free", "use_weighting", "group_by='criterion'"]:
+    for what in ["loss_type 'nca_pair'", "padding_free", "use_weighting", "group_by='criterion'"]:
         assert what in message
 
 
-def test_collect_items_keeps_every_pair():
+def test_group_items_keeps_every_pair():
     rows = item_rows("s1", CRITERIA[3], "A") + item_rows("s1", CRITERIA[3], "A")[:1]  # a repeated pair
     rows += item_rows("s2", CRITERIA[2], "B")
-    other_prompt = dict(rows[-1], prompt=[{"role": "user", "content": "shortened differently"}])
-    bad = dict(rows[0], chosen="not a message list")
-    items, problems = collect_items(rows + [other_prompt, bad])
+    other_prompt = dict(rows[-1], prompt=[{"role": "user", "content": "shortened differently"}], code_span=None)
+    grouped = group_items(rows + [other_prompt])
+    items = grouped.items
     assert [len(i.pairs) for i in items] == [3, 1, 1]  # the repeat stays a pair; a different prompt is an item
-    assert items[0].answers == [answer_text(CRITERIA[3].ratings[0]), answer_text(CRITERIA[3].ratings[1]),
-                                answer_text(CRITERIA[3].ratings[2])]
-    assert items[0].pairs == [(0, 1), (0, 2), (0, 1)]
-    assert problems == ["row 5 (lab01, s1, Criterion 3): chosen and rejected must each be one assistant message"]
+    assert items[0].answers == tuple(answer_text(r) for r in CRITERIA[3].ratings)
+    assert items[0].pairs == ((0, 1), (0, 2), (0, 1))
+    assert grouped.rows == [[0, 1, 2], [3], [4]]
+    bad = dict(rows[0], chosen="not a message list")
+    with pytest.raises(PairsFormatError, match=r"pairs line 6: field 'chosen' must be a non-empty list"):
+        group_items(rows + [other_prompt, bad])
 
 
 def test_collator_pairs_point_at_their_answer_slots():

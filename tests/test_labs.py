@@ -153,6 +153,11 @@ def test_statement_choice_by_verbose(labs_dir):
     (lab / "problemStatement.txt").write_text("OLDER EXPORT")
     assert L.read_lab(lab, verbose=1).statement == "OLDER EXPORT"
     (lab / "modified_ps.txt").unlink()
+    # An older export without the asked-for file falls back to the one it has, with a notice.
+    fallback = L.read_lab(lab, verbose=0)
+    assert fallback.statement == "OLDER EXPORT" and fallback.statement_file == "problemStatement.txt"
+    assert [p.reason for p in fallback.lab_notices] == [L.STATEMENT_FALLBACK]
+    (lab / "problemStatement.txt").unlink()
     with pytest.raises(L.LabFormatError, match="no problem statement"):
         L.read_lab(lab, verbose=0)
 

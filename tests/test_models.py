@@ -63,16 +63,15 @@ def test_quantization_and_device_resolution():
 def test_tokenizer_without_chat_template_is_refused_and_system_support_is_probed(tmp_path, smollm_tokenizer):
     smollm_tokenizer.save_pretrained(tmp_path / "chatml")
     spec = M.resolve_model(str(tmp_path / "chatml"))
-    M.load_tokenizer(spec)
-    assert spec.supports_system_message
+    assert M.supports_system(spec, M.load_tokenizer(spec))
+    assert spec.supports_system_message is None  # probed, not written into the spec
     # A Mistral-like template that raises on a system message: the system prompt will be folded.
     mistral = AutoTokenizer.from_pretrained(tmp_path / "chatml")
     mistral.chat_template = ("{% for m in messages %}{% if m['role'] == 'system' %}"
                              "{{ raise_exception('no system role') }}{% endif %}{{ m['content'] }}{% endfor %}")
     mistral.save_pretrained(tmp_path / "mistral")
     spec = M.resolve_model(str(tmp_path / "mistral"))
-    M.load_tokenizer(spec)
-    assert not spec.supports_system_message
+    assert not M.supports_system(spec, M.load_tokenizer(spec))
     bare = AutoTokenizer.from_pretrained(tmp_path / "chatml")
     bare.chat_template = None
     bare.save_pretrained(tmp_path / "bare")

@@ -16,9 +16,11 @@ def words(messages):
 def test_fit_prompt_shortens_only_the_code_in_its_middle():
     messages, span = P.build_prompt("system text", "the statement", CODE, "cpp", CRIT)
     full = words(messages)
-    fitted, shortened = P.fit_prompt(messages, span, words, budget=full - 50)
-    assert shortened and words(fitted) <= full - 50
+    fitted, fitted_span = P.fit_prompt(messages, span, words, budget=full - 50)
+    assert fitted_span != span and words(fitted) <= full - 50
     user = fitted[1]["content"]
+    code = user[fitted_span[0]:fitted_span[1]]  # the span follows the shortened code
+    assert code.startswith("line 0\n") and code.endswith("\nline 99")
     assert "line 0\n" in user and "line 99\n" in user and "line 50\n" not in user
     assert "lines of the student's code omitted" in user
     assert fitted[0] == messages[0]
@@ -31,7 +33,7 @@ def test_fit_prompt_shortens_only_the_code_in_its_middle():
 
 def test_fit_prompt_leaves_short_prompts_alone_and_refuses_impossible_budgets():
     messages, span = P.build_prompt("s", "st", CODE, "cpp", CRIT)
-    assert P.fit_prompt(messages, span, words, budget=10_000) == (messages, False)
+    assert P.fit_prompt(messages, span, words, budget=10_000) == (messages, span)
     with pytest.raises(ValueError, match="even with the student's code removed"):
         P.fit_prompt(messages, span, words, budget=5)
 

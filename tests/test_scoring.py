@@ -11,11 +11,14 @@ import torch
 from conftest import REPO, write_lab
 from eval_fixtures import (SINGLE_THREAD_ENV, one_thread, save_run_folder, save_tiny_model, smollm2_tokenizer,
                            tiny_llama)
-from Utils.create_dataset import build_dataset, write_jsonl
+from Utils.create_dataset import build_dataset
+from Utils.items import filter_labs, read_lab_items
+from Utils.models import load_for_scoring, resolve_max_length
+from Utils.pairs import PairsFormatError, read_items, write_pairs
 from Utils.prompts import tokenize_item, tokenize_within
-from Utils.scoring import (DatasetFormatError, filter_labs, find_adapter_dir, load_for_scoring, parse_rating,
-                           read_lab_items, read_run_arguments, read_test_items, resolve_max_length,
-                           score_generate, score_likelihood)
+from Utils.replies import parse_rating
+from Utils.runs import find_weights_dir, read_run_arguments
+from Utils.scoring import score_generate, score_likelihood
 
 SYSTEM = (REPO / "system_prompt.txt").read_text()
 single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)
@@ -57,8 +60,8 @@ def test_jsonl_and_lab_folders_give_identical_items(lab_parent, tmp_path):
     assert problems == [] and len(from_labs) == 6
     for reasoning in (False, True):  # reasoning in the answers must not reach the scored answer text
         dataset = build_dataset(lab_parent, SYSTEM, eval_lab_names=["lab1"], dpo_reasoning=reasoning)
-        write_jsonl(dataset.test, tmp_path / "test.jsonl")
-        from_jsonl = read_test_items(tmp_path / "test.jsonl")
+        write_pairs(dataset.test, tmp_path / "test.jsonl")
+        from_jsonl = read_items(tmp_path / "test.jsonl")
         assert [vars(i) for i in from_jsonl] == [vars(i) for i in from_labs]
     with pytest.raises(ValueError, match="lab9'? \\(did you mean lab1"):
         filter_labs(from_jsonl, ["lab9"], "test.jsonl")
@@ -75,8 +78,8 @@ def test_bad_jsonl_rows_are_named(tmp_path):
             "chosen_option": "A", "rejected_option": "B", "options": ["A", "B", "C"], "code_span": [0, 1]}
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(good) + "\n" + json.dumps({"lab": "l"}) + "\n")
-    with pytest.raises(DatasetFormatError) as e:
-        read_test_items(path)
+    with pytest.raises(PairsFormatError) as e:
+        read_items(path)
     assert "line 2: missing field(s)" in str(e.value)
     assert "no answer text for option(s) C" in str(e.value)
 
@@ -194,10 +197,10 @@ def test_adapter_run_folder_max_length_and_base_model(lab_parent, tmp_path, toke
     model_dir = save_tiny_model(tmp_path / "tiny")
     run_dir = save_run_folder(tmp_path / "runs" / "model_20250101-000000", model_dir, max_length=777,
                               in_final_checkpoint=True)
-    assert find_adapter_dir(run_dir) == run_dir / "final_checkpoint"
-    assert find_adapter_dir(run_dir / "final_checkpoint") == run_dir / "final_checkpoint"
+    assert find_weights_dir(run_dir) == run_dir / "final_checkpoint"
+    assert find_weights_dir(run_dir / "final_checkpoint") == run_dir / "final_checkpoint"
     with pytest.raises(FileNotFoundError, match="adapter_config.json"):
-        find_adapter_dir(tmp_path)
+        find_weights_dir(tmp_path)
     args, path = read_run_arguments(run_dir)
     assert path.name == "arguments.yaml" and args["max_length"] == 777
     # Without --model the run's saved model is used; the base is the same weights, adapter off.

@@ -15,7 +15,8 @@ import yaml
 from conftest_train import (FAST, REPO, data_args, lora_b_tensors, one_thread, pairs_dir,  # noqa: F401
                             run_folders, smollm_tokenizer, tiny_llama_config, tiny_model_dir)
 import dpo_train
-from Utils import train as T
+from Utils import runs, train as T
+from Utils.pairs import check_pairs
 from Utils.labs import Criterion, Rating
 from Utils.prompts import answer_text, build_prompt, tokenize_item
 
@@ -296,7 +297,7 @@ def test_cuda_defaults_are_the_published_recipe():
 def test_run_folders_are_unique_even_within_one_second(tmp_path):
     now = datetime(2025, 3, 1, 9, 30, 5)
     with ThreadPoolExecutor(8) as pool:
-        made = list(pool.map(lambda _: T.create_run_dir(tmp_path, now), range(8)))
+        made = list(pool.map(lambda _: runs.create_run_dir(tmp_path, now), range(8)))
     assert len(set(made)) == 8
     assert sorted(p.name for p in made) == sorted(["model_20250301_093005"] +
                                                   [f"model_20250301_093005_{i}" for i in range(1, 8)])
@@ -318,7 +319,7 @@ def test_bad_rows_are_all_reported_with_line_and_field(tmp_path):
     rows = [good, {**good, "chosen": []}, {**good, "rejected": [{"role": "user", "content": "x"}]},
             {**good, "code_span": [5, 10_000]}]
     with pytest.raises(ValueError) as error:
-        T.check_pairs(rows, "train.jsonl")
+        check_pairs(rows, "train.jsonl")
     message = str(error.value)
     assert "3 problems in train.jsonl" in message
     assert "train.jsonl line 2: field 'chosen' must be a non-empty list" in message

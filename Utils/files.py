@@ -1,0 +1,69 @@
+"""Writing outputs safely: atomically, and never over an input or another output of the same run.
+
+Every file the toolkit writes goes through here: a temporary file in the same folder, renamed
+over the target at the end, so a crash never leaves a half-written file that looks complete.
+`check_outputs` refuses, before anything is written, output paths that are one of the inputs or
+that clash with each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+
+def write_lines_atomic(lines: Iterable[str], path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
+            f.writelines(lines)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    return write_lines_atomic([text], path)
+
+
+def write_json_atomic(data, path: str | Path) -> Path:
+    return write_text_atomic(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same file (also through links or `..`), existing or not."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_outputs(outputs: dict[str, str | Path], inputs: dict[str, str | Path | None] = None,
+                  input_dirs: dict[str, str | Path | None] = None) -> None:
+    """Refuse, all problems at once, outputs that equal an input file, lie inside an input folder,
+    or equal another output. Keys are the flags that name each path (for the message)."""
+    problems = []
+    outs = [(flag, Path(p)) for flag, p in outputs.items() if p is not None]
+    for flag, path in outs:
+        for in_flag, in_path in (inputs or {}).items():
+            if in_path is not None and same_file(path, Path(in_path)):
+                problems.append(f"{flag} {path} is the input {in_flag}: refusing to overwrite it")
+        for in_flag, folder in (input_dirs or {}).items():
+            if folder is not None and Path(folder).resolve() in path.resolve().parents:
+                problems.append(f"{flag} {path} lies inside the input folder {in_flag} {folder}: "
+                                "refusing to write into it")
+    for i, (flag, path) in enumerate(outs):
+        for other_flag, other in outs[i + 1:]:
+            if same_file(path, other):
+                problems.append(f"{flag} and {other_flag} are the same file {path}")
+    if problems:
+        raise ValueError("output paths clash with inputs or each other:\n  " + "\n  ".join(problems))

@@ -1,0 +1,96 @@
+"""The preference losses, as pure functions of per-pair log-probabilities (no model, no trainer).
+
+Each term is TRL's (`trl.DPOTrainer._compute_loss`, TRL 1.16, reverse-KL DPO) for the same pairs,
+so the grouped trainer, which gets the log-probabilities from packed sequences, trains on
+exactly the loss TRL would. Tested against hand-computed numbers (tests/test_loss.py) and
+against TRL itself on the same batch (tests/test_grouped_dpo.py).
+
+For pair i (the TA's answer c_i against another rating's answer r_i), with policy and reference
+summed answer log-probabilities logp and ref:
+
+    delta_i = (logp(c_i) - ref(c_i)) - (logp(r_i) - ref(r_i))
+
+    sigmoid   -log sigma(beta delta_i)                                              (DPO)
+    hinge     max(0, 1 - beta delta_i)                                              (SLiC)
+    ipo       (delta_i / len - 1/(2 beta))^2, delta from per-token averages         (IPO)
+    robust    (-(1-e) log sigma(beta delta_i) + e log sigma(-beta delta_i)) / (1-2e)  (rDPO, e = label_smoothing)
+    exo_pair  q log(q/(1-e)) + (1-q) log((1-q)/e), q = sigma(beta delta_i)          (EXO, e = label_smoothing)
+    sft       -(sum_i logp(c_i)) / (sum_i |c_i|): the chosen answers' mean token NLL
+
+The loss is sum_k weight_k * mean_i term_k(i) (the SFT term is one number per batch).
+`label_smoothing` models noisy TA labels: with probability e a pair's preference is flipped.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+LOSS_TYPES = ("sigmoid", "hinge", "ipo", "robust", "exo_pair", "sft")
+NEEDS_REFERENCE = {"sigmoid", "hinge", "ipo", "robust", "exo_pair"}
+
+
+def check_loss_options(loss_types: list[str], loss_weights: list[float] | None, label_smoothing: float) -> list[str]:
+    """Every problem with a loss setting, as messages (empty when fine)."""
+    problems = [f"loss_type {t!r}: the grouped trainer implements {list(LOSS_TYPES)}"
+                for t in loss_types if t not in LOSS_TYPES]
+    if loss_weights is not None and len(loss_weights) != len(loss_types):
+        problems.append(f"loss_weights {loss_weights} must give one weight per loss_type {loss_types}")
+    if label_smoothing and not {"robust", "exo_pair"} & set(loss_types):
+        problems.append(f"label_smoothing={label_smoothing} has no effect with loss_type {loss_types} (TRL uses it "
+                        "only in 'robust' and 'exo_pair'): use loss_type robust")
+    if "robust" in loss_types and not 0.0 <= label_smoothing < 0.5:
+        problems.append(f"label_smoothing must lie in [0, 0.5) for 'robust', got {label_smoothing}")
+    if "exo_pair" in loss_types and not 0.0 < label_smoothing < 1.0:
+        problems.append(f"label_smoothing must lie in (0, 1) for 'exo_pair', got {label_smoothing}")
+    return problems
+
+
+def needs_reference(loss_types: list[str]) -> bool:
+    return bool(NEEDS_REFERENCE & set(loss_types))
+
+
+def preference_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor,
+                    ref_chosen_logps: torch.Tensor | None, ref_rejected_logps: torch.Tensor | None, *,
+                    chosen_lengths: torch.Tensor, rejected_lengths: torch.Tensor, beta: float,
+                    loss_types: list[str] = ("sigmoid",), loss_weights: list[float] | None = None,
+                    label_smoothing: float = 0.0) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The weighted loss over P pairs, and each term's value.
+
+    All tensors are [P]: summed answer log-probabilities of the policy and the reference (the
+    reference may be None when only `sft` is asked for), and the answers' token counts.
+    """
+    problems = check_loss_options(list(loss_types), loss_weights, label_smoothing)
+    if problems:
+        raise ValueError("; ".join(problems))
+    weights = loss_weights or [1.0] * len(loss_types)
+    if needs_reference(loss_types):
+        if ref_chosen_logps is None or ref_rejected_logps is None:
+            raise ValueError(f"loss_type {list(loss_types)} needs the reference log-probabilities")
+        chosen_logratios = chosen_logps - ref_chosen_logps
+        rejected_logratios = rejected_logps - ref_rejected_logps
+        delta = chosen_logratios - rejected_logratios
+    terms: dict[str, torch.Tensor] = {}
+    for loss_type in loss_types:
+        if loss_type == "sigmoid":
+            per_pair = -F.logsigmoid(beta * delta)
+        elif loss_type == "hinge":
+            per_pair = torch.relu(1 - beta * delta)
+        elif loss_type == "ipo":
+            average = chosen_logratios / chosen_lengths.clamp(min=1) - rejected_logratios / rejected_lengths.clamp(min=1)
+            per_pair = (average - 1 / (2 * beta)) ** 2
+        elif loss_type == "robust":
+            e = label_smoothing
+            per_pair = (-(1 - e) * F.logsigmoid(beta * delta) + e * F.logsigmoid(-beta * delta)) / (1 - 2 * e)
+        elif loss_type == "exo_pair":
+            e = label_smoothing
+            q_win, q_lose = torch.sigmoid(beta * delta), torch.sigmoid(-beta * delta)
+            per_pair = (q_win * (F.logsigmoid(beta * delta) - math.log1p(-e))
+                        + q_lose * (F.logsigmoid(-beta * delta) - math.log(e)))
+        else:  # sft
+            per_pair = (-chosen_logps.sum() / chosen_lengths.sum().clamp(min=1)).expand(chosen_logps.shape[0])
+        terms[loss_type] = per_pair.mean()
+    loss = sum(terms[t] * w for t, w in zip(loss_types, weights))
+    return loss, terms
