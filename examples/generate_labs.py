@@ -10,25 +10,57 @@ in the toolkit's lab-format notes::
       lab01_sum_of_digits/
         modified_ps.txt          short problem statement
         ps.txt                   long statement (lab04 has problemStatement.txt instead)
-        rubrics.json             2 to 4 criteria, 2 to 4 ratings each
+        rubrics.json             3 or 4 criteria, 2 or 3 ratings each
         rubric_ratings.csv       six header rows, then one row per student
         submissions/<id>@<domain>/<name>.cpp
       lab02_prime_check/
       ...
 
-How the data is made: for every student and criterion a *true* rating is drawn
-first (rating A is the most common, better students get A more often), then a
-short C++ program is rendered that exhibits exactly those properties (poor
-variable names really are ``a``, ``x1``, ``temp``; an off-by-one loop really
-has ``<=``; "no comments" really has none), with stylistic variety (brace
-style, indentation width, cin/cout or scanf/printf, helper functions, ...).
-The TA's ratings in ``rubric_ratings.csv`` agree with the true ratings except
-for about 8-10% of the (student, criterion) items, which get a neighbouring
-rating, as happens with real human grading.
+The rubrics are built the way course rubrics are: most criteria come from a
+shared pool of generic criteria with identical title, description, ratings and
+marks in every lab that uses them, and a training lab may add one criterion of
+its own. ``lab05_factorial`` and ``lab06_palindrome`` (the held-out labs of the
+demo) use pool criteria only, each of which is graded in at least two of
+lab01-lab04::
 
-Some criteria recur in several labs with the same title and wording
-("Variable names", "Indentation and comments", "Input and output format"), so
-a grader trained on some labs can be evaluated on others.
+    criterion (pool)            lab01 lab02 lab03 lab04 | lab05 lab06
+    Variable names                x     x           x   |   x
+    Indentation and comments                  x     x   |         x
+    Input and output format             x     x         |         x
+    Loop bounds                         x     x         |   x     x
+    Edge cases                    x     x               |   x
+    Helper function               x                 x   |   x
+    lab-specific                  x           x     x   |
+
+    lab01: Digit extraction      lab03: Array declaration   lab04: Euclid's algorithm
+
+How the data is made: for every student and criterion a *true* rating is drawn
+first (better students get better ratings; the most common rating of a
+criterion is typically 40-55% of the students, so always answering it is a weak
+grader), then a short C++ program (about 15-35 lines) is rendered that exhibits
+exactly those properties, each in a way that can be seen in the code:
+
+- Variable names: A descriptive names (``digitSum``, ``first``), B short
+  abbreviations (``num``, ``res``), C single letters or ``x1``/``temp``.
+- Indentation and comments: A consistent indentation and ``//`` comments,
+  B consistent indentation and no comment, C ragged indentation, no comment.
+- Input and output format: A exactly the required output, B an extra prompt
+  such as ``Enter n:``, C different output words or separators.
+- Loop bounds: A right start and stop, B a loop stops one step too early or
+  too late (``i > 0`` instead of ``i >= 0``, ``i < n`` instead of ``i <= n``),
+  C a loop starts at the wrong value (``i = 1`` as a divisor, ``i = n``).
+- Edge cases: A the special input named in the statement (a negative number,
+  0 and 1, 0!) gives the right answer, B it does not.
+- Helper function: A a function computes and returns the result while main
+  reads and prints, B a function does the work but also reads or prints,
+  C everything is in main.
+
+Properties that a lab does not grade are drawn independently of the ratings
+(brace style, indentation width, cin/cout or scanf/printf, helper functions,
+comments, naming quality where names are not graded, ...), so no style gives a
+rating away by accident. The TA's ratings in ``rubric_ratings.csv`` agree with
+the true ratings except for about 8-10% of the (student, criterion) items,
+which get a neighbouring rating, as happens with real human grading.
 
 Valid quirks seen in real exports are sprinkled in on purpose:
 
@@ -61,6 +93,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import random
 import shutil
 import sys
@@ -87,8 +120,8 @@ class Criterion:
         return [r[0] for r in self.ratings]
 
 
-# Generic criteria: identical title, description, ratings and marks in every
-# lab that uses them.
+# The pool of generic criteria: identical title, description, ratings and marks
+# in every lab that uses them.
 VARIABLE_NAMES = Criterion(
     "names",
     "Variable names",
@@ -119,13 +152,45 @@ IO_FORMAT = Criterion(
         ("C", "Output text differs from the required format", 0),
     ],
 )
+LOOP_BOUNDS = Criterion(
+    "bounds",
+    "Loop bounds",
+    "Every loop starts and stops at the right value",
+    [
+        ("A", "All loop bounds are correct", 2),
+        ("B", "Off by one: a loop stops one step too early or too late", 1),
+        ("C", "Off by one: a loop starts at the wrong value", 0),
+    ],
+)
+EDGE_CASES = Criterion(
+    "edge",
+    "Edge cases",
+    "Gives the right answer for the special inputs named in the problem statement",
+    [
+        ("A", "Every special input named in the statement gets the right answer", 1),
+        ("B", "A special input named in the statement gets a wrong answer", 0),
+    ],
+)
+HELPER_FUNCTION = Criterion(
+    "func",
+    "Helper function",
+    "The computation is done in its own function, separate from the input and output",
+    [
+        ("A", "A separate function computes and returns the result; main reads and prints", 2),
+        ("B", "A separate function does the work but also reads the input or prints the result", 1),
+        ("C", "Everything is written in main", 0),
+    ],
+)
+POOL = [VARIABLE_NAMES, INDENTATION, IO_FORMAT, LOOP_BOUNDS, EDGE_CASES, HELPER_FUNCTION]
 
 # Probability of each rating (A first) for an average student.
 BASE_PROBS = {
-    2: [0.66, 0.34],
-    3: [0.62, 0.24, 0.14],
-    4: [0.60, 0.20, 0.12, 0.08],
+    2: [0.56, 0.44],
+    3: [0.52, 0.29, 0.19],
+    4: [0.42, 0.27, 0.18, 0.13],
 }
+# How strongly a student's skill (a standard normal) tilts every rating towards A.
+SKILL_WEIGHT = 0.7
 
 
 # --------------------------------------------------------------------------
@@ -321,55 +386,63 @@ def io_words(rng: random.Random, rating: str, good: tuple[str, str], bad: list[t
     return good if rating != "C" else rng.choice(bad)
 
 
+def wants_prompt(rng: random.Random, truth: dict[str, str]) -> bool:
+    """Rating B of the I/O criterion prints a prompt; some students with C do too."""
+    r = truth.get("io", "A")
+    return r == "B" or (r == "C" and rng.random() < 0.3)
+
+
+def helper_form(rng: random.Random, truth: dict[str, str], st: Style,
+                forms_b: tuple[str, ...] = ("print", "read")) -> str:
+    """Where the computation goes: "return" (a function returns the result), "print" or "read"
+    (a function that also prints the result or reads the input), or "none" (all in main)."""
+    if "func" in truth:
+        r = truth["func"]
+        if r == "A":
+            return "return"
+        return rng.choice(forms_b) if r == "B" else "none"
+    return "return" if st.helper else "none"
+
+
 # --------------------------------------------------------------------------
 # Lab 1: sum of digits
 # --------------------------------------------------------------------------
 
-LAB01_CRITERIA = [
-    Criterion(
-        "modulo",
-        "Correct use of modulo to extract digits",
-        "Digits are extracted with % 10 and / 10 in a loop",
-        [
-            ("A", "Uses % 10 and / 10 in a loop to extract every digit", 3),
-            ("B", "Works by converting the number to a string instead of using modulo", 2),
-            ("C", "Loop stops early so the leading digit is missed", 1),
-            ("D", "Digits are not extracted in a loop", 0),
-        ],
-    ),
-    Criterion(
-        "negative",
-        "Handles negative input",
-        "A negative number is treated by its absolute value",
-        [
-            ("A", "Makes the number positive before extracting digits", 1),
-            ("B", "Negative input is not handled", 0),
-        ],
-    ),
-    VARIABLE_NAMES,
-    INDENTATION,
-]
+DIGIT_EXTRACTION = Criterion(
+    "digits",
+    "Digit extraction",
+    "How the digits of n are obtained",
+    [
+        ("A", "Takes off the digits one by one with % 10 and / 10 in a loop", 2),
+        ("B", "Converts the number to a string and adds up the characters", 1),
+        ("C", "Adds a fixed number of digits without a loop", 0),
+    ],
+)
+
+LAB01_CRITERIA = [DIGIT_EXTRACTION, EDGE_CASES, VARIABLE_NAMES, HELPER_FUNCTION]
 
 LAB01_NAMES = {
     "n": {"A": ["number", "inputNumber", "value"], "B": ["num", "val", "inp"], "C": ["a", "x", "t"]},
     "sum": {"A": ["digitSum", "sumOfDigits", "total"], "B": ["sm", "tot", "res"], "C": ["b", "s1", "y"]},
     "digit": {"A": ["digit", "lastDigit", "currentDigit"], "B": ["dig", "rem", "ld"], "C": ["c", "temp", "x1"]},
     "text": {"A": ["digits", "numberText"], "B": ["str", "st"], "C": ["z", "q"]},
-    "func": {"A": ["sumOfDigits", "digitSum", "addDigits"], "B": ["digsum", "sod", "calc"], "C": ["f", "fn", "g"]},
+    "func": {"A": ["sumOfDigits", "digitSum", "addDigits"], "B": ["dsum", "sod", "calc"], "C": ["f", "fn", "g"]},
 }
 
 
 def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB01_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
-    n, total, digit, text = nm["n"], nm["sum"], nm["digit"], nm["text"]
-    mod, neg = truth["modulo"], truth["negative"]
+    n, total, digit, text, func = nm["n"], nm["sum"], nm["digit"], nm["text"], nm["func"]
+    dig, neg = truth["digits"], truth["edge"]
+    form = helper_form(rng, truth, st)
     need: set[str] = set()
-    if mod == "B" and not st.cstdio:
+    if dig == "B" and not st.cstdio:
         need.add("string")
     neg_style = rng.randrange(3)
     if neg == "A" and neg_style == 2:
         need.add("cstdlib")
+    neg_in_main = form in ("return", "print") and rng.random() < 0.4
     src = Src(st)
     if comments and rng.random() < 0.5:
         src.note(0, rng.choice(["Lab 1: sum of digits", "Program to find the sum of digits of a number",
@@ -391,7 +464,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 
     def compute(d: int, var: str) -> None:
         """Leave the digit sum of var in `total`."""
-        if mod == "B":
+        if dig == "B":
             if st.cstdio:
                 src(d, f"char {text}[16];")
                 src(d, f'sprintf({text}, "%d", {var});')
@@ -412,7 +485,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
                 src(d + 1, f"{total} += {text}[i] - '0';")
                 src.close(d)
             return
-        if mod == "D":
+        if dig == "C":
             src.note(d, "add the last digit and the rest of the number")
             if rng.random() < 0.5:
                 src(d, f"int {total} = {var} % 10 + {var} / 10;")
@@ -421,9 +494,8 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
             return
         src(d, f"int {total} = 0;")
         src.note(d, "take off the last digit until nothing is left")
-        cond = {"A": rng.choice([f"{var} > 0", f"{var} != 0"]),
-                "C": rng.choice([f"{var} > 9", f"{var} / 10 != 0", f"{var} >= 10"])}[mod]
-        if mod == "A" and rng.random() < 0.25:
+        cond = rng.choice([f"{var} > 0", f"{var} != 0"])
+        if rng.random() < 0.25:
             src.open(d, f"for (; {cond}; {var} /= 10)")
             src(d + 1, f"{total} += {var} % 10;")
             src.close(d)
@@ -434,22 +506,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src(d + 1, f"{var} /= 10;" if rng.random() < 0.6 else f"{var} = {var} / 10;")
         src.close(d)
 
-    if st.helper:
-        func = nm["func"]
-        src.note(0, "returns the sum of the digits of " + n)
-        src.open(0, f"int {func}(int {n})")
-        negative(1, n)
-        compute(1, n)
-        src(1, f"return {total};")
-        src.close(0)
-        src.items.append(("blank", 0, ""))
-        src.main()
-        src(1, f"int {n};")
-        src.note(1, "read the input")
-        src.read(1, [(n, "%d")])
-        src.write(1, [(f"{func}({n})", "%d")])
-        src.end_main()
-    else:
+    if form == "none":
         src.main()
         src(1, f"int {n};")
         src.note(1, "read the number")
@@ -460,6 +517,42 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src.blank()
         src.write(1, [(total, "%d")])
         src.end_main()
+        return src.render(rng, messy, comments)
+
+    if form == "return":
+        src.note(0, "returns the sum of the digits of " + n)
+        src.open(0, f"int {func}(int {n})")
+    elif form == "print":
+        src.note(0, "prints the sum of the digits of " + n)
+        src.open(0, f"void {func}(int {n})")
+    else:
+        src.note(0, "reads a number and returns the sum of its digits")
+        src.open(0, f"int {func}()")
+        src(1, f"int {n};")
+        src.read(1, [(n, "%d")])
+    if not neg_in_main:
+        negative(1, n)
+    compute(1, n)
+    if form == "print":
+        src.write(1, [(total, "%d")])
+    else:
+        src(1, f"return {total};")
+    src.close(0)
+    src.items.append(("blank", 0, ""))
+    src.main()
+    if form == "read":
+        src.write(1, [(f"{func}()", "%d")])
+    else:
+        src(1, f"int {n};")
+        src.note(1, "read the input")
+        src.read(1, [(n, "%d")])
+        if neg_in_main:
+            negative(1, n)
+        if form == "return":
+            src.write(1, [(f"{func}({n})", "%d")])
+        else:
+            src(1, f"{func}({n});")
+    src.end_main()
     return src.render(rng, messy, comments)
 
 
@@ -467,29 +560,7 @@ def lab01_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 # Lab 2: prime check
 # --------------------------------------------------------------------------
 
-LAB02_CRITERIA = [
-    Criterion(
-        "bound",
-        "Is the loop bound correct?",
-        "The divisor loop checks exactly the right range of divisors",
-        [
-            ("A", "Checks divisors from 2 up to sqrt(n) or up to n - 1", 2),
-            ("B", "Off by one: the loop includes n itself or stops before sqrt(n)", 1),
-            ("C", "Loop starts at 1 so every number has a divisor", 0),
-        ],
-    ),
-    Criterion(
-        "small",
-        "Handles n <= 1",
-        "0 and 1 are not prime",
-        [
-            ("A", "0 and 1 are reported as not prime", 1),
-            ("B", "0 or 1 is reported as prime", 0),
-        ],
-    ),
-    IO_FORMAT,
-    VARIABLE_NAMES,
-]
+LAB02_CRITERIA = [LOOP_BOUNDS, EDGE_CASES, IO_FORMAT, VARIABLE_NAMES]
 
 LAB02_NAMES = {
     "n": {"A": ["number", "candidate", "value"], "B": ["num", "val", "inp"], "C": ["a", "x", "t"]},
@@ -502,14 +573,15 @@ def lab02_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB02_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
     n, flag = nm["n"], nm["flag"]
-    bound, small, io_r = truth["bound"], truth["small"], truth["io"]
-    lo = "1" if bound == "C" else "2"
-    if bound == "B":
+    bound, small, io_r = truth["bounds"], truth["edge"], truth["io"]
+    lo = "1" if bound == "C" else "2"  # C: starts at 1, which divides everything
+    if bound == "B":  # stops one step too late (n divides n) or too early (misses sqrt(n))
         cond = rng.choice([f"i <= {n}", f"i * i < {n}"])
     else:
         cond = rng.choice([f"i * i <= {n}", f"i < {n}", f"i <= {n} / 2", f"i * i <= {n}"])
     yes, no = io_words(rng, io_r, ("YES", "NO"),
                        [("Prime", "Not Prime"), ("yes", "no"), ("prime", "not prime"), ("1", "0")])
+    prompt = wants_prompt(rng, truth)
     src = Src(st)
     if comments and rng.random() < 0.5:
         src.note(0, rng.choice(["Lab 2: check whether n is prime", "Prime number check"]))
@@ -531,7 +603,7 @@ def lab02_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src.items.append(("blank", 0, ""))
         src.main()
         src(1, f"int {n};")
-        if io_r == "B":
+        if prompt:
             src.prompt(1, rng.choice(["Enter a number: ", "Enter n: "]))
         src.read(1, [(n, "%d")])
         src.open(1, f"if ({func}({n}))")
@@ -546,7 +618,7 @@ def lab02_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     true_, false_, typ = ("1", "0", "int") if as_int else ("true", "false", "bool")
     src.main()
     src(1, f"int {n};")
-    if io_r == "B":
+    if prompt:
         src.prompt(1, rng.choice(["Enter a number: ", "Enter n: ", "Enter the number to check: "]))
     src.read(1, [(n, "%d")])
     src.blank()
@@ -579,30 +651,18 @@ def lab02_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 # Lab 3: reverse an array
 # --------------------------------------------------------------------------
 
-LAB03_CRITERIA = [
-    Criterion(
-        "loop",
-        "Reverse loop indices",
-        "The printing loop visits the indices n - 1, n - 2, ..., 0",
-        [
-            ("A", "Loop runs from n - 1 down to 0, inclusive", 2),
-            ("B", "Starts at n, one past the end of the array", 1),
-            ("C", "Stops before index 0, so the first element is never printed", 0),
-        ],
-    ),
-    Criterion(
-        "array",
-        "Array declaration",
-        "How the array that holds the input is declared",
-        [
-            ("A", "Uses a vector, or an array sized after reading n", 2),
-            ("B", "Fixed-size array, large enough for n <= 1000", 1),
-            ("C", "Fixed-size array, too small for the limits", 0),
-        ],
-    ),
-    INDENTATION,
-    IO_FORMAT,
-]
+ARRAY_DECLARATION = Criterion(
+    "array",
+    "Array declaration",
+    "How the array that holds the input is declared",
+    [
+        ("A", "Uses a vector, or an array sized after reading n", 2),
+        ("B", "Fixed-size array, large enough for n <= 1000", 1),
+        ("C", "Fixed-size array, too small for the limits", 0),
+    ],
+)
+
+LAB03_CRITERIA = [LOOP_BOUNDS, ARRAY_DECLARATION, INDENTATION, IO_FORMAT]
 
 LAB03_NAMES = {
     "n": {"A": ["size", "count", "length"], "B": ["n", "len", "sz"]},
@@ -614,7 +674,7 @@ def lab03_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB03_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
     n, arr = nm["n"], nm["arr"]
-    loop, array, io_r = truth["loop"], truth["array"], truth["io"]
+    loop, array, io_r = truth["bounds"], truth["array"], truth["io"]
     need: set[str] = set()
     use_vector = array == "A" and (st.cstdio is False) and rng.random() < 0.6
     if use_vector:
@@ -622,9 +682,10 @@ def lab03_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     size = {"B": rng.choice(["1000", "1001", "1005", "10000", "100005"]),
             "C": rng.choice(["10", "50", "100", "500"])}.get(array)
     global_array = size is not None and rng.random() < 0.35
-    start = f"{n}" if loop == "B" else f"{n} - 1"
-    stop = "i > 0" if loop == "C" else "i >= 0"
+    start = f"{n}" if loop == "C" else f"{n} - 1"  # C: starts one past the end
+    stop = "i > 0" if loop == "B" else "i >= 0"  # B: stops before index 0
     sep = " " if io_r != "C" else rng.choice([",", ", ", ""])
+    prompt = wants_prompt(rng, truth)
     src = Src(st)
     if comments and rng.random() < 0.5:
         src.note(0, rng.choice(["Lab 3: print the array in reverse order", "Reverse an array"]))
@@ -636,7 +697,7 @@ def lab03_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 
     src.main()
     src(1, f"int {n};")
-    if io_r == "B":
+    if prompt:
         src.prompt(1, rng.choice(["Enter n: ", "Enter the number of elements: ", "Enter size: "]))
     src.read(1, [(n, "%d")])
     if use_vector:
@@ -647,7 +708,7 @@ def lab03_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src(1, f"int {arr}[{size}];")
     src.blank()
     src.note(1, "read the elements")
-    if io_r == "B":
+    if prompt and rng.random() < 0.7:
         src.prompt(1, rng.choice(["Enter the elements: ", "Enter elements: "]))
     src.open(1, f"for (int i = 0; i < {n}; i++)")
     src.read(2, [(f"{arr}[i]", "%d")])
@@ -673,41 +734,32 @@ def lab03_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 # Lab 4: gcd and lcm (older export)
 # --------------------------------------------------------------------------
 
-LAB04_CRITERIA = [
-    Criterion(
-        "euclid",
-        "Euclid's algorithm",
-        "The GCD is computed with the Euclidean algorithm",
-        [
-            ("A", "Uses the remainder-based Euclidean algorithm", 3),
-            ("B", "Correct but slow: tries every candidate divisor", 1),
-            ("C", "Incorrect GCD: stops at the first common divisor", 0),
-        ],
-    ),
-    Criterion(
-        "lcm",
-        "Overflow in LCM",
-        "The LCM of two large inputs fits in the type used",
-        [
-            ("A", "LCM is computed in long long without overflow", 2),
-            ("B", "Result is long long but a * b is computed in int", 1),
-            ("C", "LCM is stored in an int and overflows for large inputs", 0),
-        ],
-    ),
-    VARIABLE_NAMES,
-]
+EUCLID = Criterion(
+    "euclid",
+    "Euclid's algorithm",
+    "The GCD is computed with the Euclidean algorithm",
+    [
+        ("A", "Uses the remainder-based Euclidean algorithm", 2),
+        ("B", "Correct but slow: tries every candidate divisor", 1),
+        ("C", "Incorrect GCD: stops at the first common divisor", 0),
+    ],
+)
+
+LAB04_CRITERIA = [EUCLID, HELPER_FUNCTION, VARIABLE_NAMES, INDENTATION]
 
 LAB04_NAMES = {
     ("a", "b"): {
         "A": [("first", "second"), ("firstNumber", "secondNumber"), ("valueA", "valueB")],
-        "B": [("a", "b"), ("num1", "num2"), ("n1", "n2")],
+        "B": [("num1", "num2"), ("val1", "val2"), ("fst", "snd")],
         "C": [("x1", "x2"), ("p", "q"), ("t1", "t2")],
     },
-    "g": {"A": ["gcdValue", "divisor", "commonDivisor"], "B": ["g", "hcf", "gc"], "C": ["c", "z", "y"]},
-    "l": {"A": ["lcmValue", "multiple", "commonMultiple"], "B": ["l", "lc", "lcmv"], "C": ["d", "w", "k"]},
-    "r": {"A": ["remainder", "rest"], "B": ["r", "rem", "tmp"], "C": ["temp", "t", "m"]},
-    "func": {"A": ["gcd", "computeGcd", "findGcd"], "B": ["hcf", "gcdf", "calc"], "C": ["f", "fun", "h"]},
-    "lim": {"A": ["smaller", "limit"], "B": ["mn", "lim"], "C": ["e", "u"]},
+    "g": {"A": ["gcdValue", "divisor", "commonDivisor"], "B": ["hcf", "gd", "gc"], "C": ["c", "z", "y"]},
+    "l": {"A": ["lcmValue", "multiple", "commonMultiple"], "B": ["lc", "lcmv", "lm"], "C": ["d", "w", "k"]},
+    "r": {"A": ["remainder", "leftover"], "B": ["rem", "tmp", "rm"], "C": ["temp", "t", "m"]},
+    "prod": {"A": ["product", "productAB"], "B": ["prod", "pr", "ab"], "C": ["v", "o"]},
+    "func": {"A": ["computeGcd", "findGcd", "greatestCommon"], "B": ["hcf", "gcdf", "calc"], "C": ["f", "fun", "h"]},
+    "show": {"A": ["printGcdLcm", "solveGcdLcm", "printAnswer"], "B": ["solve", "calc", "prt"], "C": ["s", "fn", "e"]},
+    "lim": {"A": ["smaller", "limit"], "B": ["mn", "lim"], "C": ["u", "j1"]},
 }
 
 
@@ -715,46 +767,66 @@ def lab04_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB04_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
     a, b, g, l, r, func = nm["a"], nm["b"], nm["g"], nm["l"], nm["r"], nm["func"]
-    euclid, lcm = truth["euclid"], truth["lcm"]
-    helper = st.helper or euclid == "A"
+    euclid = truth["euclid"]
+    form = helper_form(rng, truth, st, forms_b=("print",))
     src = Src(st)
     if comments and rng.random() < 0.5:
         src.note(0, rng.choice(["Lab 4: gcd and lcm of two numbers", "GCD and LCM"]))
     src.headers(set())
 
-    def smaller(d: int) -> str:
-        src(d, f"int {nm['lim']} = {a} < {b} ? {a} : {b};")
-        return nm["lim"]
-
-    def gcd_body(d: int, target: str, declare: bool) -> None:
-        """Compute the gcd of a and b into target (brute force variants)."""
-        lim = smaller(d)
+    def brute_force(d: int) -> None:
+        """Declare g and compute the gcd of a and b into it by trying divisors."""
+        lim = nm["lim"]
+        src(d, f"int {lim} = {a} < {b} ? {a} : {b};")
+        src(d, f"int {g} = 1;")
         if euclid == "B":
             src.note(d, "try every number up to the smaller one")
             if rng.random() < 0.5:
-                src(d, f"int {target} = 1;" if declare else f"{target} = 1;")
                 src.open(d, f"for (int i = 1; i <= {lim}; i++)")
-                src(d + 1, f"if ({a} % i == 0 && {b} % i == 0) {target} = i;")
+                src(d + 1, f"if ({a} % i == 0 && {b} % i == 0) {g} = i;")
                 src.close(d)
             else:
-                src(d, f"int {target} = 1;" if declare else f"{target} = 1;")
                 src.open(d, f"for (int i = {lim}; i >= 1; i--)")
                 src.open(d + 1, f"if ({a} % i == 0 && {b} % i == 0)")
-                src(d + 2, f"{target} = i;")
+                src(d + 2, f"{g} = i;")
                 src(d + 2, "break;")
                 src.close(d + 1)
                 src.close(d)
         else:  # C: first common divisor found from below
             src.note(d, "find the common divisor")
-            src(d, f"int {target} = 1;" if declare else f"{target} = 1;")
             src.open(d, f"for (int i = 2; i <= {lim}; i++)")
             src.open(d + 1, f"if ({a} % i == 0 && {b} % i == 0)")
-            src(d + 2, f"{target} = i;")
+            src(d + 2, f"{g} = i;")
             src(d + 2, "break;")
             src.close(d + 1)
             src.close(d)
 
-    if helper:
+    def lcm_line(d: int) -> None:
+        src.note(d, "lcm * gcd = a * b")
+        expr = rng.choice([f"(long long){a} * {b} / {g}", f"1LL * {a} / {g} * {b}",
+                           f"{a} / {g} * (long long){b}"])
+        src(d, f"long long {l} = {expr};")
+
+    def solve_in_place(d: int) -> None:
+        """Compute and print gcd and lcm of a and b (a and b may be overwritten)."""
+        if euclid == "A":
+            prod = nm["prod"]
+            src(d, f"long long {prod} = (long long){a} * {b};")
+            src.note(d, "Euclid: gcd(a, b) = gcd(b, a % b)")
+            src.open(d, f"while ({b} != 0)")
+            src(d + 1, f"int {r} = {a} % {b};")
+            src(d + 1, f"{a} = {b};")
+            src(d + 1, f"{b} = {r};")
+            src.close(d)
+            src.note(d, f"now {a} is the gcd, and lcm = a * b / gcd")
+            src.write(d, [(a, "%d"), " ", (f"{prod} / {a}", "%lld")])
+        else:
+            brute_force(d)
+            lcm_line(d)
+            src.write(d, [(g, "%d"), " ", (l, "%lld")])
+
+    if form == "return":
+        src.note(0, f"returns the greatest common divisor of {a} and {b}")
         src.open(0, f"int {func}(int {a}, int {b})")
         if euclid == "A":
             src.note(1, "Euclid: gcd(a, b) = gcd(b, a % b)")
@@ -772,178 +844,162 @@ def lab04_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
                 src.close(1)
                 src(1, f"return {a};")
         else:
-            gcd_body(1, g, True)
+            brute_force(1)
             src(1, f"return {g};")
+        src.close(0)
+        src.items.append(("blank", 0, ""))
+    elif form == "print":
+        show = nm["show"]
+        src.note(0, f"prints the gcd and the lcm of {a} and {b}")
+        src.open(0, f"void {show}(int {a}, int {b})")
+        solve_in_place(1)
         src.close(0)
         src.items.append(("blank", 0, ""))
     src.main()
     src(1, f"int {a}, {b};")
     src.read(1, [(a, "%d"), (b, "%d")])
     src.blank()
-    if helper:
+    if form == "return":
         src(1, f"int {g} = {func}({a}, {b});")
+        lcm_line(1)
+        src.write(1, [(g, "%d"), " ", (l, "%lld")])
+    elif form == "print":
+        src(1, f"{nm['show']}({a}, {b});")
     else:
-        gcd_body(1, g, True)
-    src.note(1, "lcm * gcd = a * b")
-    if lcm == "A":
-        expr = rng.choice([f"(long long){a} * {b} / {g}", f"1LL * {a} / {g} * {b}",
-                           f"{a} / {g} * (long long){b}"])
-        src(1, f"long long {l} = {expr};")
-        lfmt = "%lld"
-    elif lcm == "B":
-        src(1, f"long long {l} = {a} * {b} / {g};")
-        lfmt = "%lld"
-    else:
-        src(1, f"int {l} = " + rng.choice([f"{a} * {b} / {g};", f"{a} / {g} * {b};"]))
-        lfmt = "%d"
-    src.write(1, [(g, "%d"), " ", (l, lfmt)])
+        solve_in_place(1)
     src.end_main()
     return src.render(rng, messy, comments)
 
 
 # --------------------------------------------------------------------------
-# Lab 5: factorial
+# Lab 5: factorial (held out: pool criteria only)
 # --------------------------------------------------------------------------
 
-LAB05_CRITERIA = [
-    Criterion(
-        "zero",
-        "Handles the n = 0 case",
-        "0! must be printed as 1",
-        [
-            ("A", "Prints 1 for n = 0", 1),
-            ("B", "Wrong result or no result for n = 0", 0),
-        ],
-    ),
-    Criterion(
-        "type",
-        "Data type for the result",
-        "20! needs a 64-bit integer type",
-        [
-            ("A", "Uses long long or unsigned long long", 2),
-            ("B", "Uses double so the result is not printed as an exact integer", 1),
-            ("C", "Uses int which overflows for n > 12", 0),
-        ],
-    ),
-    VARIABLE_NAMES,
-    INDENTATION,
-]
+LAB05_CRITERIA = [LOOP_BOUNDS, EDGE_CASES, VARIABLE_NAMES, HELPER_FUNCTION]
 
 LAB05_NAMES = {
     "n": {"A": ["number", "inputNumber", "value"], "B": ["num", "val", "nn"], "C": ["a", "x", "t"]},
     "fact": {"A": ["factorial", "result", "product"], "B": ["fact", "res", "prod"], "C": ["b", "y", "p"]},
-    "func": {"A": ["factorial", "computeFactorial", "factorialOf"], "B": ["fac", "fct", "calc"],
+    "func": {"A": ["computeFactorial", "factorialOf", "factorial"], "B": ["fac", "fct", "calc"],
              "C": ["f", "g", "fn"]},
 }
 
-LAB05_TYPES = {
-    "A": [("long long", "%lld"), ("unsigned long long", "%llu")],
-    "B": [("double", "%f")],
-    "C": [("int", "%d")],
-}
+LAB05_TYPES = [("long long", "%lld"), ("long long", "%lld"), ("unsigned long long", "%llu")]
 
 
 def lab05_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB05_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
     n, fact, func = nm["n"], nm["fact"], nm["func"]
-    zero, typ_r = truth["zero"], truth["type"]
-    typ, fmt = rng.choice(LAB05_TYPES[typ_r])
+    bounds, edge = truth["bounds"], truth["edge"]
+    form = helper_form(rng, truth, st)
+    typ, fmt = rng.choice(LAB05_TYPES)
+    # The loop: counting up from 1 (or 2) to n, or down from n. A loop that starts at 0
+    # makes every product 0, 0! included, so it is only drawn when 0! is wrong anyway.
+    if bounds == "A":
+        down = rng.random() < 0.3
+    elif bounds == "B":
+        down = False
+    else:
+        down = not (edge == "B" and rng.random() < 0.5)
+    zero_loop = bounds == "C" and not down
+    special = ""  # an explicit n == 0 branch: "1" (right) or "0" (wrong)
+    if edge == "B" and not zero_loop:
+        special = "0"
+    elif edge == "A" and rng.random() < 0.3:
+        special = "1"
+    special_in_main = form in ("return", "print") and rng.random() < 0.5
     src = Src(st)
     if comments and rng.random() < 0.5:
         src.note(0, rng.choice(["Lab 5: factorial of n", "Compute n!"]))
     src.headers(set())
-    recursive = st.helper and rng.random() < 0.6
-    zero_kind = rng.randrange(2)  # variant of the n = 0 bug (or of the fix)
-
-    if recursive:
-        src.open(0, f"{typ} {func}(int {n})")
-        if zero == "A":
-            src.note(1, "base case: 0! = 1! = 1")
-            src(1, f"if ({n} <= 1) return 1;" if zero_kind else f"if ({n} == 0) return 1;")
-        else:
-            src.note(1, "base case")
-            src(1, f"if ({n} == 1) return 1;")
-        src.note(1, "n! = n * (n - 1)!")
-        src(1, f"return {n} * {func}({n} - 1);")
-        src.close(0)
-        src.items.append(("blank", 0, ""))
-        src.main()
-        src(1, f"int {n};")
-        src.read(1, [(n, "%d")])
-        src.write(1, [(f"{func}({n})", fmt)])
-        src.end_main()
-        return src.render(rng, messy, comments)
 
     def loop(d: int) -> None:
-        if zero == "B" and zero_kind == 0:
-            src.note(d, "multiply n by every number below it")
-            src(d, f"{typ} {fact} = {n};")
-            src.open(d, f"for (int i = {n} - 1; i > 1; i--)")
-            src(d + 1, f"{fact} *= i;" if rng.random() < 0.6 else f"{fact} = {fact} * i;")
-            src.close(d)
-            return
-        src.note(d, "multiply 1 * 2 * ... * n")
         src(d, f"{typ} {fact} = 1;")
-        src.open(d, f"for (int i = {rng.choice(['1', '2'])}; i <= {n}; i++)")
+        if down:
+            src.note(d, "multiply n * (n - 1) * ... * 1")
+            start = f"{n} - 1" if bounds == "C" else n
+            stop = rng.choice(["i >= 1", "i > 1", "i >= 2"])
+            src.open(d, f"for (int i = {start}; {stop}; i--)")
+        else:
+            src.note(d, "multiply 1 * 2 * ... * n")
+            start = "0" if zero_loop else rng.choice(["1", "2"])
+            stop = f"i < {n}" if bounds == "B" else f"i <= {n}"
+            src.open(d, f"for (int i = {start}; {stop}; i++)")
         src(d + 1, f"{fact} *= i;" if rng.random() < 0.6 else f"{fact} = {fact} * i;")
         src.close(d)
 
-    special_zero = zero == "B" and zero_kind == 1
-    if st.helper:
-        src.note(0, f"returns {n}!")
-        src.open(0, f"{typ} {func}(int {n})")
-        loop(1)
-        src(1, f"return {fact};")
-        src.close(0)
-        src.items.append(("blank", 0, ""))
-        src.main()
-        src(1, f"int {n};")
-        src.read(1, [(n, "%d")])
-        if special_zero:
-            src.open(1, f"if ({n} == 0)")
-            src.write(2, ["0"])
-            src(2, "return 0;")
-            src.close(1)
-        src.write(1, [(f"{func}({n})", fmt)])
-        src.end_main()
-    else:
+    def zero_branch(d: int, how: str) -> None:
+        """how: "main" (print, return 0), "void" (print, return) or "value" (return the value)."""
+        if not special:
+            return
+        src.note(d, "0! = 1" if special == "1" else "nothing to multiply for 0")
+        if how == "value":
+            src(d, f"if ({n} == 0) return {special};")
+            return
+        src.open(d, f"if ({n} == 0)")
+        src.write(d + 1, [special])
+        src(d + 1, "return 0;" if how == "main" else "return;")
+        src.close(d)
+
+    if form == "none":
         src.main()
         src(1, f"int {n};")
         src.note(1, "read n")
         src.read(1, [(n, "%d")])
-        if special_zero:
-            src.note(1, "nothing to multiply for 0")
-            src.open(1, f"if ({n} == 0)")
-            src.write(2, ["0"])
-            src(2, "return 0;")
-            src.close(1)
+        zero_branch(1, "main")
         src.blank()
         loop(1)
         src.blank()
         src.write(1, [(fact, fmt)])
         src.end_main()
+        return src.render(rng, messy, comments)
+
+    if form == "return":
+        src.note(0, f"returns {n}!")
+        src.open(0, f"{typ} {func}(int {n})")
+        if not special_in_main:
+            zero_branch(1, "value")
+        loop(1)
+        src(1, f"return {fact};")
+    elif form == "print":
+        src.note(0, f"prints {n}!")
+        src.open(0, f"void {func}(int {n})")
+        if not special_in_main:
+            zero_branch(1, "void")
+        loop(1)
+        src.write(1, [(fact, fmt)])
+    else:
+        src.note(0, "reads n and returns n!")
+        src.open(0, f"{typ} {func}()")
+        src(1, f"int {n};")
+        src.read(1, [(n, "%d")])
+        zero_branch(1, "value")
+        loop(1)
+        src(1, f"return {fact};")
+    src.close(0)
+    src.items.append(("blank", 0, ""))
+    src.main()
+    if form == "read":
+        src.write(1, [(f"{func}()", fmt)])
+    else:
+        src(1, f"int {n};")
+        src.read(1, [(n, "%d")])
+        if special_in_main:
+            zero_branch(1, "main")
+        if form == "return":
+            src.write(1, [(f"{func}({n})", fmt)])
+        else:
+            src(1, f"{func}({n});")
+    src.end_main()
     return src.render(rng, messy, comments)
 
 
 # --------------------------------------------------------------------------
-# Lab 6: palindrome string
+# Lab 6: palindrome string (held out: pool criteria only)
 # --------------------------------------------------------------------------
 
-LAB06_CRITERIA = [
-    Criterion(
-        "compare",
-        "Comparison loop",
-        "Characters are compared pairwise from both ends of the string",
-        [
-            ("A", "Compares s[i] with s[n - 1 - i] only up to the middle", 2),
-            ("B", "Compares the right pairs but loops over the whole string", 1),
-            ("C", "Index off by one: compares s[i] with s[n - i]", 0),
-        ],
-    ),
-    IO_FORMAT,
-    INDENTATION,
-]
+LAB06_CRITERIA = [LOOP_BOUNDS, IO_FORMAT, INDENTATION]
 
 LAB06_NAMES = {
     "s": {"A": ["word", "text", "input"], "B": ["s", "str", "w"]},
@@ -958,9 +1014,10 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     nm = pick_names(rng, LAB06_NAMES, names_rating(rng, truth), st.snake)
     messy, comments = comment_and_indent(rng, truth)
     s, ln, flag, func = nm["s"], nm["len"], nm["flag"], nm["func"]
-    cmp, io_r = truth["compare"], truth["io"]
+    bounds, io_r = truth["bounds"], truth["io"]
     yes, no = io_words(rng, io_r, ("Yes", "No"),
                        [("YES", "NO"), ("Palindrome", "Not palindrome"), ("true", "false"), ("1", "0")])
+    prompt = wants_prompt(rng, truth)
     two_pointer = rng.random() < 0.35
     src = Src(st)
     if comments and rng.random() < 0.5:
@@ -971,8 +1028,9 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
     def check(d: int, on_mismatch: list[str]) -> None:
         src.note(d, "compare characters from both ends")
         if two_pointer:
-            src(d, f"int i = 0, j = {ln} - 1;" if cmp != "C" else f"int i = 0, j = {ln};")
-            src.open(d, "while (i < j)" if cmp != "B" else f"while (i < {ln})")
+            # B stops one pair early; C starts j one past the last character
+            src(d, f"int i = 0, j = {ln};" if bounds == "C" else f"int i = 0, j = {ln} - 1;")
+            src.open(d, "while (i < j - 1)" if bounds == "B" else "while (i < j)")
             src.open(d + 1, f"if ({s}[i] != {s}[j])")
             for line in on_mismatch:
                 src(d + 2, line)
@@ -981,8 +1039,11 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
             src(d + 1, "j--;")
             src.close(d)
         else:
-            bound = f"i < {ln}" if cmp == "B" else f"i < {ln} / 2"
-            other = f"{ln} - i" if cmp == "C" else f"{ln} - 1 - i"
+            if bounds == "B":
+                bound = f"i < {ln} / 2 - 1"
+            else:
+                bound = rng.choice([f"i < {ln} / 2", f"i < {ln} / 2", f"i < {ln}", f"i <= {ln} / 2"])
+            other = f"{ln} - i" if bounds == "C" else f"{ln} - 1 - i"
             src.open(d, f"for (int i = 0; {bound}; i++)")
             src.open(d + 1, f"if ({s}[i] != {s}[{other}])")
             for line in on_mismatch:
@@ -1000,7 +1061,7 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
         src.items.append(("blank", 0, ""))
         src.main()
         src(1, f"{string} {s};")
-        if io_r == "B":
+        if prompt:
             src.prompt(1, rng.choice(["Enter a word: ", "Enter string: "]))
         src.read(1, [(s, "%s")])
         src.note(1, "print the answer")
@@ -1014,7 +1075,7 @@ def lab06_program(rng: random.Random, truth: dict[str, str], st: Style) -> str:
 
     src.main()
     src(1, f"{string} {s};")
-    if io_r == "B":
+    if prompt:
         src.prompt(1, rng.choice(["Enter a word: ", "Enter the string: "]))
     src.read(1, [(s, "%s")])
     src(1, f"int {ln} = {s}.size();" if rng.random() < 0.5 else f"int {ln} = {s}.length();")
@@ -1040,12 +1101,15 @@ STATEMENTS = {
     "lab01_sum_of_digits": (
         "Read an integer n and print the sum of its decimal digits. "
         "If n is negative, ignore the sign. "
-        "For example, the answer for -305 is 8.\n",
+        "For example, the answer for -305 is 8. "
+        "Compute the sum in a function that returns it; main reads n and prints the answer.\n",
         """Sum of Digits
 
 Write a C++ program that reads one integer n and prints the sum of its decimal
 digits. If n is negative, the minus sign is ignored: the digits of -305 are
 3, 0 and 5. Use the operators % and / to extract the digits one by one.
+Write a function that takes n and returns the sum of its digits; main reads
+the input, calls the function and prints its result.
 
 Input format:
 A single line containing the integer n.
@@ -1132,14 +1196,16 @@ Output:
     "lab04_gcd_lcm": (
         "Read two positive integers a and b. "
         "Print their greatest common divisor and their least common multiple separated by a space. "
-        "Note that the LCM can be as large as 10^18.\n",
+        "Note that the LCM can be as large as 10^18. "
+        "Compute the GCD in a function that returns it; main reads the input and prints the answer.\n",
         """GCD and LCM
 
 Write a C++ program that reads two positive integers a and b and prints their
 greatest common divisor (GCD) and their least common multiple (LCM). Use the
 Euclidean algorithm for the GCD: gcd(a, b) = gcd(b, a mod b), and gcd(a, 0) = a.
 The LCM can then be computed from lcm(a, b) = a / gcd(a, b) * b. Be careful:
-the LCM may not fit in an int.
+the LCM may not fit in an int. Write a function that takes a and b and returns
+their GCD; main reads the input, calls the function and prints the answer.
 
 Input format:
 A single line containing two integers a and b separated by a space.
@@ -1159,12 +1225,15 @@ Output:
     ),
     "lab05_factorial": (
         "Read a non-negative integer n (at most 20) and print n!. "
-        "Recall that 0! = 1.\n",
+        "Recall that 0! = 1. "
+        "Compute n! in a function that returns it; main reads n and prints the answer.\n",
         """Factorial
 
 Write a C++ program that reads a non-negative integer n and prints n!, the
 product 1 * 2 * ... * n. By definition 0! = 1. Since 20! = 2432902008176640000,
-choose a data type that can hold the result exactly.
+choose a data type that can hold the result exactly. Write a function that
+takes n and returns n!; main reads the input, calls the function and prints
+its result.
 
 Input format:
 A single line containing the integer n.
@@ -1245,20 +1314,22 @@ SPECS = [
     LabSpec("lab05_factorial", LAB05_CRITERIA, lab05_program, "factorial"),
     LabSpec("lab06_palindrome", LAB06_CRITERIA, lab06_program, "palindrome"),
 ]
+HELD_OUT = ("lab05_factorial", "lab06_palindrome")
 
 # TA comments written into chosen cells of lab05, by criterion key and rating.
 LAB05_COMMENTS = {
-    "zero": {"A": ["Handles n = 0 correctly", "0! = 1 ok", "Good"],
+    "bounds": {"A": ["Loop bounds ok", "Correct loop"],
+               "B": ["Loop stops one step early", "Should be i <= n", "Off by one at the end of the loop"],
+               "C": ["Loop starts at the wrong value", "Check the starting value of i", "Off by one at the start"]},
+    "edge": {"A": ["Handles n = 0 correctly", "0! = 1 ok", "Good"],
              "B": ["Wrong output for n = 0", "Fails for n = 0", "0! should be 1", "n = 0 case not handled"]},
-    "type": {"A": ["Uses long long", "Good choice of type"],
-             "B": ["double prints 2.4329e+18 for n = 20", "Should use long long instead of double"],
-             "C": ["int overflows for n > 12", "Overflow for large n, use long long"]},
     "names": {"A": ["Good names", "Clear variable names"],
               "B": ["Names could be more descriptive", "Ok names"],
               "C": ["Single letter names", "Poor variable names", "Use meaningful names"]},
-    "indent": {"A": ["Well commented", "Neat code"],
-               "B": ["Add comments", "No comments in code"],
-               "C": ["Indentation is messy", "Please indent your code and add comments"]},
+    "func": {"A": ["Good use of a function", "Nice helper function"],
+             "B": ["The function should return the value, not print it",
+                   "Do the input and output in main", "Function mixes I/O with the computation"],
+             "C": ["Write a separate function", "Everything is in main", "Use a function for n!"]},
 }
 
 
@@ -1298,10 +1369,9 @@ def make_roster(rng: random.Random, count: int) -> list[Student]:
 
 
 def draw_rating(rng: random.Random, crit: Criterion, skill: float) -> str:
+    """Tilt the base probabilities towards A for skilled students, towards the last rating for weak ones."""
     base = BASE_PROBS[len(crit.ratings)]
-    p_a = max(0.15, min(0.92, base[0] + 0.14 * skill))
-    scale = (1 - p_a) / (1 - base[0])
-    probs = [p_a] + [p * scale for p in base[1:]]
+    probs = [p * math.exp(-SKILL_WEIGHT * skill * k) for k, p in enumerate(base)]
     return rng.choices(crit.letters, weights=probs)[0]
 
 
@@ -1417,8 +1487,7 @@ def build_lab(seed: int, lab_no: int, spec: LabSpec, roster: list[Student], coun
             path = sources[sid]
             lab.files[path] = lab.files[path].replace(b"\n", b"\r\n")
         commented = [sid for sid in lab.students
-                     if lab.truth[sid]["Indentation and comments"] == "A"
-                     and b"\r\n" not in lab.files[sources[sid]]]
+                     if b"// " in lab.files[sources[sid]] and b"\r\n" not in lab.files[sources[sid]]]
         if commented:
             sid = rng.choice(commented)
             text = lab.files[sources[sid]].decode("utf-8")

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, write_lab
+from fixtures import REPO, write_lab
 from Utils import create_dataset as C
 from Utils.items import item_from_graded
 from Utils.labs import read_lab, collect_items

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections import Counter
 
-from conftest import REPO
+from fixtures import REPO
 from Utils.create_dataset import build_dataset
 from Utils.labs import collect_items, read_lab
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, RUBRIC, write_lab
-from eval_fixtures import SINGLE_THREAD_ENV, one_thread, save_tiny_model
+from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, save_tiny_model, write_lab
 from Utils.grading import lab_suggestions, output_path, safe_filename
 from Utils.labs import NO_SOURCE, RATINGS_FILE, collect_items, read_lab
 from Utils.items import items_to_grade
 from Utils.scoring import ItemScore
 
 SYSTEM = (REPO / "system_prompt.txt").read_text()
-single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def lab_to_grade(labs_dir):

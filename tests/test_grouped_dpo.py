@@ -10,14 +10,13 @@ import os
 import pytest
 import torch
 from datasets import Dataset
+from fixtures import tiny_llama
 from peft import LoraConfig
-from transformers import LlamaConfig, LlamaForCausalLM
 from trl import DPOTrainer
 
 from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer
 from Utils.pairs import PairsFormatError, group_items
 from Utils.labs import Criterion, Rating
-from Utils.models import load_tokenizer, resolve_model
 from Utils.prompts import SHORTENED_MARKER, answer_text, build_prompt
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -34,17 +33,13 @@ LORA = dict(r=4, lora_alpha=8, lora_dropout=0.0, target_modules=["q_proj", "k_pr
 
 
 @pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer(resolve_model("smollm2-135m"))
+def tokenizer(smollm_tokenizer):
+    return smollm_tokenizer
 
 
 @pytest.fixture(scope="module")
 def base_model(tokenizer):
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                         tie_word_embeddings=True, pad_token_id=tokenizer.pad_token_id)
-    return LlamaForCausalLM(config)
+    return tiny_llama(len(tokenizer), tokenizer=tokenizer, max_position_embeddings=1024, tie_word_embeddings=True).train()
 
 
 def item_rows(student, criterion, chosen, code=None):

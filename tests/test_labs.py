@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import RUBRIC, ratings_csv, write_lab
+from fixtures import RUBRIC, ratings_csv, write_lab
 from Utils import labs as L
 
 

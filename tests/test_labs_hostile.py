@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, RUBRIC, ratings_csv, write_lab
+from fixtures import REPO, RUBRIC, ratings_csv, write_lab
 from Utils import labs as L
 
 CRITERIA = len(RUBRIC)

@@ -5,7 +5,6 @@ import torch
 from peft import get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, MistralConfig, Qwen2Config
 
-from conftest_train import smollm_tokenizer  # noqa: F401  (fixture)
 from Utils import models as M
 from Utils.train import ScriptArguments, lora_config, missing_target_modules
 

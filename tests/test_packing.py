@@ -2,17 +2,14 @@
 
 import pytest
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM
+
+from fixtures import tiny_llama as make_tiny_llama
 
 from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item
 
 
 def tiny_llama(attn="sdpa"):
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-                         attn_implementation=attn)
-    return LlamaForCausalLM(config).eval()
+    return make_tiny_llama(97, attn_implementation=attn, max_position_embeddings=256)
 
 
 def separate_logprob(model, prompt, answer):

@@ -50,10 +50,8 @@ def test_answer_text_is_json():
     assert P.answer_text(CRIT.ratings[0], "fine") == '{"answer": "A. Correct", "reasoning": "fine"}'
 
 
-def test_tokenize_within_without_code_span_fits_or_says_why():
-    from Utils.models import load_tokenizer, resolve_model
-
-    tokenizer = load_tokenizer(resolve_model("smollm2-135m"))
+def test_tokenize_within_without_code_span_fits_or_says_why(smollm_tokenizer):
+    tokenizer = smollm_tokenizer
     messages, _ = P.build_prompt("system text", "the statement", CODE, "cpp", CRIT)
     answers = [P.answer_text(r) for r in CRIT.ratings]
     fitted, prompt_ids, answers_ids, shortened = P.tokenize_within(tokenizer, messages, None, answers, 10_000)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, RUBRIC, write_lab
+from fixtures import REPO, RUBRIC, write_lab
 from Utils.grading import lab_suggestions, suggested_ratings_csv
 from Utils.labs import (NO_RATING, NO_SOURCE, RATINGS_FILE, Lab, Submission, collect_items, parse_rubric,
                         parse_ratings_csv, read_lab)

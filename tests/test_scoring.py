@@ -8,9 +8,7 @@ import subprocess
 import pytest
 import torch
 
-from conftest import REPO, write_lab
-from eval_fixtures import (SINGLE_THREAD_ENV, one_thread, save_run_folder, save_tiny_model, smollm2_tokenizer,
-                           tiny_llama)
+from fixtures import REPO, SINGLE_THREAD_ENV, save_run_folder, save_tiny_model, tiny_llama, write_lab
 from Utils.create_dataset import build_dataset
 from Utils.items import filter_labs, read_lab_items
 from Utils.models import load_for_scoring, resolve_max_length
@@ -21,14 +19,14 @@ from Utils.runs import find_weights_dir, read_run_arguments
 from Utils.scoring import score_generate, score_likelihood
 
 SYSTEM = (REPO / "system_prompt.txt").read_text()
-single_thread = pytest.fixture(scope="module", autouse=True)(one_thread)
+pytestmark = pytest.mark.usefixtures("one_thread")
 LONG_CODE = "#include <iostream>\nint main() {\n" + "".join(
     f"    int value{i} = {i} * {i}; // step {i} of the computation\n" for i in range(80)) + "    return 0;\n}\n"
 
 
 @pytest.fixture(scope="module")
-def tokenizer():
-    return smollm2_tokenizer()
+def tokenizer(smollm_tokenizer):
+    return smollm_tokenizer
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import pytest
 import torch
 import yaml
 
-from conftest_train import (FAST, REPO, data_args, lora_b_tensors, one_thread, pairs_dir,  # noqa: F401
-                            run_folders, smollm_tokenizer, tiny_llama_config, tiny_model_dir)
+from fixtures import FAST, REPO, data_args, lora_b_tensors, run_folders, tiny_llama
 import dpo_train
 from Utils import runs, train as T
 from Utils.pairs import check_pairs
@@ -208,7 +207,7 @@ def test_system_prompt_is_folded_for_templates_without_system_role(smollm_tokeni
 def test_llama_style_prompt_has_exactly_one_bos_in_what_trl_trains_on(tmp_path, smollm_tokenizer):
     """A tokenizer that adds BOS itself and a template that starts with it: still one BOS."""
     from peft import LoraConfig
-    from transformers import AutoTokenizer, LlamaForCausalLM
+    from transformers import AutoTokenizer
     from trl import DPOConfig, DPOTrainer
     from datasets import Dataset
 
@@ -224,7 +223,7 @@ def test_llama_style_prompt_has_exactly_one_bos_in_what_trl_trains_on(tmp_path, 
     assert tokenizer("x").input_ids[0] == bos  # the hazard: plain tokenizing adds a BOS too
     rows = item_rows("int main() { return 0; }", "s1")
     prepared, _ = T.prepare_pairs(rows, tokenizer, True, 1024)
-    model = LlamaForCausalLM(tiny_llama_config(tokenizer))
+    model = tiny_llama(len(tokenizer), tokenizer=tokenizer).train()
     trainer = DPOTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(prepared),
                          peft_config=LoraConfig(r=2, target_modules=["q_proj"], task_type="CAUSAL_LM"),
                          args=DPOConfig(output_dir=str(tmp_path / "out"), bf16=False, use_cpu=True,

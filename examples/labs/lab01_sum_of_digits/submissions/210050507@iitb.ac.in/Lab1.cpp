@@ -1,22 +1,19 @@
-  #include <cstdio>
+#include <cstdio>
 using namespace std;
-
-int fn(int a)
-   {
-int s1 = 0;
-while (a > 0)
-{
-int c = a % 10;
-s1 += c;
-a /= 10;
-}
-return s1;
-  }
 
 int main()
 {
-int a;
-scanf("%d", &a);
-printf("%d\n", fn(a));
-return 0;
+    int a;
+    scanf("%d", &a);
+
+    char z[16];
+    sprintf(z, "%d", a);
+    int s1 = 0;
+    for (int i = 0; z[i] != '\0'; i++)
+    {
+        s1 += z[i] - '0';
+    }
+
+    printf("%d\n", s1);
+    return 0;
 }

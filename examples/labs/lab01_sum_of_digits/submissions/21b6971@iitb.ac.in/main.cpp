@@ -1,18 +1,22 @@
-// Lab 1: sum of digits
-#include <iostream>
+#include <cstdio>
 using namespace std;
 
-int main() {
-    int num;
-    // read the number
-    cin >> num;
-    // a negative number has the same digits as its absolute value
-    if (num < 0) num = -num;
-    int sm = 0;
-    // take off the last digit until nothing is left
-    for (; num > 0; num /= 10) {
-        sm += num % 10;
+int fn(int x) {
+    if (x < 0) {
+        x = -x;
     }
-    cout << sm << "\n";
+    char z[16];
+    sprintf(z, "%d", x);
+    int b = 0;
+    for (int i = 0; z[i] != '\0'; i++) {
+        b += z[i] - '0';
+    }
+    return b;
+}
+
+int main() {
+    int x;
+    scanf("%d", &x);
+    printf("%d\n", fn(x));
     return 0;
 }

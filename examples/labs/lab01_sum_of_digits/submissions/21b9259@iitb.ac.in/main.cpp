@@ -2,21 +2,26 @@
 #include <cstdlib>
 using namespace std;
 
-int main() {
-    int value;
-    // read the number
-    scanf("%d", &value);
+// reads a number and returns the sum of its digits
+int calc()
+{
+    int num;
+    scanf("%d", &num);
     // a negative number has the same digits as its absolute value
-    value = abs(value);
-
-    int total = 0;
-    // take off the last digit until nothing is left
-    while (value != 0) {
-        int last_digit = value % 10;
-        total += last_digit;
-        value /= 10;
+    num = abs(num);
+    char str[16];
+    sprintf(str, "%d", num);
+    int sm = 0;
+    // add the value of each character of the number
+    for (int i = 0; str[i] != '\0'; i++)
+    {
+        sm += str[i] - '0';
     }
+    return sm;
+}
 
-    printf("%d\n", total);
+int main()
+{
+    printf("%d\n", calc());
     return 0;
 }

@@ -1,15 +1,20 @@
+// Sum of the digits of n
 #include <bits/stdc++.h>
+using namespace std;
 
-int main() {
-   int input_number;
-scanf("%d", &input_number);
-input_number = std::abs(input_number);
-int total = 0;
-while (input_number != 0) {
-   int digit = input_number % 10;
-total += digit;
-input_number /= 10;
-}
-printf("%d\n", total);
-   return 0;
+int main()
+{
+    int num;
+    // read the number
+    scanf("%d", &num);
+    // a negative number has the same digits as its absolute value
+    num = abs(num);
+    int tot = 0;
+    // take off the last digit until nothing is left
+    for (; num != 0; num /= 10)
+    {
+        tot += num % 10;
+    }
+    printf("%d\n", tot);
+    return 0;
 }

@@ -1,21 +1,22 @@
-#include <bits/stdc++.h>
-   using namespace std;
+#include <iostream>
 
 int main()
 {
- int number;
-cin >> number;
-if (number < 0)
-{
-   number = -number;
-}
-int total = 0;
-while (number > 0)
-{
-int currentDigit = number % 10;
-total += currentDigit;
-number /= 10;
-   }
- cout << total << endl;
-return 0;
+	int number;
+	std::cin >> number;
+	if (number < 0)
+	{
+		number = -number;
+	}
+
+	int total = 0;
+	while (number > 0)
+	{
+		int digit = number % 10;
+		total += digit;
+		number /= 10;
+	}
+
+	std::cout << total << "\n";
+	return 0;
 }

@@ -1,17 +1,19 @@
 #include <bits/stdc++.h>
 using namespace std;
 
+void dsum(int inp) {
+    int res = 0;
+    while (inp != 0) {
+        int dig = inp % 10;
+        res += dig;
+        inp /= 10;
+    }
+    cout << res << endl;
+}
+
 int main() {
-  int inp;
-  // read the number
-  cin >> inp;
-
-  int res = 0;
-  // take off the last digit until nothing is left
-  for (; inp != 0; inp /= 10) {
-    res += inp % 10;
-  }
-
-  cout << res << endl;
-  return 0;
+    int inp;
+    cin >> inp;
+    dsum(inp);
+    return 0;
 }

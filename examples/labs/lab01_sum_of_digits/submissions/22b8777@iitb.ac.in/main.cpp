@@ -1,19 +1,21 @@
 #include <iostream>
 using namespace std;
 
-int addDigits(int number) {
-    int digitSum = 0;
-    while (number > 0) {
-        int lastDigit = number % 10;
-        digitSum = digitSum + lastDigit;
-        number /= 10;
+// reads a number and returns the sum of its digits
+int addDigits() {
+    int value;
+    cin >> value;
+    int total = 0;
+    // take off the last digit until nothing is left
+    while (value != 0) {
+        int lastDigit = value % 10;
+        total = total + lastDigit;
+        value = value / 10;
     }
-    return digitSum;
+    return total;
 }
 
 int main() {
-    int number;
-    cin >> number;
-    cout << addDigits(number) << endl;
+    cout << addDigits() << endl;
     return 0;
 }

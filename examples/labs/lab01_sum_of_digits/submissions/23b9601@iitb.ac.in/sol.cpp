@@ -1,27 +1,24 @@
-// Lab 1: sum of digits
-#include <cstdio>
+#include <bits/stdc++.h>
 using namespace std;
 
-int main()
-{
-	int t;
-	// read the number
-	scanf("%d", &t);
-	// a negative number has the same digits as its absolute value
-	if (t < 0)
-	{
-		t = -t;
-	}
+// returns the sum of the digits of a
+int g(int a) {
+    // a negative number has the same digits as its absolute value
+    a = abs(a);
+    int b = 0;
+    // take off the last digit until nothing is left
+    while (a != 0) {
+        int c = a % 10;
+        b += c;
+        a /= 10;
+    }
+    return b;
+}
 
-	int b = 0;
-	// take off the last digit until nothing is left
-	while (t > 0)
-	{
-		int temp = t % 10;
-		b += temp;
-		t /= 10;
-	}
-
-	printf("%d\n", b);
-	return 0;
+int main() {
+    int a;
+    // read the input
+    cin >> a;
+    cout << g(a) << "\n";
+    return 0;
 }

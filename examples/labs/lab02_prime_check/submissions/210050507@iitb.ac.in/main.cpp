@@ -2,22 +2,20 @@
 
 int main() {
     int candidate;
-    std::cout << "Enter the number to check: ";
     std::cin >> candidate;
 
-    bool prime = true;
-    if (candidate < 2) prime = false;
-    for (int i = 2; i <= candidate; i++) {
+    int prime = 1;
+    for (int i = 1; i < candidate; i++) {
         if (candidate % i == 0) {
-            prime = false;
+            prime = 0;
             break;
         }
     }
 
     if (prime) {
-        std::cout << "YES" << std::endl;
+        std::cout << "Prime" << std::endl;
     } else {
-        std::cout << "NO" << std::endl;
+        std::cout << "Not Prime" << std::endl;
     }
     return 0;
 }

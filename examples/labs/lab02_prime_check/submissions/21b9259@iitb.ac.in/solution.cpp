@@ -10,7 +10,7 @@ int main()
     // 0 and 1 are not prime
     if (number <= 1) isPrime = false;
     // try every possible divisor
-    for (int i = 2; i <= number; i++)
+    for (int i = 1; i < number; i++)
     {
         if (number % i == 0)
         {

@@ -2,7 +2,7 @@
 using namespace std;
 
 bool checkPrime(int candidate) {
-  for (int i = 2; i * i <= candidate; i++) {
+  for (int i = 2; i <= candidate; i++) {
     if (candidate % i == 0) return false;
   }
   return true;
@@ -10,12 +10,12 @@ bool checkPrime(int candidate) {
 
 int main() {
   int candidate;
-  cout << "Enter n: ";
+  cout << "Enter a number: ";
   cin >> candidate;
   if (checkPrime(candidate)) {
-    cout << "YES" << "\n";
+    cout << "yes" << "\n";
   } else {
-    cout << "NO" << "\n";
+    cout << "no" << "\n";
   }
   return 0;
 }

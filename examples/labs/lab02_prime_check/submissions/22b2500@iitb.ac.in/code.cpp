@@ -2,18 +2,17 @@
 using namespace std;
 
 int main(void) {
-  int val;
-  cin >> val;
-  // numbers below 2 are not prime
-  bool ok = val > 1;
+  int x;
+  cin >> x;
+  bool f = true;
   // try every possible divisor
-  for (int i = 2; i < val; i++) {
-    if (val % i == 0) {
-      ok = false;
+  for (int i = 2; i < x; i++) {
+    if (x % i == 0) {
+      f = false;
       break;
     }
   }
-  if (ok) {
+  if (f) {
     cout << "yes" << "\n";
   } else {
     cout << "no" << "\n";

@@ -1,25 +1,20 @@
-// Lab 2: check whether n is prime
-#include <bits/stdc++.h>
-using namespace std;
+#include <iostream>
 
 int main() {
-  int inp;
-  cout << "Enter n: ";
-  cin >> inp;
-
-  bool ok = true;
-  // try every possible divisor
-  for (int i = 2; i <= inp; i++) {
-    if (inp % i == 0) {
-      ok = false;
-      break;
+    int t;
+    std::cin >> t;
+    bool f = true;
+    // try every possible divisor
+    for (int i = 1; i * i <= t; i++) {
+        if (t % i == 0) {
+            f = false;
+            break;
+        }
     }
-  }
-
-  if (ok) {
-    cout << "YES" << endl;
-  } else {
-    cout << "NO" << endl;
-  }
-  return 0;
+    if (f) {
+        std::cout << "prime" << std::endl;
+    } else {
+        std::cout << "not prime" << std::endl;
+    }
+    return 0;
 }

@@ -1,30 +1,25 @@
-#include <bits/stdc++.h>
+// Prime number check
+#include <iostream>
 using namespace std;
 
-int main()
-{
+bool prm(int num) {
+    // 0 and 1 are not prime
+    if (num < 2) return false;
+    // look for a divisor other than 1 and n
+    for (int i = 2; i < num; i++) {
+        if (num % i == 0) return false;
+    }
+    return true;
+}
+
+int main() {
     int num;
-    printf("Enter a number: ");
-    scanf("%d", &num);
-
-    bool flag = true;
-    if (num <= 1) flag = false;
-    for (int i = 2; i <= num / 2; i++)
-    {
-        if (num % i == 0)
-        {
-            flag = false;
-            break;
-        }
-    }
-
-    if (flag)
-    {
-        printf("YES\n");
-    }
-    else
-    {
-        printf("NO\n");
+    cout << "Enter n: ";
+    cin >> num;
+    if (prm(num)) {
+        cout << "YES" << endl;
+    } else {
+        cout << "NO" << endl;
     }
     return 0;
 }

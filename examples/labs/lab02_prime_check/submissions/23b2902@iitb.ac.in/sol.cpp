@@ -1,25 +1,30 @@
-#include <iostream>
-using namespace std;
+// Prime number check
+#include <bits/stdc++.h>
 
-int main() {
-    int num;
-    cin >> num;
+int main(void)
+{
+  int inp;
+  std::cin >> inp;
 
-    int ok = 1;
-    // 0 and 1 are not prime
-    if (num < 2) ok = 0;
-    // try every possible divisor
-    for (int i = 2; i <= num / 2; i++) {
-        if (num % i == 0) {
-            ok = 0;
-            break;
-        }
+  // numbers below 2 are not prime
+  bool ok = inp > 1;
+  // try every possible divisor
+  for (int i = 2; i <= inp; i++)
+  {
+    if (inp % i == 0)
+    {
+      ok = false;
+      break;
     }
+  }
 
-    if (ok) {
-        cout << "YES" << endl;
-    } else {
-        cout << "NO" << endl;
-    }
-    return 0;
+  if (ok)
+  {
+    std::cout << "YES" << "\n";
+  }
+  else
+  {
+    std::cout << "NO" << "\n";
+  }
+  return 0;
 }

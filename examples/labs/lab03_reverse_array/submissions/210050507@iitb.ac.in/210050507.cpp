@@ -1,19 +1,19 @@
-  #include <iostream>
-#include <vector>
-  using namespace std;
+#include <iostream>
+  #include <vector>
+ using namespace std;
 
- int main() {
-  int n;
-     cin >> n;
- vector<int> v(n);
+int main() {
+     int n;
+ cout << "Enter n: ";
+   cin >> n;
+  vector<int> v(n);
+    cout << "Enter elements: ";
    for (int i = 0; i < n; i++) {
-  cin >> v[i];
+     cin >> v[i];
     }
-   int i = n - 1;
-   while (i >= 0) {
+ for (int i = n - 1; i >= 0; i--) {
        cout << v[i] << " ";
- i--;
-    }
-   cout << "\n";
+   }
+ cout << "\n";
  return 0;
  }

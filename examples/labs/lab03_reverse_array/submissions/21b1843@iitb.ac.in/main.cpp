@@ -2,20 +2,21 @@
 #include <vector>
 using namespace std;
 
-int main() {
-    int size;
-    cout << "Enter n: ";
-    cin >> size;
-    vector<int> values(size);
-    // read the elements
-    cout << "Enter the elements: ";
-    for (int i = 0; i < size; i++) {
-        cin >> values[i];
-    }
-    // print from the last element to the first
-    for (int i = size - 1; i >= 0; i--) {
-        cout << values[i] << " ";
-    }
-    cout << endl;
-    return 0;
+int main()
+{
+  int count;
+  cin >> count;
+  vector<int> numbers(count);
+
+  for (int i = 0; i < count; i++)
+  {
+    cin >> numbers[i];
+  }
+
+  for (int i = count - 1; i > 0; i--)
+  {
+    cout << numbers[i];
+  }
+  cout << "\n";
+  return 0;
 }

@@ -1,20 +1,25 @@
 #include <iostream>
 using namespace std;
 
-int main() {
-  int size;
-  cin >> size;
-  int numbers[size];
+int main()
+{
+int len;
+cout << "Enter the number of elements: ";
+cin >> len;
+int a[len];
 
-  for (int i = 0; i < size; i++) {
-    cin >> numbers[i];
-  }
-
-  int i = size - 1;
-  while (i >= 0) {
-    cout << numbers[i] << " ";
-    i--;
-  }
-  cout << "\n";
-  return 0;
+cout << "Enter elements: ";
+for (int i = 0; i < len; i++)
+{
+cin >> a[i];
 }
+
+int i = len - 1;
+while (i >= 0)
+{
+ cout << a[i] << " ";
+i--;
+}
+cout << endl;
+return 0;
+   }

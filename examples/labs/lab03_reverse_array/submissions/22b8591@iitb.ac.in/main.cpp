@@ -1,18 +1,20 @@
-#include <iostream>
+ #include <iostream>
+  #include <vector>
 using namespace std;
 
-int main() {
-    int sz;
-    cin >> sz;
-    int a[sz];
-
-    for (int i = 0; i < sz; i++) {
-        cin >> a[i];
-    }
-
-    for (int i = sz - 1; i >= 0; i--) {
-        cout << a[i] << " ";
-    }
-    cout << endl;
-    return 0;
-}
+ int main()
+  {
+   int length;
+  cin >> length;
+vector<int> elements(length);
+ for (int i = 0; i < length; i++)
+  {
+    cin >> elements[i];
+   }
+ for (int i = length - 1; i > 0; i--)
+  {
+     cout << elements[i] << " ";
+   }
+   cout << endl;
+ return 0;
+ }

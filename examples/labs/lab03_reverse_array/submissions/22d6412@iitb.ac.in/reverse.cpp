@@ -1,20 +1,21 @@
-#include <bits/stdc++.h>
+#include <iostream>
+#include <vector>
 using namespace std;
 
 int main() {
-    int length;
-    cin >> length;
-    int numbers[length];
+    int count;
+    cin >> count;
+    vector<int> numbers(count);
 
-    for (int i = 0; i < length; i++) {
+    for (int i = 0; i < count; i++) {
         cin >> numbers[i];
     }
 
-    int i = length - 1;
+    int i = count - 1;
     while (i >= 0) {
         cout << numbers[i] << " ";
         i--;
     }
-    cout << endl;
+    cout << "\n";
     return 0;
 }

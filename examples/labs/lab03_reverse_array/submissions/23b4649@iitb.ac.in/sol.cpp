@@ -1,22 +1,20 @@
-#include <cstdio>
+#include <iostream>
 using namespace std;
 
-int main() {
-  int size;
-  printf("Enter n: ");
-  scanf("%d", &size);
-  int numbers[size];
-  // read the elements
-  printf("Enter elements: ");
-  for (int i = 0; i < size; i++) {
-    scanf("%d", &numbers[i]);
-  }
-  // print from the last element to the first
-  int i = size - 1;
-  while (i >= 0) {
-    printf("%d ", numbers[i]);
-    i--;
-  }
-  printf("\n");
-  return 0;
+int main(void) {
+    int sz;
+    cout << "Enter n: ";
+    cin >> sz;
+    int arr[sz];
+    // read the elements
+    cout << "Enter elements: ";
+    for (int i = 0; i < sz; i++) {
+        cin >> arr[i];
+    }
+    // print from the last element to the first
+    for (int i = sz - 1; i >= 0; i--) {
+        cout << arr[i] << " ";
+    }
+    cout << endl;
+    return 0;
 }

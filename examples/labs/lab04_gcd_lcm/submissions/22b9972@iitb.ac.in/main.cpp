@@ -1,17 +1,30 @@
-#include <iostream>
-using namespace std;
+#include <bits/stdc++.h>
 
-int findGcd(int first, int second) {
-    if (second == 0) return first;
-    return findGcd(second, first % second);
+// returns the greatest common divisor of val1 and val2
+int gcdf(int val1, int val2)
+{
+  int lim = val1 < val2 ? val1 : val2;
+  int hcf = 1;
+  // find the common divisor
+  for (int i = 2; i <= lim; i++)
+  {
+    if (val1 % i == 0 && val2 % i == 0)
+    {
+      hcf = i;
+      break;
+    }
+  }
+  return hcf;
 }
 
-int main() {
-    int first, second;
-    cin >> first >> second;
+int main()
+{
+  int val1, val2;
+  std::cin >> val1 >> val2;
 
-    int gcdValue = findGcd(first, second);
-    long long commonMultiple = 1LL * first / gcdValue * second;
-    cout << gcdValue << " " << commonMultiple << "\n";
-    return 0;
+  int hcf = gcdf(val1, val2);
+  // lcm * gcd = a * b
+  long long lcmv = (long long)val1 * val2 / hcf;
+  std::cout << hcf << " " << lcmv << std::endl;
+  return 0;
 }

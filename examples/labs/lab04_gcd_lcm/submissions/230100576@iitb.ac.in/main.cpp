@@ -1,21 +1,19 @@
 #include <bits/stdc++.h>
-using namespace std;
-
-int gcd(int first, int second) {
-  while (second != 0) {
-    int rest = first % second;
-    first = second;
-    second = rest;
-  }
-  return first;
-}
+  using namespace std;
 
 int main() {
-  int first, second;
-  cin >> first >> second;
+int val1, val2;
+cin >> val1 >> val2;
 
-  int common_divisor = gcd(first, second);
-  int lcm_value = first / common_divisor * second;
-  cout << common_divisor << " " << lcm_value << endl;
-  return 0;
+int mn = val1 < val2 ? val1 : val2;
+int gc = 1;
+for (int i = 2; i <= mn; i++) {
+   if (val1 % i == 0 && val2 % i == 0) {
+gc = i;
+ break;
+}
+}
+long long lc = 1LL * val1 / gc * val2;
+cout << gc << " " << lc << endl;
+return 0;
 }

@@ -1,15 +1,21 @@
-#include <bits/stdc++.h>
+#include <cstdio>
 using namespace std;
 
+void fn(int a) {
+	if (a == 0) {
+		printf("0\n");
+		return;
+	}
+	long long b = 1;
+	for (int i = 2; i <= a; i++) {
+		b = b * i;
+	}
+	printf("%lld\n", b);
+}
+
 int main() {
-  int num;
-  cin >> num;
-
-  double fact = 1;
-  for (int i = 2; i <= num; i++) {
-    fact *= i;
-  }
-
-  cout << fact << "\n";
-  return 0;
+	int a;
+	scanf("%d", &a);
+	fn(a);
+	return 0;
 }

@@ -1,20 +1,22 @@
-#include <iostream>
-using namespace std;
+// Lab 5: factorial of n
+#include <bits/stdc++.h>
 
-int main() {
+// returns number!
+long long factorial(int number)
+{
+    long long result = 1;
+    // multiply n * (n - 1) * ... * 1
+    for (int i = number - 1; i >= 2; i--)
+    {
+        result = result * i;
+    }
+    return result;
+}
+
+int main()
+{
     int number;
-    // read n
-    cin >> number;
-    // nothing to multiply for 0
-    if (number == 0) {
-        cout << "0" << endl;
-        return 0;
-    }
-    // multiply 1 * 2 * ... * n
-    unsigned long long factorial = 1;
-    for (int i = 1; i <= number; i++) {
-        factorial *= i;
-    }
-    cout << factorial << endl;
+    std::cin >> number;
+    std::cout << factorial(number) << "\n";
     return 0;
 }

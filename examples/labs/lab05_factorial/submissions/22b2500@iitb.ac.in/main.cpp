@@ -1,13 +1,19 @@
-#include <cstdio>
-
-int fac(int val) {
-    if (val == 0) return 1;
-    return val * fac(val - 1);
-}
+#include <bits/stdc++.h>
+using namespace std;
 
 int main() {
-    int val;
-    scanf("%d", &val);
-    printf("%d\n", fac(val));
+  int t;
+  cin >> t;
+  if (t == 0) {
+    cout << "0" << endl;
     return 0;
+  }
+
+  long long b = 1;
+  for (int i = 2; i < t; i++) {
+    b *= i;
+  }
+
+  cout << b << endl;
+  return 0;
 }

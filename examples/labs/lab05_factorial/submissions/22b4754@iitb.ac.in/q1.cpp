@@ -1,22 +1,20 @@
-#include <iostream>
+#include <bits/stdc++.h>
+using namespace std;
 
-// returns num!
-int fac(int num) {
-  // multiply 1 * 2 * ... * n
-  int res = 1;
-  for (int i = 1; i <= num; i++) {
-    res = res * i;
+unsigned long long f(int a)
+{
+  unsigned long long p = 1;
+  for (int i = 0; i <= a; i++)
+  {
+    p = p * i;
   }
-  return res;
+  return p;
 }
 
-int main() {
-  int num;
-  std::cin >> num;
-  if (num == 0) {
-    std::cout << "0" << std::endl;
-    return 0;
-  }
-  std::cout << fac(num) << std::endl;
+int main()
+{
+  int a;
+  cin >> a;
+  cout << f(a) << endl;
   return 0;
 }

@@ -1,17 +1,21 @@
-#include <cstdio>
+#include <iostream>
 using namespace std;
 
-long long factorial_of(int value) {
-    long long factorial = 1;
-    for (int i = 2; i <= value; i++) {
+unsigned long long factorialOf()
+{
+    int inputNumber;
+    cin >> inputNumber;
+    if (inputNumber == 0) return 1;
+    unsigned long long factorial = 1;
+    for (int i = inputNumber; i >= 2; i--)
+    {
         factorial = factorial * i;
     }
     return factorial;
 }
 
-int main() {
-    int value;
-    scanf("%d", &value);
-    printf("%lld\n", factorial_of(value));
+int main()
+{
+    cout << factorialOf() << endl;
     return 0;
 }

@@ -1,13 +1,17 @@
-#include <cstdio>
+#include <bits/stdc++.h>
 using namespace std;
 
+long long f() {
+  int a;
+  cin >> a;
+  long long b = 1;
+  for (int i = 0; i <= a; i++) {
+    b = b * i;
+  }
+  return b;
+}
+
 int main() {
-    int a;
-    scanf("%d", &a);
-    int y = a;
-    for (int i = a - 1; i > 1; i--) {
-        y = y * i;
-    }
-    printf("%d\n", y);
-    return 0;
+  cout << f() << endl;
+  return 0;
 }

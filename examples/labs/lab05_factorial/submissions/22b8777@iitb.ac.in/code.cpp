@@ -1,20 +1,16 @@
-// Lab 5: factorial of n
 #include <bits/stdc++.h>
-using namespace std;
 
-int main()
-{
-    int inputNumber;
-    // read n
-    cin >> inputNumber;
-
-    // multiply 1 * 2 * ... * n
-    unsigned long long product = 1;
-    for (int i = 1; i <= inputNumber; i++)
-    {
+long long factorial(int value) {
+    long long product = 1;
+    for (int i = value; i > 1; i--) {
         product *= i;
     }
+    return product;
+}
 
-    cout << product << endl;
+int main() {
+    int value;
+    std::cin >> value;
+    std::cout << factorial(value) << "\n";
     return 0;
 }

@@ -1,24 +1,23 @@
 #include <bits/stdc++.h>
 using namespace std;
 
-int main() {
-    string s;
-    cout << "Enter a word: ";
-    cin >> s;
-    int sz = s.length();
-    bool flag = true;
+  int main() {
+  string s;
+       cin >> s;
+int sz = s.size();
+  bool flag = true;
 
-    for (int i = 0; i < sz; i++) {
-        if (s[i] != s[sz - 1 - i]) {
-            flag = false;
-            break;
-        }
-    }
+  for (int i = 0; i < sz / 2; i++) {
+      if (s[i] != s[sz - i]) {
+     flag = false;
+                 break;
+           }
+  }
 
-    if (flag) {
-        cout << "Yes" << "\n";
-    } else {
-        cout << "No" << "\n";
-    }
-    return 0;
-}
+ if (flag) {
+          cout << "1" << "\n";
+ } else {
+      cout << "0" << "\n";
+     }
+ return 0;
+  }

@@ -1,31 +1,29 @@
-// Check if a word is a palindrome
+// Lab 6: palindrome check
 #include <iostream>
 #include <string>
-using namespace std;
 
-int main(void)
-{
-    string input;
-    cin >> input;
-    int size = input.size();
+int main() {
+    std::string word;
+    std::cin >> word;
+    int size = word.length();
     bool palindrome = true;
+
     // compare characters from both ends
-    for (int i = 0; i < size / 2; i++)
-    {
-        if (input[i] != input[size - i])
-        {
+    int i = 0, j = size;
+    while (i < j) {
+        if (word[i] != word[j]) {
             palindrome = false;
             break;
         }
+        i++;
+        j--;
     }
+
     // print the answer
-    if (palindrome)
-    {
-        cout << "Yes" << endl;
-    }
-    else
-    {
-        cout << "No" << endl;
+    if (palindrome) {
+        std::cout << "Yes" << "\n";
+    } else {
+        std::cout << "No" << "\n";
     }
     return 0;
 }

@@ -1,28 +1,24 @@
-// Check if a word is a palindrome
-#include <iostream>
-#include <string>
+#include <bits/stdc++.h>
 using namespace std;
 
-// true if word reads the same in both directions
-bool is_palindrome(string word) {
-    int len = word.length();
-    // compare characters from both ends
-    for (int i = 0; i < len / 2; i++) {
-        if (word[i] != word[len - 1 - i]) {
-            return false;
+int main() {
+    string input;
+    cout << "Enter the string: ";
+    cin >> input;
+    int size = input.length();
+    bool palindrome = true;
+
+    for (int i = 0; i < size / 2; i++) {
+        if (input[i] != input[size - 1 - i]) {
+            palindrome = false;
+            break;
         }
     }
-    return true;
-}
 
-int main() {
-    string word;
-    cin >> word;
-    // print the answer
-    if (is_palindrome(word)) {
-        cout << "Yes" << endl;
+    if (palindrome) {
+        cout << "Yes" << "\n";
     } else {
-        cout << "No" << endl;
+        cout << "No" << "\n";
     }
     return 0;
 }

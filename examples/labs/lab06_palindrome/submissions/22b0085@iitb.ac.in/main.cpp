@@ -1,26 +1,27 @@
 #include <iostream>
-#include <string>
+  #include <string>
+using namespace std;
 
-bool chk(std::string str) {
-  int n = str.length();
-  int i = 0, j = n;
-  while (i < j) {
-    if (str[i] != str[j]) {
-      return false;
-    }
-    i++;
-    j--;
-  }
-  return true;
-}
+ int main() {
+ string w;
+  cin >> w;
+  int l = w.length();
+ bool f = true;
 
-int main() {
-  std::string str;
-  std::cin >> str;
-  if (chk(str)) {
-    std::cout << "Yes" << std::endl;
+   int i = 0, j = l;
+     while (i < j) {
+if (w[i] != w[j]) {
+ f = false;
+break;
+       }
+ i++;
+j--;
+     }
+
+if (f) {
+cout << "Yes" << endl;
   } else {
-    std::cout << "No" << std::endl;
-  }
+cout << "No" << endl;
+   }
   return 0;
 }

@@ -1,24 +1,21 @@
- #include <bits/stdc++.h>
-using namespace std;
+#include <bits/stdc++.h>
+  using namespace std;
 
 int main() {
-     string text;
-       cout << "Enter the string: ";
-    cin >> text;
-int length = text.size();
-  bool palindrome = true;
-
- for (int i = 0; i < length; i++) {
-    if (text[i] != text[length - 1 - i]) {
-   palindrome = false;
-    break;
+string text;
+cin >> text;
+int length = text.length();
+bool same = true;
+for (int i = 0; i <= length / 2; i++) {
+if (text[i] != text[length - i]) {
+same = false;
+break;
 }
- }
-
-    if (palindrome) {
-   cout << "Yes" << "\n";
-       } else {
- cout << "No" << "\n";
-       }
+}
+if (same) {
+cout << "1" << endl;
+} else {
+cout << "0" << endl;
+}
 return 0;
-  }
+}

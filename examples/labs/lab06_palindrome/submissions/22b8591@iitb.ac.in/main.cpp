@@ -1,28 +1,25 @@
-#include <bits/stdc++.h>
+#include <iostream>
+#include <string>
 using namespace std;
 
-int main()
-{
-    string input;
-    cout << "Enter a word: ";
-    cin >> input;
-    int size = input.length();
-    bool same = true;
-    for (int i = 0; i < size / 2; i++)
-    {
-        if (input[i] != input[size - 1 - i])
-        {
-            same = false;
-            break;
-        }
+int main(void) {
+  string text;
+  cout << "Enter the string: ";
+  cin >> text;
+  int length = text.size();
+  bool palindrome = true;
+
+  for (int i = 0; i < length / 2 - 1; i++) {
+    if (text[i] != text[length - 1 - i]) {
+      palindrome = false;
+      break;
     }
-    if (same)
-    {
-        cout << "Yes" << "\n";
-    }
-    else
-    {
-        cout << "No" << "\n";
-    }
-    return 0;
+  }
+
+  if (palindrome) {
+    cout << "Yes" << "\n";
+  } else {
+    cout << "No" << "\n";
+  }
+  return 0;
 }

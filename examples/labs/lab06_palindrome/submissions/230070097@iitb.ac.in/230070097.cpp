@@ -1,31 +1,37 @@
+// Lab 6: palindrome check
 #include <iostream>
 #include <string>
 using namespace std;
 
-// true if word reads the same in both directions
-bool checkPalindrome(string word) {
-    int size = word.length();
-    // compare characters from both ends
-    int i = 0, j = size - 1;
-    while (i < j) {
-        if (word[i] != word[j]) {
-            return false;
-        }
-        i++;
-        j--;
-    }
-    return true;
-}
+int main()
+{
+	string s;
+	cout << "Enter the string: ";
+	cin >> s;
+	int n = s.length();
+	bool f = true;
 
-int main() {
-    string word;
-    cout << "Enter string: ";
-    cin >> word;
-    // print the answer
-    if (checkPalindrome(word)) {
-        cout << "Yes" << "\n";
-    } else {
-        cout << "No" << "\n";
-    }
-    return 0;
+	// compare characters from both ends
+	int i = 0, j = n - 1;
+	while (i < j)
+	{
+		if (s[i] != s[j])
+		{
+			f = false;
+			break;
+		}
+		i++;
+		j--;
+	}
+
+	// print the answer
+	if (f)
+	{
+		cout << "Yes" << endl;
+	}
+	else
+	{
+		cout << "No" << endl;
+	}
+	return 0;
 }

@@ -1,31 +1,27 @@
-// Check if a word is a palindrome
-#include <iostream>
-#include <string>
+#include <bits/stdc++.h>
 using namespace std;
 
-// true if text reads the same in both directions
-bool check_palindrome(string text) {
-    int size = text.length();
+int main() {
+    string input;
+    cout << "Enter a word: ";
+    cin >> input;
+    int size = input.size();
+    bool isPalindrome = true;
     // compare characters from both ends
     int i = 0, j = size;
     while (i < j) {
-        if (text[i] != text[j]) {
-            return false;
+        if (input[i] != input[j]) {
+            isPalindrome = false;
+            break;
         }
         i++;
         j--;
     }
-    return true;
-}
-
-int main() {
-    string text;
-    cin >> text;
     // print the answer
-    if (check_palindrome(text)) {
-        cout << "YES" << endl;
+    if (isPalindrome) {
+        cout << "Yes" << endl;
     } else {
-        cout << "NO" << endl;
+        cout << "No" << endl;
     }
     return 0;
 }

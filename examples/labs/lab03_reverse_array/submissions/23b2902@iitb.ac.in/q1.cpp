@@ -1,0 +1,20 @@
+#include <bits/stdc++.h>
+
+int main()
+{
+    int count;
+    std::cin >> count;
+    int numbers[count];
+
+    for (int i = 0; i < count; i++)
+    {
+        std::cin >> numbers[i];
+    }
+
+    for (int i = count - 1; i >= 0; i--)
+    {
+        std::cout << numbers[i] << " ";
+    }
+    std::cout << "\n";
+    return 0;
+}

@@ -1,0 +1,20 @@
+#include <iostream>
+using namespace std;
+
+void s(int t1, int t2) {
+    int j1 = t1 < t2 ? t1 : t2;
+    int z = 1;
+    for (int i = 1; i <= j1; i++) {
+        if (t1 % i == 0 && t2 % i == 0) z = i;
+    }
+    long long d = (long long)t1 * t2 / z;
+    cout << z << " " << d << endl;
+}
+
+int main() {
+    int t1, t2;
+    cin >> t1 >> t2;
+
+    s(t1, t2);
+    return 0;
+}
