@@ -16,13 +16,11 @@ through `safe_filename`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from pathlib import Path
 
-from Utils.labs import CSV_HEADER_ROWS, Lab, NO_SOURCE, Problem, is_notice
+from Utils.labs import NO_SOURCE, Lab, Problem, format_ratings_csv, is_notice
 from Utils.scoring import ItemScore
 
 CSV_SUFFIX = "_suggested_ratings.csv"
@@ -41,32 +39,6 @@ def output_path(output_dir: Path, name: str, suffix: str) -> Path:
     if path.parent != output_dir.resolve():
         raise ValueError(f"refusing to write {path}: outside {output_dir}")
     return path
-
-
-def _marks(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def suggested_ratings_csv(lab: Lab, rows: list[tuple[str, dict[str, str | None]]]) -> str:
-    """rubric_ratings.csv text for `rows` = [(raw student id, {criterion title: letter or None})]."""
-    columns = [(c, r) for c in lab.rubric for r in c.ratings]
-    header = [
-        [""] + [c.title for c, _ in columns],
-        [""] + [c.description for c, _ in columns],
-        [""] + [r.letter for _, r in columns],
-        [""] + [r.description for _, r in columns],
-        [""] + [_marks(r.marks) for _, r in columns],
-        ["Email"] + [""] * len(columns),
-    ]
-    assert len(header) == CSV_HEADER_ROWS
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(header)
-    for raw_id, suggested in rows:
-        writer.writerow([raw_id] + ["1" if suggested.get(c.title) == r.letter else "0" for c, r in columns])
-    return out.getvalue()
 
 
 def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, model: dict
@@ -118,7 +90,7 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
         "notices": [_problem(p) for p in notices],
         "students": students,
     }
-    return suggested_ratings_csv(lab, csv_rows), data
+    return format_ratings_csv(lab.rubric, csv_rows), data
 
 
 def _problem(p: Problem) -> dict:

@@ -500,6 +500,7 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
         raise LabFormatError(f"{source}: unreadable CSV: {e}") from None
     if len(rows) < CSV_HEADER_ROWS:
         raise LabFormatError(f"{source}: expected {CSV_HEADER_ROWS} header rows, found {len(rows)} rows")
+    rows = [[unneutralize_cell(c) for c in row] for row in rows]  # a "'=..." cell the toolkit wrote
     header = rows[:CSV_HEADER_ROWS]
     width = max(len(r) for r in header)
     header = [r + [""] * (width - len(r)) for r in header]
@@ -558,6 +559,73 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
     if errors:
         raise LabFormatError(f"{source}: " + "; ".join(errors))
     return RatingsTable(criteria, students)
+
+
+# --------------------------------------------------------------------------- writing rubric_ratings.csv
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_CSV_SPECIAL = re.compile(r'[",\r\n]')
+
+
+def neutralize_cell(value) -> str:
+    """The cell with a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (OWASP's rule
+    against spreadsheet formula injection), unless it is a plain number such as `-1`. Idempotent.
+    `parse_ratings_csv` strips that quote again, so the toolkit reads back what it wrote."""
+    value = "" if value is None else str(value)
+    if value and value[0] in FORMULA_TRIGGERS and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def unneutralize_cell(value: str) -> str:
+    """`neutralize_cell` undone: a `'` directly followed by a formula trigger is dropped."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+def csv_cell(value) -> str:
+    """One CSV field as the toolkit writes it: neutralized, then quoted when it holds `,` `"` CR or
+    LF or starts with `'` (otherwise exactly as Python's csv module writes it)."""
+    text = neutralize_cell(value)
+    if _CSV_SPECIAL.search(text) or text.startswith("'"):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(rows: list[list]) -> str:
+    """CSV text (`\\n` line ends) with every cell neutralized: every CSV the toolkit writes goes through here."""
+    return "".join(",".join(csv_cell(c) for c in row) + "\n" for row in rows)
+
+
+def _marks(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def ratings_csv_header(rubric: list[Criterion]) -> list[list[str]]:
+    """The six header rows of rubric_ratings.csv for a rubric (criterion titles, descriptions,
+    rating letters, rating descriptions, marks, "Email"), one column per (criterion, rating)."""
+    columns = [(c, r) for c in rubric for r in c.ratings]
+    return [
+        [""] + [c.title for c, _ in columns],
+        [""] + [c.description for c, _ in columns],
+        [""] + [r.letter for _, r in columns],
+        [""] + [r.description for _, r in columns],
+        [""] + [_marks(r.marks) for _, r in columns],
+        ["Email"] + [""] * len(columns),
+    ]
+
+
+def format_ratings_csv(rubric: list[Criterion], rows: list[tuple[str, dict[str, str | None]]]) -> str:
+    """rubric_ratings.csv text: the header from the rubric, then per (raw student id,
+    {criterion title: letter or None}) a row with 1 in that rating's column and 0 elsewhere."""
+    columns = [(c.title, r.letter) for c in rubric for r in c.ratings]
+    body = [[raw_id] + ["1" if chosen.get(title) == letter else "0" for title, letter in columns]
+            for raw_id, chosen in rows]
+    return csv_text(ratings_csv_header(rubric) + body)
 
 
 def parse_submission_files(student_id: str, folder_name: str, files: dict[str, bytes]) -> Submission | None:

@@ -9,6 +9,7 @@ tokens or template text appear here. Nothing here imports torch.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -58,20 +59,29 @@ def option_description(answer: str, letter: str) -> str:
     return json.loads(answer)[ANSWER_KEY][len(letter) + 2:]
 
 
+def code_fence(code: str) -> str:
+    """A markdown fence the code cannot close: one backtick longer than its longest run of backticks
+    (at least three). A student's code is data; nothing in it can end the code block early and
+    pass itself off as part of the prompt."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def build_user_message(statement: str, code: str, language: str, criterion: Criterion) -> tuple[str, tuple[int, int]]:
     """The user turn, and the character span of the student's code inside it.
 
     The span lets a later step shorten only the code when a prompt is too long for the
     model; statement, criterion and options are never cut.
     """
-    head = f"## Problem statement\n{statement.strip()}\n\n## Student's code\n```{language}\n"
+    code = code.rstrip("\n")
+    fence = code_fence(code)
+    head = f"## Problem statement\n{statement.strip()}\n\n## Student's code\n{fence}{language}\n"
     options = "\n".join(option_label(r) for r in criterion.ratings)
     tail = (
-        "\n```\n\n"
+        f"\n{fence}\n\n"
         f"## Criterion\n{criterion.title}: {criterion.description}\n\n"
         f"## Options\n{options}"
     )
-    code = code.rstrip("\n")
     return head + code + tail, (len(head), len(head) + len(code))
 
 

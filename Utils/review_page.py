@@ -27,18 +27,15 @@ from __future__ import annotations
 
 import argparse
 import base64
-import csv
 import hashlib
 import html
-import io
 import json
 import math
-import re
 import sys
 from pathlib import Path
 
-from Utils.grading import output_path, safe_filename, suggested_ratings_csv
-from Utils.labs import CSV_HEADER_ROWS, NO_SOURCE, Lab
+from Utils.grading import output_path, safe_filename
+from Utils.labs import NO_SOURCE, Lab, csv_text, neutralize_cell, ratings_csv_header
 
 HTML_SUFFIX = "_review.html"
 RATINGS_SUFFIX = "_final_ratings.csv"
@@ -49,38 +46,10 @@ STORAGE_PREFIX = "rubric-review:v1"
 PAGE_VERSION = 1
 
 # OWASP "CSV injection": a cell starting with one of these is read as a formula by spreadsheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Plain numbers ("-1", "+0.5") are left alone: a spreadsheet reads them as numbers, not formulas,
 # and quoting them would turn negative marks into text in the gradebook import.
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_CSV_SPECIAL = re.compile(r'[",\r\n]')
 
 _ASSETS = Path(__file__).resolve().parent
-
-
-def neutralize_cell(value: str) -> str:
-    """The cell with a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (OWASP's rule
-    against formula injection), unless it is a plain number such as `-1`. Idempotent: a
-    neutralized cell starts with `'` and is left as it is. The CSV writers here (and the page's)
-    also quote every cell that starts with `'`."""
-    value = "" if value is None else str(value)
-    if value and value[0] in FORMULA_TRIGGERS and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def csv_cell(value) -> str:
-    """One CSV field as the page writes it: neutralized, then quoted when it holds `,` `"` CR or
-    LF or starts with `'` (otherwise exactly as Python's csv module writes it)."""
-    text = neutralize_cell("" if value is None else str(value))
-    if _CSV_SPECIAL.search(text) or text.startswith("'"):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def csv_text(rows: list[list]) -> str:
-    """CSV text with `\\n` line ends, as `suggested_ratings_csv` and the page write it."""
-    return "".join(",".join(csv_cell(c) for c in row) + "\n" for row in rows)
 
 
 def embed_json(obj) -> str:
@@ -112,16 +81,11 @@ def _not_graded_raw_id(problem: dict) -> str:
     return problem.get("student_id") or ""
 
 
-def ratings_csv_header(lab: Lab) -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """The six header rows of rubric_ratings.csv, written by `suggested_ratings_csv` itself, and
-    the ordered (criterion title, rating letter) of the rating columns (not neutralized)."""
-    text = suggested_ratings_csv(lab, [])
-    header = list(csv.reader(io.StringIO(text, newline="")))
+def header_and_columns(lab: Lab) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """The six header rows of rubric_ratings.csv (`Utils.labs.ratings_csv_header`) and the ordered
+    (criterion title, rating letter) of the rating columns (not neutralized)."""
     columns = [(c.title, r.letter) for c in lab.rubric for r in c.ratings]
-    if (len(header) != CSV_HEADER_ROWS or header[0][1:] != [t for t, _ in columns]
-            or header[2][1:] != [letter for _, letter in columns]):
-        raise AssertionError("suggested_ratings_csv header does not match the rubric's columns")
-    return header, columns
+    return ratings_csv_header(lab.rubric), columns
 
 
 def data_hash(lab: Lab, data: dict) -> str:
@@ -142,7 +106,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
     whose first column is named `gradebook_id_header` (Canvas matches rows by a column named
     `SIS Login ID`, `SIS User ID` or `ID`; Moodle lets the importer map any column).
     """
-    header, columns = ratings_csv_header(lab)
+    header, columns = header_and_columns(lab)
     marks_text = dict(zip(columns, header[4][1:]))
     rubric = {c.title: c for c in lab.rubric}
     criteria = [{
