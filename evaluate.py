@@ -21,8 +21,11 @@ from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
 from Utils.models import load_for_scoring, resolve_max_length
 from Utils.pairs import read_items
-from Utils.report import BASE, FINE_TUNED, build_report, comparison_rows, format_table, model_section, \
-    write_evaluation
+from Utils import calibration as calib, runs as run_folder
+from Utils.files import check_outputs
+from Utils.predictions import predictions_of
+from Utils.report import (BASE, FINE_TUNED, baseline_section, build_report, comparison_rows, format_table,
+                          model_section, verdict, write_evaluation)
 from Utils.scoring import METHODS, score_items
 
 DEFAULT_TEST_DATASET = "data/test.jsonl"
@@ -52,6 +55,12 @@ class EvaluateArguments(ModelArguments):
     max_items: int | None = field(default=None, metadata={"help": "score only the first N items (quick checks)"})
     max_students_per_lab: int | None = field(default=None, metadata={
         "help": "score only the first N students (sorted by id) of each lab: a fixed sample of every lab"})
+    calibration: str = field(default="fit", metadata={
+        "help": "fit: fit a temperature on the in-lab test students (labs not held out) and, with "
+                "--adapter_path, save it in the run folder for grade.py; saved: use the run folder's; none",
+        "choices": ["fit", "saved", "none"]})
+    held_out_labs: list[str] = list_field(
+        "labs never trained on (default: those the builder's dataset_report.json beside the test JSONL lists)")
 
 
 def check_args(args: EvaluateArguments) -> EvaluateArguments:
@@ -117,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no items to score in {source}", file=sys.stderr)
         return 2
 
-    # 2. The model as in training, with the run's adapter when given.
+    # 2. The model as in training, with the run's trained weights when given.
     try:
+        check_outputs({"--output_dir": args.output_dir}, inputs={"--test_dataset_path": args.test_dataset_path},
+                      input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e))
@@ -142,21 +153,41 @@ def main(argv: list[str] | None = None) -> int:
         with loaded.base_model() as base:
             runs[BASE] = score(BASE, base)
 
-    # 4. Metrics and report.
-    held_out = held_out_labs(args.test_dataset_path)
+    # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
+    #    saved in the run folder for grade.py; or the run folder's own.
+    held_out = split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
+    calibrations = {}
+    for label, run in runs.items():
+        calibration = loaded.calibration if label == FINE_TUNED and args.calibration == "saved" else None
+        if args.calibration == "fit" and args.method == "likelihood":
+            in_lab = [s for s in run.scores if s.item.lab not in set(held_out)]
+            calibration = calib.fit(in_lab, f"in-lab test students of {', '.join(sorted({s.item.lab for s in in_lab}))}",
+                                    args.method)
+            if calibration and label == FINE_TUNED and loaded.run_dir is not None:
+                path = run_folder.write_calibration(loaded.run_dir, calibration.to_dict())
+                print(f"{label}: temperature {calibration.temperature:.3g} fitted on {calibration.n_items} in-lab "
+                      f"items, saved in {path}")
+        calibration = calib.Calibration.from_dict(calibration.to_dict()) if calibration else None
+        if calibration:
+            calib.calibrate(run.scores, calibration)
+        calibrations[label] = calibration
+
+    # 5. Metrics, next to the constant answer and chance on the same items, and the report.
     sections = {}
     for label, run in runs.items():
         description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
                        "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
-        sections[label] = model_section(run, description, held_out)
+        sections[label] = model_section(run, description, held_out, calibrations[label])
     context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
                "test_data": source, "held_out_labs": held_out,
+               "baselines": baseline_section(predictions_of(next(iter(runs.values()))), held_out),
                "skipped_items": [p.describe() for p in skipped], "arguments": asdict(args)}
     report = build_report(sections, context)
     written = write_evaluation(args.output_dir, report, runs, loaded.run_dir)
     print(f"wrote {', '.join(str(p) for p in written)}")
     print()
     print(format_table(*comparison_rows(report)))
+    print(verdict(report))
     return 0
 
 

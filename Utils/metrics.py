@@ -13,12 +13,27 @@ Definitions used in every report:
 - Cohen's kappa: agreement corrected for chance, (p_o - p_e) / (1 - p_e), over all items, with
   the rating letters as categories and "no prediction" as one more category. It is None when
   p_e = 1 (both sides always give the same single letter), where kappa is undefined.
+- quadratic-weighted kappa: Cohen's kappa with disagreements weighted by the squared distance
+  between the ratings (ratings are ordinal: A, B, C ...), pooled over all items with the rating's
+  position in its criterion (A = 0, B = 1 ...) as the scale; an item with no prediction counts
+  as the rating furthest from the TA's.
 - confusion matrix (per criterion): rows are the TA's rating, columns the prediction, in the
   criterion's letter order, with a last column for "no prediction" when there is any.
+
+Baselines, on the same items, so nobody mistakes a prior for grading:
+
+- constant answer: each criterion (lab / title) answered with its most common TA rating among
+  these items. It is told the answer distribution of the very items it is scored on, so it is
+  the best any constant answer can do: a grader that does not beat it has not read the code.
+- chance: the expected accuracy of picking an option uniformly at random (mean of 1/K).
+
+Bootstrap 95% intervals resample students (all items of a student together, since a student's
+criteria are not independent), 1000 times with a fixed seed.
 """
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -126,6 +141,87 @@ def confusion_matrices(predictions: Iterable[Prediction]) -> dict[str, dict]:
     return out
 
 
+def majority_baseline(predictions: list[Prediction]) -> list[Prediction]:
+    """The same items answered by the constant answer: each criterion's most common TA rating
+    among them (ties broken by letter order)."""
+    counts: dict[str, Counter] = {}
+    for p in predictions:
+        counts.setdefault(p.criterion_key, Counter())[p.true_option] += 1
+    constant = {k: min(c, key=lambda letter: (-c[letter], letter)) for k, c in counts.items()}
+    return [Prediction(p.lab, p.student_id, p.criterion, p.true_option, constant[p.criterion_key], p.options)
+            for p in predictions]
+
+
+def chance_accuracy(predictions: list[Prediction]) -> float | None:
+    """Expected accuracy of a uniformly random option: the mean of 1/K over the items."""
+    if not predictions:
+        return None
+    return sum(1 / max(1, len(p.options) or 1) for p in predictions) / len(predictions)
+
+
+def bootstrap_interval(predictions: list[Prediction], statistic=micro_accuracy, n: int = 1000, seed: int = 0,
+                       level: float = 0.95) -> tuple[float, float] | None:
+    """A percentile bootstrap interval of `statistic`, resampling students (lab, student) with
+    all their items, so correlated criteria of one student are not counted as independent."""
+    by_student: dict[tuple[str, str], list[Prediction]] = {}
+    for p in predictions:
+        by_student.setdefault((p.lab, p.student_id), []).append(p)
+    students = list(by_student.values())
+    if not students:
+        return None
+    rng = random.Random(seed)
+    values = []
+    for _ in range(n):
+        sample = [p for _ in students for p in students[rng.randrange(len(students))]]
+        value = statistic(sample)
+        if value is not None:
+            values.append(value)
+    values.sort()
+    lo = values[int((1 - level) / 2 * len(values))]
+    hi = values[min(len(values) - 1, int((1 + level) / 2 * len(values)))]
+    return lo, hi
+
+
+def quadratic_weighted_kappa(predictions: list[Prediction]) -> float | None:
+    """Quadratic-weighted kappa over all items, ratings placed by their position in the criterion
+    (A = 0, B = 1, ...); no prediction counts as the position furthest from the TA's rating."""
+    pairs = []
+    for p in predictions:
+        options = list(p.options) or sorted({p.true_option})
+        if p.true_option not in options:
+            continue
+        t = options.index(p.true_option)
+        if p.predicted_option in options:
+            q = options.index(p.predicted_option)
+        else:
+            q = 0 if t >= len(options) / 2 else len(options) - 1
+        pairs.append((t, q))
+    if not pairs:
+        return None
+    k = max(max(t, q) for t, q in pairs) + 1
+    if k == 1:
+        return None
+    n = len(pairs)
+    weight = lambda i, j: (i - j) ** 2 / (k - 1) ** 2  # noqa: E731
+    observed = sum(weight(t, q) for t, q in pairs) / n
+    true_counts, predicted_counts = Counter(t for t, _ in pairs), Counter(q for _, q in pairs)
+    expected = sum(true_counts[i] * predicted_counts[j] * weight(i, j) for i in range(k) for j in range(k)) / (n * n)
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+def baselines(predictions: list[Prediction]) -> dict:
+    """The constant answer's and chance's agreement on the same items (see the module docstring)."""
+    constant = majority_baseline(predictions)
+    return {"constant_answer": {"micro_accuracy": micro_accuracy(constant),
+                                "interval_95": bootstrap_interval(constant),
+                                "per_lab": accuracy_per_lab(constant),
+                                "cohen_kappa": cohen_kappa([p.true_option for p in constant],
+                                                           [p.predicted_option for p in constant])},
+            "chance": {"micro_accuracy": chance_accuracy(predictions)}}
+
+
 def summarize(predictions: list[Prediction]) -> dict:
     """Every metric of the report, JSON-ready."""
     per_criterion = accuracy_per_criterion(predictions)
@@ -135,7 +231,9 @@ def summarize(predictions: list[Prediction]) -> dict:
     return {
         "n_items": len(predictions),
         "micro_accuracy": micro_accuracy(predictions),
+        "micro_accuracy_interval_95": bootstrap_interval(predictions),
         "macro_accuracy": macro_accuracy(predictions),
+        "quadratic_weighted_kappa": quadratic_weighted_kappa(predictions),
         "cohen_kappa": cohen_kappa([p.true_option for p in predictions], [p.predicted_option for p in predictions]),
         "no_prediction": sum(p.predicted_option is None for p in predictions),
         "per_lab": accuracy_per_lab(predictions),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from Utils.calibration import Calibration, coverage_at, coverage_curve, reliability
 from Utils.files import write_json_atomic, write_text_atomic
-from Utils.metrics import NO_PREDICTION, micro_accuracy, summarize
+from Utils.metrics import (NO_PREDICTION, Prediction, bootstrap_interval, chance_accuracy, cohen_kappa,
+                           majority_baseline, micro_accuracy, quadratic_weighted_kappa, summarize)
 from Utils.predictions import predictions_of, write_predictions
 from Utils.runs import read_training_log
 from Utils.scoring import ScoringRun
@@ -19,22 +21,73 @@ from Utils.scoring import ScoringRun
 FINE_TUNED, BASE = "fine_tuned", "base"
 MODEL_TITLES = {FINE_TUNED: "fine-tuned", BASE: "base"}
 # Training-log series plotted per panel (train, eval), named as in trainer_state.json.
-CURVE_PANELS = (("loss", "eval_loss"), ("rewards/accuracies", "eval_rewards/accuracies"),
-                ("rewards/margins", "eval_rewards/margins"))
+CURVE_PANELS = (("loss", "eval_loss"), ("logps/accuracies", "eval_logps/accuracies"),
+                ("rewards/accuracies", "eval_rewards/accuracies"), ("rewards/margins", "eval_rewards/margins"))
 
 
 # --------------------------------------------------------------------------- building (pure)
 
+HELD_OUT, IN_LAB, ALL = "held-out labs", "in-lab test students", "all items"
 
-def model_section(run: ScoringRun, description: dict, held_out_labs: list[str] = ()) -> dict:
+
+def row_groups(predictions: list[Prediction], held_out_labs: list[str]) -> dict[str, list[Prediction]]:
+    """The items behind each row of the comparison: per lab, then the held-out labs (never trained
+    on), the test students of the training labs, and all items."""
+    groups: dict[str, list[Prediction]] = {}
+    for p in predictions:
+        groups.setdefault(p.lab, []).append(p)
+    held = set(held_out_labs)
+    if held:
+        groups[HELD_OUT] = [p for p in predictions if p.lab in held]
+        groups[IN_LAB] = [p for p in predictions if p.lab not in held]
+    groups[ALL] = list(predictions)
+    return {k: v for k, v in groups.items() if v}
+
+
+def row_metrics(predictions: list[Prediction], held_out_labs: list[str]) -> dict[str, dict]:
+    return {name: {"n": len(group), "accuracy": micro_accuracy(group), "interval_95": bootstrap_interval(group),
+                   "cohen_kappa": cohen_kappa([p.true_option for p in group], [p.predicted_option for p in group]),
+                   "quadratic_weighted_kappa": quadratic_weighted_kappa(group)}
+            for name, group in row_groups(predictions, held_out_labs).items()}
+
+
+def baseline_section(predictions: list[Prediction], held_out_labs: list[str]) -> dict:
+    """The constant answer's and chance's agreement, row by row, on the items the models were scored on."""
+    constant = majority_baseline(predictions)
+    groups = row_groups(predictions, held_out_labs)
+    return {"constant_answer": row_metrics(constant, held_out_labs),
+            "chance": {name: {"n": len(g), "accuracy": chance_accuracy(g)} for name, g in groups.items()},
+            "definition": "constant answer: each criterion's most common TA rating among these items (the best any "
+                          "constant answer can do); chance: a uniformly random option"}
+
+
+def calibration_section(run: ScoringRun, calibration: Calibration | None, held_out_labs: list[str]) -> dict | None:
+    """Reliability and coverage of the calibrated confidence on the held-out labs (not used to fit
+    it), else on all items."""
+    scored = [s for s in run.scores if s.confidence is not None]
+    if calibration is None or not scored:
+        return None
+    held = [s for s in scored if s.item.lab in set(held_out_labs)]
+    chosen, where = (held, HELD_OUT) if held else (scored, ALL)
+    confidences = [s.confidence for s in chosen]
+    correct = [s.predicted_option == s.item.true_option for s in chosen]
+    curve = coverage_curve(confidences, correct)
+    return {**calibration.to_dict(), "evaluated_on": where, "reliability": reliability(confidences, correct),
+            "coverage": coverage_at(curve), "curve": curve[:: max(1, len(curve) // 50)]}
+
+
+def model_section(run: ScoringRun, description: dict, held_out_labs: list[str] = (),
+                  calibration: Calibration | None = None) -> dict:
     """Every metric of one model's scoring run, plus how fast it ran and what it could not score."""
     predictions = predictions_of(run)
-    section = {"model": description, "method": run.method, **summarize(predictions)}
+    section = {"model": description, "method": run.method, **summarize(predictions),
+               "rows": row_metrics(predictions, list(held_out_labs))}
     if held_out_labs:
-        held = [p for p in predictions if p.lab in set(held_out_labs)]
-        section["held_out_micro_accuracy"] = micro_accuracy(held)
-        section["held_out_n_items"] = len(held)
+        held = section["rows"].get(HELD_OUT, {})
+        section["held_out_micro_accuracy"] = held.get("accuracy")
+        section["held_out_n_items"] = held.get("n", 0)
     section.update({
+        "calibration": calibration_section(run, calibration, list(held_out_labs)),
         "parse_failures": run.parse_failures,
         "unscored": [{"lab": s.item.lab, "student_id": s.item.student_id, "criterion": s.item.criterion,
                       "reason": s.error} for s in run.scores if s.error],
@@ -72,40 +125,74 @@ def _num(value, digits=3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _interval(entry: dict) -> str:
+    ci = entry.get("interval_95")
+    return f"{_pct(entry.get('accuracy'))} [{100 * ci[0]:.0f}-{100 * ci[1]:.0f}]" if ci else _pct(entry.get("accuracy"))
+
+
 def comparison_rows(report: dict) -> tuple[list[str], list[list[str]]]:
-    """Rows (per lab, then overall metrics) x columns (models, and the change when there are two)."""
+    """Rows (per lab, held-out labs, in-lab students, all; then macro, kappas, speed) x columns
+    (chance, the constant answer, the models, and the fine-tuned model's change over the base)."""
     sections = sections_of(report)
     labels = list(sections)[::-1]  # base first, then fine-tuned
-    header = ["", "items"] + [MODEL_TITLES.get(l, l) for l in labels]
+    baseline = report.get("baselines") or {}
+    header = ["", "items", "chance", "constant"] + [MODEL_TITLES.get(l, l) for l in labels]
     two = len(labels) == 2
     if two:
         header.append("change")
     primary = sections[labels[-1]]
     held_out = set(report.get("held_out_labs") or ())
     rows = []
+    for name, entry in primary["rows"].items():
+        shown = name + (" (held-out)" if name in held_out else "")
+        chance = baseline.get("chance", {}).get(name, {}).get("accuracy")
+        constant = baseline.get("constant_answer", {}).get(name, {}).get("accuracy")
+        values = [sections[l]["rows"].get(name, {}) for l in labels]
+        summary_row = name in (HELD_OUT, IN_LAB, ALL)
+        cells = [(_interval(v) if summary_row else _pct(v.get("accuracy"))) for v in values]
+        row = [shown, str(entry["n"]), _pct(chance), _pct(constant)] + cells
+        if two:
+            a, b = (v.get("accuracy") for v in values)
+            row.append("n/a" if a is None or b is None else f"{100 * (b - a):+.1f}")
+        rows.append(row)
+    blank = [""] if two else []
 
-    def add(name, n, values, points=True):
-        row = [name, str(n)] + [(_pct(v) if points else _num(v)) for v in values]
+    def add(name, n, values, baseline_cells=("", ""), points=True):
+        row = [name, str(n), *baseline_cells] + [(_pct(v) if points else _num(v)) for v in values]
         if two:
             a, b = values
             row.append("n/a" if a is None or b is None else (f"{100 * (b - a):+.1f}" if points else f"{b - a:+.3f}"))
         rows.append(row)
 
-    for lab, entry in primary["per_lab"].items():
-        name = lab + (" (held-out lab)" if lab in held_out else "")
-        add(name, entry["n"], [sections[l]["per_lab"].get(lab, {}).get("accuracy") for l in labels])
-    if held_out:
-        add("held-out labs (micro)", primary["held_out_n_items"],
-            [sections[l].get("held_out_micro_accuracy") for l in labels])
-    add("all items (micro)", primary["n_items"], [sections[l]["micro_accuracy"] for l in labels])
-    add("macro (mean over criteria)", f"{len(primary['per_criterion'])} criteria",
+    constant_all = baseline.get("constant_answer", {}).get(ALL, {})
+    add("macro (mean over criteria)", f"{len(primary['per_criterion'])} crit.",
         [sections[l]["macro_accuracy"] for l in labels])
-    add("Cohen's kappa", primary["n_items"], [sections[l]["cohen_kappa"] for l in labels], points=False)
-    blank = [""] if two else []
-    rows.append(["items/second", ""] + [f"{sections[l]['items_per_second']:.3g}" for l in labels] + blank)
+    add("Cohen's kappa", primary["n_items"], [sections[l]["cohen_kappa"] for l in labels],
+        ("0.000", _num(constant_all.get("cohen_kappa"))), points=False)
+    add("quadratic-weighted kappa", primary["n_items"], [sections[l]["quadratic_weighted_kappa"] for l in labels],
+        ("0.000", _num(constant_all.get("quadratic_weighted_kappa"))), points=False)
+    rows.append(["items/second", "", "", ""] + [f"{sections[l]['items_per_second']:.3g}" for l in labels] + blank)
     if report.get("method") == "generate":
-        rows.append(["parse failures", ""] + [str(sections[l]["parse_failures"]) for l in labels] + blank)
+        rows.append(["parse failures", "", "", ""] + [str(sections[l]["parse_failures"]) for l in labels] + blank)
     return header, rows
+
+
+def verdict(report: dict) -> str:
+    """One plain sentence: does the primary model beat the base and the constant answer where it counts?"""
+    sections = sections_of(report)
+    primary = sections[list(sections)[0]]
+    name = HELD_OUT if HELD_OUT in primary["rows"] else ALL
+    entry = primary["rows"][name]
+    constant = (report.get("baselines") or {}).get("constant_answer", {}).get(name, {}).get("accuracy")
+    base = sections.get(BASE, {}).get("rows", {}).get(name, {}).get("accuracy") if len(sections) == 2 else None
+    title = MODEL_TITLES.get(primary["model"]["label"], primary["model"]["label"])
+    parts = [f"On the {name} ({entry['n']} items) the {title} model agrees with the TAs on "
+             f"{_interval(entry)} (95% interval) of items"]
+    for other, value in (("the base model", base), ("the constant answer", constant)):
+        if value is not None and entry["accuracy"] is not None:
+            gap = 100 * (entry["accuracy"] - value)
+            parts.append(f"{'beats' if gap > 0 else 'does not beat'} {other} ({_pct(value)}) by {gap:+.1f} points")
+    return "; ".join(parts) + "."
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:
@@ -132,9 +219,30 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
               f"({report.get('max_length_source', '')}); test data: `{report.get('test_data', '')}`",
               f"- items: {report['n_items']}; shortened to fit: {report['shortened']}; "
               f"could not be scored: {len(report['unscored'])}; parse failures: {report['parse_failures']}",
-              "", "Micro accuracy counts items with no prediction as wrong; macro accuracy is the mean of the "
-              "per-criterion accuracies; kappa is Cohen's over rating letters.", "",
-              "## Agreement with the TAs", "", markdown_table(*comparison_rows(report)), ""]
+              "", "## Agreement with the TAs", "", markdown_table(*comparison_rows(report)), "",
+              f"**{verdict(report)}**", "",
+              "Micro accuracy counts items with no prediction as wrong, with a 95% bootstrap interval over "
+              "students in brackets; macro accuracy is the mean of the per-criterion accuracies; kappa is Cohen's "
+              "over rating letters; quadratic-weighted kappa counts how far off a rating is. *Constant*: each "
+              "criterion answered with its most common TA rating among these items (the best any constant answer "
+              "can do); *chance*: a uniformly random option. *Held-out labs* were never trained on; *in-lab test "
+              "students* are new students of the training labs.", ""]
+    for label, section in sections.items():
+        calibration = section.get("calibration")
+        if not calibration:
+            continue
+        rel = calibration["reliability"]
+        lines += [f"## Confidence ({MODEL_TITLES.get(label, label)})", "",
+                  f"Temperature {calibration['temperature']:.3g}, fitted on {calibration['n_items']} items "
+                  f"({calibration['fitted_on']}); checked on the {calibration['evaluated_on']} ({rel['n']} items): "
+                  f"expected calibration error {_num(rel['ece'])}.", "",
+                  markdown_table(["confidence", "items", "mean confidence", "accuracy"],
+                                 [[f"{b['bin'][0]:.1f}-{b['bin'][1]:.1f}", str(b["n"]), _pct(b["confidence"]),
+                                   _pct(b["accuracy"])] for b in rel["bins"]]), "",
+                  "Auto-accepting the items at or above a confidence threshold:", "",
+                  markdown_table(["target accuracy", "threshold", "items auto-accepted", "share"],
+                                 [[_pct(c["target_accuracy"]), _num(c["threshold"]), str(c["n"]), _pct(c["coverage"])]
+                                  for c in calibration["coverage"]]), ""]
     labels = list(sections)[::-1]
     header = ["criterion", "items"] + [f"{MODEL_TITLES.get(l, l)} accuracy" for l in labels] + \
              [f"{MODEL_TITLES.get(l, l)} kappa" for l in labels]
@@ -222,6 +330,33 @@ def plot_lab_accuracy(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def plot_reliability(calibrated: dict[str, dict], path: Path) -> None:
+    """Per model: confidence against accuracy (the diagonal is perfect calibration), and the
+    accuracy of the auto-accepted items against how many are auto-accepted."""
+    plt = _pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
+    for label, calibration in calibrated.items():
+        bins = calibration["reliability"]["bins"]
+        name = MODEL_TITLES.get(label, label)
+        left.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
+                  label=f"{name} (T={calibration['temperature']:.2g})")
+        curve = calibration["curve"]
+        right.plot([100 * c["coverage"] for c in curve], [100 * c["accuracy"] for c in curve], label=name)
+    left.set_xlabel("confidence")
+    left.set_ylabel("accuracy")
+    left.set_title(f"Reliability ({next(iter(calibrated.values()))['evaluated_on']})", fontsize=10)
+    left.legend(fontsize=8)
+    right.axhline(90, color="grey", linestyle=":", linewidth=1)
+    right.set_xlabel("items auto-accepted (%), most confident first")
+    right.set_ylabel("accuracy of those items (%)")
+    right.set_title("Accuracy at each coverage", fontsize=10)
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def plot_training_curves(log: dict, path: Path) -> bool:
     """Loss, reward accuracy and margins against the step; False when the log has none of them."""
     panels = [(train, evaluation) for train, evaluation in CURVE_PANELS
@@ -263,6 +398,11 @@ def write_evaluation(output_dir: str | Path, report: dict, runs: dict[str, Scori
         images.append(path)
     images.append(out / "accuracy_per_lab.png")
     plot_lab_accuracy(report, images[-1])
+    calibrated = {label: section["calibration"] for label, section in sections_of(report).items()
+                  if section.get("calibration")}
+    if calibrated:
+        images.append(out / "reliability.png")
+        plot_reliability(calibrated, images[-1])
     log = read_training_log(run_dir)
     if log and plot_training_curves(log, out / "training_curves.png"):
         images.append(out / "training_curves.png")

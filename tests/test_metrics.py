@@ -2,7 +2,8 @@
 
 import pytest
 
-from Utils.metrics import (Prediction, accuracy_per_criterion, accuracy_per_lab, cohen_kappa, confusion_matrix,
+from Utils.metrics import (Prediction, accuracy_per_criterion, accuracy_per_lab, baselines, bootstrap_interval,
+                           chance_accuracy, cohen_kappa, confusion_matrix, majority_baseline, quadratic_weighted_kappa,
                            confusion_matrices, macro_accuracy, micro_accuracy, summarize)
 
 
@@ -82,3 +83,37 @@ def test_confusion_matrices_per_criterion_and_summary():
     assert summary["n_items"] == 8 and summary["no_prediction"] == 1
     assert summary["micro_accuracy"] == 5 / 8
     assert summary["per_criterion"]["lab2 / Names"]["cohen_kappa"] == pytest.approx(1.0)
+
+
+def test_constant_answer_and_chance_baselines_by_hand():
+    constant = majority_baseline(PREDICTIONS)
+    # lab1/Names: TA A,B,C,A -> A (2 of 4 right); lab1/Loop: A,B -> tie, A (1 of 2); lab2/Names: A,B -> A (1 of 2).
+    assert [p.predicted_option for p in constant] == ["A", "A", "A", "A", "A", "A", "A", "A"]
+    assert micro_accuracy(constant) == 4 / 8
+    # Chance: six 3-option items and two 2-option items: (6/3 + 2/2) / 8.
+    assert chance_accuracy(PREDICTIONS) == pytest.approx((6 / 3 + 2 / 2) / 8)
+    summary = baselines(PREDICTIONS)
+    assert summary["constant_answer"]["micro_accuracy"] == 0.5 and summary["constant_answer"]["cohen_kappa"] == 0.0
+
+
+def test_bootstrap_interval_resamples_students_and_contains_the_estimate():
+    lo, hi = bootstrap_interval(PREDICTIONS)
+    assert lo <= 5 / 8 <= hi and lo < hi
+    assert bootstrap_interval(PREDICTIONS) == (lo, hi)  # seeded
+    everyone_right = [P("l", f"s{i}", "c", "A", "A") for i in range(5)]
+    assert bootstrap_interval(everyone_right) == (1.0, 1.0)
+
+
+def test_quadratic_weighted_kappa_by_hand():
+    # Two items of a 3-rating criterion. TA A, C; model B, C. Positions (0,1), (2,2); k = 3.
+    # Observed weighted disagreement: (1/4 + 0) / 2 = 1/8.
+    # Expected: TA {0: 1, 2: 1}, model {1: 1, 2: 1}: (w(0,1) + w(0,2) + w(2,1) + w(2,2)) / 4
+    #   = (1/4 + 1 + 1/4 + 0) / 4 = 3/8.  QWK = 1 - (1/8)/(3/8) = 2/3.
+    preds = [P("l", "s1", "c", "A", "B"), P("l", "s2", "c", "C", "C")]
+    assert quadratic_weighted_kappa(preds) == pytest.approx(2 / 3)
+    # Off by one is punished less than off by two: the same miss as A->C is worse.
+    worse = [P("l", "s1", "c", "A", "C"), P("l", "s2", "c", "C", "C")]
+    assert quadratic_weighted_kappa(worse) < quadratic_weighted_kappa(preds)
+    # No prediction counts as the furthest rating.
+    assert quadratic_weighted_kappa([P("l", "s1", "c", "A", None), P("l", "s2", "c", "C", "C")]) == \
+        quadratic_weighted_kappa(worse)

@@ -227,7 +227,7 @@ def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert {p.name for p in out.iterdir()} == {
         "predictions.jsonl", "report.json", "report.md", "confusion_fine_tuned.png", "confusion_base.png",
-        "accuracy_per_lab.png", "training_curves.png"}
+        "accuracy_per_lab.png", "training_curves.png", "reliability.png"}
     lines = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
     assert [line["model"] for line in lines] == ["fine_tuned"] * 6 + ["base"] * 6
     assert set(lines[0]) >= {"lab", "student_id", "criterion", "true_option", "predicted_option", "probabilities"}
@@ -240,8 +240,16 @@ def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
         assert section["micro_accuracy"] == correct / 6
         assert set(section) >= {"per_criterion", "per_lab", "macro_accuracy", "cohen_kappa", "confusion_matrices",
                                 "parse_failures", "items_per_second"}
-    assert "| all items (micro) | 6 |" in (out / "report.md").read_text()
-    assert "all items (micro)" in result.stdout and "fine-tuned" in result.stdout
+    assert "| all items | 6 |" in (out / "report.md").read_text()
+    assert "all items" in result.stdout and "fine-tuned" in result.stdout and "constant" in result.stdout
+    # Baselines on the same items, and a temperature fitted on these (in-lab) items, saved for grade.py.
+    constant = report["baselines"]["constant_answer"]["all items"]
+    assert constant["n"] == 6 and 0 < constant["accuracy"] <= 1
+    assert report["baselines"]["chance"]["all items"]["accuracy"] == pytest.approx((3 * 1 / 3 + 3 * 1 / 2) / 6)
+    saved = json.loads((run_dir / "calibration.json").read_text())
+    assert saved["n_items"] == 6 and saved["temperature"] > 0
+    assert report["calibration"]["temperature"] == pytest.approx(saved["temperature"])
+    assert all(0 < line["confidence"] <= 1 for line in lines)
 
 
 def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path):

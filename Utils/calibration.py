@@ -1,0 +1,150 @@
+"""Confidence a TA can trust: temperature scaling of the option scores, and what it buys.
+
+The scorer gives each option of an item a log-probability; a softmax over them is the model's
+probability for each rating. Those probabilities are over-confident (a wrong answer at 0.995).
+Temperature scaling (Guo et al., 2017) divides the scores by one number T, fitted to minimise
+the negative log-likelihood of the TAs' ratings on items the model was not trained on (in-lab
+test students); it changes no prediction, only how sure the model says it is.
+
+From calibrated confidences: a reliability table (confidence bins against accuracy), the
+expected calibration error, and the coverage curve (at each confidence threshold, the share of
+items at or above it and their accuracy), which picks the threshold that reaches a target
+accuracy: items above it can be auto-accepted, the rest go to a TA. Pure functions, no torch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+MIN_T, MAX_T = 0.05, 100.0
+
+
+def softmax(values: list[float], temperature: float = 1.0) -> list[float]:
+    scaled = [v / temperature for v in values]
+    top = max(scaled)
+    exps = [math.exp(v - top) for v in scaled]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def nll(items: list[tuple[list[float], int]], temperature: float) -> float:
+    """Mean negative log-likelihood of the true option: items are (option scores, true index)."""
+    total = 0.0
+    for scores, true in items:
+        scaled = [v / temperature for v in scores]
+        top = max(scaled)
+        total += top + math.log(sum(math.exp(v - top) for v in scaled)) - scaled[true]
+    return total / len(items)
+
+
+def fit_temperature(items: list[tuple[list[float], int]]) -> float:
+    """The T in [0.05, 100] that minimises `nll` (golden-section search over log T; NLL is convex
+    in 1/T, so the search finds the minimum)."""
+    if not items:
+        raise ValueError("no items to fit a temperature on")
+    lo, hi = math.log(MIN_T), math.log(MAX_T)
+    ratio = (math.sqrt(5) - 1) / 2
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fa, fb = nll(items, math.exp(a)), nll(items, math.exp(b))
+    for _ in range(80):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - ratio * (hi - lo)
+            fa = nll(items, math.exp(a))
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + ratio * (hi - lo)
+            fb = nll(items, math.exp(b))
+    return math.exp((lo + hi) / 2)
+
+
+@dataclass
+class Calibration:
+    temperature: float = 1.0
+    n_items: int = 0
+    fitted_on: str = ""  # which items (e.g. "in-lab test students of lab01, lab02")
+    method: str = "likelihood"
+
+    def confidence(self, scores: list[float]) -> list[float]:
+        return softmax(scores, self.temperature)
+
+    def to_dict(self) -> dict:
+        return {"temperature": self.temperature, "n_items": self.n_items, "fitted_on": self.fitted_on,
+                "method": self.method}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Calibration | None:
+        if not data:
+            return None
+        return cls(float(data["temperature"]), int(data.get("n_items", 0)), str(data.get("fitted_on", "")),
+                   str(data.get("method", "likelihood")))
+
+
+def reliability(confidences: list[float], correct: list[bool], bins: int = 10) -> dict:
+    """Equal-width confidence bins: per bin the items, their mean confidence and accuracy; and the
+    expected calibration error (the item-weighted mean gap between confidence and accuracy)."""
+    rows = []
+    n = len(confidences)
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [i for i, c in enumerate(confidences) if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not members:
+            continue
+        conf = sum(confidences[i] for i in members) / len(members)
+        acc = sum(correct[i] for i in members) / len(members)
+        ece += len(members) / n * abs(conf - acc)
+        rows.append({"bin": [lo, hi], "n": len(members), "confidence": conf, "accuracy": acc})
+    return {"bins": rows, "ece": ece if n else None, "n": n}
+
+
+def coverage_curve(confidences: list[float], correct: list[bool]) -> list[dict]:
+    """For each distinct confidence t (high to low): the share of items with confidence >= t
+    (coverage) and their accuracy. Auto-accepting those items gives that accuracy."""
+    order = sorted(range(len(confidences)), key=lambda i: -confidences[i])
+    curve, right = [], 0
+    for k, i in enumerate(order, 1):
+        right += correct[i]
+        if k == len(order) or confidences[order[k]] < confidences[i]:
+            curve.append({"threshold": confidences[i], "coverage": k / len(order), "accuracy": right / k, "n": k})
+    return curve
+
+
+def threshold_for_accuracy(curve: list[dict], target: float, min_items: int = 20) -> dict | None:
+    """The lowest threshold whose covered items reach `target` accuracy (at least `min_items` of
+    them, so a handful of lucky items does not set it); None when no threshold does."""
+    best = None
+    for point in curve:
+        if point["n"] >= min_items and point["accuracy"] >= target:
+            best = point
+    return best
+
+
+def coverage_at(curve: list[dict], targets: tuple[float, ...] = (0.8, 0.85, 0.9, 0.95)) -> list[dict]:
+    """For each target accuracy: the threshold, and how many items could be auto-accepted."""
+    out = []
+    for target in targets:
+        point = threshold_for_accuracy(curve, target)
+        out.append({"target_accuracy": target, "threshold": point["threshold"] if point else None,
+                    "coverage": point["coverage"] if point else 0.0, "n": point["n"] if point else 0})
+    return out
+
+
+def calibrate(scores, calibration: Calibration) -> None:
+    """Set each scored item's `confidence`: the calibrated probability of its predicted option
+    (items with no option scores, e.g. from generation, keep None)."""
+    for score in scores:
+        if score.logprobs and score.predicted_option is not None:
+            options = list(score.logprobs)
+            score.confidence = calibration.confidence([score.logprobs[o] for o in options])[
+                options.index(score.predicted_option)]
+
+
+def fit(scores, fitted_on: str, method: str = "likelihood") -> Calibration | None:
+    """A temperature fitted on scored items with a TA rating (None when there are none)."""
+    items = [([s.logprobs[o] for o in s.item.options], list(s.item.options).index(s.item.true_option))
+             for s in scores if s.logprobs and s.item.true_option in s.item.options]
+    if not items:
+        return None
+    return Calibration(fit_temperature(items), len(items), fitted_on, method)
