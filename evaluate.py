@@ -163,11 +163,6 @@ def main(argv: list[str] | None = None) -> int:
             in_lab = [s for s in run.scores if s.item.lab not in set(held_out)]
             calibration = calib.fit(in_lab, f"in-lab test students of {', '.join(sorted({s.item.lab for s in in_lab}))}",
                                     args.method)
-            if calibration and label == FINE_TUNED and loaded.run_dir is not None:
-                path = run_folder.write_calibration(loaded.run_dir, calibration.to_dict())
-                print(f"{label}: temperature {calibration.temperature:.3g} fitted on {calibration.n_items} in-lab "
-                      f"items, saved in {path}")
-        calibration = calib.Calibration.from_dict(calibration.to_dict()) if calibration else None
         if calibration:
             calib.calibrate(run.scores, calibration)
         calibrations[label] = calibration
@@ -178,6 +173,15 @@ def main(argv: list[str] | None = None) -> int:
         description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
                        "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
         sections[label] = model_section(run, description, held_out, calibrations[label])
+    fitted = sections.get(FINE_TUNED, {}).get("calibration")
+    if args.calibration == "fit" and fitted and loaded.run_dir is not None:
+        # grade.py reads the temperature, and the thresholds that reached each target accuracy
+        # on items the temperature was not fitted on.
+        auto_accept = [{**point, "evaluated_on": fitted["evaluated_on"]} for point in fitted["coverage"]]
+        path = run_folder.write_calibration(loaded.run_dir, {**calibrations[FINE_TUNED].to_dict(),
+                                                             "auto_accept": auto_accept})
+        print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; "
+              f"saved with the auto-accept thresholds in {path}")
     context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
                "test_data": source, "held_out_labs": held_out,
                "baselines": baseline_section(predictions_of(next(iter(runs.values()))), held_out),

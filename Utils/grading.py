@@ -7,24 +7,43 @@ Per lab, `grade.py` writes:
   and `0` elsewhere), so the grading system (and `Utils.labs.read_lab`) reads it back. A
   student whose submission could not be read, or an item that could not be scored, gets `0`
   in every column of that criterion: no rating is suggested, and the JSON says why.
-- `<lab>_suggestions.json`: each option's probability per student and criterion, the items
-  whose top probability is below the review threshold, and the students not graded.
+- `<lab>_suggestions.json`: per student and criterion the suggestion, its confidence (the
+  calibrated probability when the run folder holds a calibration) and every option's
+  probability; the review queue (items below the review threshold, items that could not be
+  scored, and every item of a submission with text that addresses the grader); the students
+  not graded.
+- `<lab>_review.html`: the review page (`Utils.review_page`): the TA accepts or changes each
+  suggestion and downloads the final CSV and a gradebook.
+- `<lab>_gradebook.csv`: student, total marks and each criterion's marks, from the
+  suggestions, for Moodle or Canvas (the page writes the same from the TA's decisions).
+- `grade_summary.json`: the arguments, the model, the threshold and one line per lab, rewritten
+  after every lab, so it always describes the files that exist.
 
+Every CSV cell is neutralized against spreadsheet formula injection (`Utils.labs.csv_text`).
 Student ids are written into the files, never used as paths; lab names become file names only
-through `safe_filename`.
+through `safe_filename`. A folder that already holds a grading run is never written over
+without --overwrite: a TA may have edited its files.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
+from Utils.files import write_json_atomic, write_text_atomic
+from Utils.injection import suspicious_text
 from Utils.labs import NO_SOURCE, Lab, Problem, format_ratings_csv, is_notice
 from Utils.scoring import ItemScore
 
 CSV_SUFFIX = "_suggested_ratings.csv"
 JSON_SUFFIX = "_suggestions.json"
+HTML_SUFFIX = "_review.html"
+GRADEBOOK_SUFFIX = "_gradebook.csv"
+SUMMARY_FILE = "grade_summary.json"
+SUFFIXES = (CSV_SUFFIX, JSON_SUFFIX, HTML_SUFFIX, GRADEBOOK_SUFFIX)
+DEFAULT_TARGET_ACCURACY = 0.9
+UNCALIBRATED_THRESHOLD = 0.8  # without a calibration: flag items whose top probability is below this
+SUSPICIOUS = "the submission holds text that addresses the grader (possible prompt injection)"
 
 
 def safe_filename(name: str) -> str:
@@ -53,6 +72,7 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
     for student_id, submission in sorted(lab.submissions.items()):
         criteria = []
         suggested: dict[str, str | None] = {}
+        flags = [f"{SUSPICIOUS}: {line}" for line in suspicious_text(submission.code)]
         for criterion in lab.rubric:
             score = by_student.get(student_id, {}).get(criterion.title)
             entry = {"criterion": criterion.title}
@@ -61,8 +81,12 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
                              reason=score.error if score is not None else "not scored")
             else:
                 top = max(score.probabilities.values())
-                entry.update(suggested_option=score.predicted_option, top_probability=top,
-                             probabilities=score.probabilities, needs_review=top < review_threshold)
+                confidence = score.confidence if score.confidence is not None else top
+                entry.update(suggested_option=score.predicted_option, top_probability=top, confidence=confidence,
+                             calibrated=score.confidence is not None, probabilities=score.probabilities,
+                             needs_review=confidence < review_threshold)
+                if flags:
+                    entry.update(needs_review=True, reason=SUSPICIOUS)
                 if score.shortened:
                     entry["shortened"] = True
             suggested[criterion.title] = entry["suggested_option"]
@@ -72,7 +96,8 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
                                "top_probability": entry.get("top_probability"),
                                **({"reason": entry["reason"]} if "reason" in entry else {})})
             criteria.append(entry)
-        students.append({"student_id": student_id, "submission": submission.folder_name, "criteria": criteria})
+        students.append({"student_id": student_id, "submission": submission.folder_name, "criteria": criteria,
+                         **({"flags": flags} if flags else {})})
         csv_rows.append((submission.folder_name, suggested))
     for p in not_graded:  # listed in the CSV too, with no rating marked, so no student goes missing
         # The folder name is the full id (<id>@<domain>) when there is exactly one folder.
@@ -85,6 +110,7 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
         "n_students": len(students),
         "n_items": sum(len(s["criteria"]) for s in students),
         "n_needs_review": len(review),
+        "n_flagged_students": sum(bool(s.get("flags")) for s in students),
         "needs_review": review,
         "not_graded": [_problem(p) for p in not_graded],
         "notices": [_problem(p) for p in notices],
@@ -97,10 +123,46 @@ def _problem(p: Problem) -> dict:
     return {"student_id": p.student, "reason": p.reason, "detail": p.detail}
 
 
-def write_lab_suggestions(output_dir: str | Path, lab_name: str, csv_text: str, data: dict) -> tuple[Path, Path]:
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, json_path = output_path(out, lab_name, CSV_SUFFIX), output_path(out, lab_name, JSON_SUFFIX)
-    csv_path.write_text(csv_text, encoding="utf-8")
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return csv_path, json_path
+def lab_outputs(output_dir: Path, lab_name: str) -> list[Path]:
+    """The files grading one lab writes, in the output folder."""
+    return [output_path(output_dir, lab_name, suffix) for suffix in SUFFIXES]
+
+
+def previous_run(output_dir: Path, lab_names: list[str]) -> list[Path]:
+    """Files of an earlier grading run that this run would write over (a TA may have edited them)."""
+    if not output_dir.is_dir():
+        return []
+    candidates = [output_dir / SUMMARY_FILE] + [p for name in lab_names for p in lab_outputs(output_dir, name)]
+    return [p for p in candidates if p.exists()]
+
+
+def write_lab_outputs(output_dir: Path, lab: Lab, csv_text: str, data: dict, gradebook_id_header: str
+                      ) -> dict[str, Path]:
+    """The lab's suggested CSV, suggestions JSON, review page and gradebook, each written atomically."""
+    from Utils.review_page import gradebook_csv, page_data, render_review_page
+
+    paths = dict(zip(("csv", "json", "html", "gradebook"), lab_outputs(output_dir, lab.name)))
+    write_text_atomic(csv_text, paths["csv"])
+    write_json_atomic(data, paths["json"])
+    write_text_atomic(render_review_page(lab, data, gradebook_id_header=gradebook_id_header), paths["html"])
+    suggested = {s["student_id"]: {c["criterion"]: c["suggested_option"] for c in s["criteria"]
+                                   if c.get("suggested_option")} for s in data["students"]}
+    page = page_data(lab, data, gradebook_id_header=gradebook_id_header)
+    write_text_atomic(gradebook_csv(page, suggested), paths["gradebook"])
+    return paths
+
+
+def choose_threshold(review_threshold: float | None, target_accuracy: float, calibration: dict | None
+                     ) -> tuple[float, str]:
+    """The confidence below which an item goes to a TA, and why: --review_threshold when given;
+    else the threshold that reached --target_accuracy on the held-out labs when the run folder's
+    calibration has one; else UNCALIBRATED_THRESHOLD."""
+    if review_threshold is not None:
+        return review_threshold, "--review_threshold"
+    for point in (calibration or {}).get("auto_accept", []):
+        if abs(point["target_accuracy"] - target_accuracy) < 1e-9 and point.get("threshold") is not None:
+            return point["threshold"], (f"calibrated: {100 * point['coverage']:.0f}% of the "
+                                        f"{point.get('evaluated_on', 'evaluated')} items reached "
+                                        f"{100 * target_accuracy:.0f}% accuracy above it")
+    return UNCALIBRATED_THRESHOLD, ("no calibration for this target in the run folder (run evaluate.py on the run "
+                                    "first): a fixed threshold on the raw probability")
