@@ -34,7 +34,7 @@ _PATTERNS = [
     r"\b(?:grader|grading|teaching assistant|TA|assistant|evaluator|reviewer|examiner)\b.{0,40}"
     r"\b(?:rate|give|grade|award|mark|answer|output|respond)",
     r"\bignore\b.{0,30}\b(?:rubric|instructions?|previous|above|criteria)\b",
-    r"\b(?:rate|grade|give|award)\s+(?:this|me|it|my\s+\w+|the\s+\w+|all|every\w*)?.{0,20}\b(?:full marks|[A-F])\b"
+    r"\b(?:rate|give|award)\s+(?:this|me|it|my\s+\w+|the\s+\w+|all|every\w*)?[^=;(){}]{0,20}\b(?:full marks|[A-F])\b"
     r"(?=\W|$)",
     r"\b(?:the\s+)?(?:correct\s+)?(?:answer|rating|grade)\s*(?:is|:)\s*['\"(]?[A-F]\b",
     r"answer\W{0,3}\s*:\s*\W{0,3}[A-F]\b",  # {"answer": "B ..."} also inside a string literal
