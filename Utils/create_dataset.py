@@ -27,12 +27,13 @@ import random
 import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, UsageError, fail, list_field, parse,
                        read_system_prompt, split_names)
 from Utils.files import check_outputs, write_json_atomic
+from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
 from Utils.labs import STATEMENT_FALLBACK, Lab, LabFormatError, Problem, collect_items, is_notice, list_lab_dirs, read_lab
 from Utils.pairs import encode_records, pair_records, write_pairs
@@ -47,6 +48,7 @@ class LabSummary:
     submissions: int = 0
     students_train: int = 0
     students_test: int = 0
+    students_injected: int = 0  # training students whose code got a planted instruction (--inject_share)
     items_read: int = 0
     items_written: int = 0
     pairs_train: int = 0
@@ -83,8 +85,18 @@ def split_students(student_ids: list[str], train_split: float, shuffle: bool = F
     return set(order[:n_train]), set(order[n_train:])
 
 
-def build_lab_records(lab: Lab, system_prompt: str, shielded: bool, train_split: float,
-                      shuffle: bool = False, seed: int = 0, dpo_reasoning: bool = False
+@dataclass(frozen=True)
+class BuildOptions:
+    system_prompt: str
+    train_split: float = 0.7
+    verbose: int = 0
+    dpo_reasoning: bool = False
+    shuffle: bool = False
+    seed: int = 0
+    inject_share: float = 0.0
+
+
+def build_lab_records(lab: Lab, shielded: bool, options: BuildOptions
                       ) -> tuple[list[dict], list[dict], LabSummary, list[Problem]]:
     """Train records, test records, summary and problems of one lab that was read."""
     items, problems = collect_items(lab)
@@ -95,13 +107,17 @@ def build_lab_records(lab: Lab, system_prompt: str, shielded: bool, train_split:
     if shielded:
         train_ids, test_ids = set(), set(students)
     else:
-        train_ids, test_ids = split_students(students, train_split, shuffle, seed)
+        train_ids, test_ids = split_students(students, options.train_split, options.shuffle, options.seed)
+    injected = injected_students(lab.name, sorted(train_ids), options.inject_share, options.seed)
     train, test = [], []
     for graded in items:
-        records = pair_records(item_from_graded(graded, system_prompt, dpo_reasoning))
+        if graded.student_id in injected:
+            graded = replace(graded, code=injected_code(graded, options.seed))
+        records = pair_records(item_from_graded(graded, options.system_prompt, options.dpo_reasoning))
         (train if graded.student_id in train_ids else test).extend(records)
     item_problems = [p for p in problems if p.criterion is not None]
     summary.students_train, summary.students_test = len(train_ids), len(test_ids)
+    summary.students_injected = len(injected)
     summary.items_written = len(items)
     summary.items_read = len(items) + len(item_problems)
     summary.pairs_train, summary.pairs_test = len(train), len(test)
@@ -110,6 +126,23 @@ def build_lab_records(lab: Lab, system_prompt: str, shielded: bool, train_split:
             summary.skipped if p.criterion is not None else summary.students_skipped)
         counter[p.reason] += 1
     return train, test, summary, problems
+
+
+def injected_students(lab: str, train_ids: list[str], share: float, seed: int) -> set[str]:
+    """The training students whose code gets a planted instruction (`--inject_share`), seeded per lab."""
+    if share <= 0 or not train_ids:
+        return set()
+    rng = random.Random(f"{seed}:{lab}:inject")
+    return set(rng.sample(train_ids, round(share * len(train_ids))))
+
+
+def injected_code(item, seed: int) -> str:
+    """The student's code with one instruction to the grader planted in it (the same for all of the
+    student's criteria); the TA's ratings are kept, so the grader learns to ignore it."""
+    rng = random.Random(f"{seed}:{item.lab}:{item.student_id}")
+    ratings = item.criterion.ratings
+    return inject(item.code, item.language, tuple(r.letter for r in ratings), tuple(r.description for r in ratings),
+                  rng)
 
 
 def build_report(dataset: Dataset, args: dict) -> dict:
@@ -166,16 +199,6 @@ def format_summary(dataset: Dataset) -> str:
 # --------------------------------------------------------------------------- I/O
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    system_prompt: str
-    train_split: float = 0.7
-    verbose: int = 0
-    dpo_reasoning: bool = False
-    shuffle: bool = False
-    seed: int = 0
-
-
 def build_lab(lab_dir: Path, shielded: bool, options: BuildOptions
               ) -> tuple[list[str], list[str], LabSummary, list[Problem]]:
     """Read one lab and build its JSONL lines; a lab that cannot be read becomes a reported skip."""
@@ -184,21 +207,19 @@ def build_lab(lab_dir: Path, shielded: bool, options: BuildOptions
     except LabFormatError as e:
         return [], [], LabSummary(lab_dir.name, split="skipped", error=str(e)), [
             Problem(lab_dir.name, "lab could not be read", detail=str(e))]
-    train, test, summary, problems = build_lab_records(
-        lab, options.system_prompt, shielded, options.train_split, options.shuffle, options.seed,
-        options.dpo_reasoning)
+    train, test, summary, problems = build_lab_records(lab, shielded, options)
     return encode_records(train), encode_records(test), summary, problems
 
 
 def build_dataset(parent_dir: str | Path, system_prompt: str, eval_lab_names: list[str] = (),
                   train_split: float = 0.7, verbose: int = 0, dpo_reasoning: bool = False,
-                  shuffle: bool = False, seed: int = 0, workers: int = 1) -> Dataset:
+                  shuffle: bool = False, seed: int = 0, workers: int = 1, inject_share: float = 0.0) -> Dataset:
     """Read every lab under `parent_dir` and build the train and test pairs (labs in parallel)."""
     lab_dirs = list_lab_dirs(parent_dir)
     unknown = unknown_lab_names(list(eval_lab_names), [d.name for d in lab_dirs])
     if unknown:
         raise ValueError(f"--eval_lab_names: no lab folder in {parent_dir} named {'; '.join(unknown)}")
-    options = BuildOptions(system_prompt, train_split, verbose, dpo_reasoning, shuffle, seed)
+    options = BuildOptions(system_prompt, train_split, verbose, dpo_reasoning, shuffle, seed, inject_share)
     shielded = [d.name in set(eval_lab_names) for d in lab_dirs]
     if workers > 1 and len(lab_dirs) > 1:
         with ProcessPoolExecutor(min(workers, len(lab_dirs))) as pool:
@@ -237,13 +258,18 @@ class BuildArguments:
         "help": "answers also carry the TA's comment (or the rating's description) as reasoning (1/0)"})
     shuffle: bool = field(default=False, metadata={
         "help": "shuffle each lab's students (with --seed) before the split (1/0)"})
-    seed: int = field(default=42, metadata={"help": "seed for --shuffle"})
+    seed: int = field(default=42, metadata={"help": "seed for --shuffle and --inject_share"})
+    inject_share: float = field(default=0.0, metadata={
+        "help": "share of each lab's training students whose code gets a planted instruction to the grader "
+                "(varied wording and place; the TA's ratings kept), so the grader learns to ignore such text"})
     strict: bool = field(default=False, metadata={
         "help": "exit 1 when any item, student or lab was skipped, a statement fell back, or no lab was found"})
     workers: int = field(default=os.cpu_count() or 1, metadata={"help": "labs read in parallel processes"})
 
     def __post_init__(self):
         self.eval_lab_names = split_names(self.eval_lab_names, "--eval_lab_names")
+        if not 0.0 <= self.inject_share <= 1.0:
+            raise UsageError(f"--inject_share must be between 0 and 1, got {self.inject_share}")
         if not 0.0 <= self.train_split <= 1.0:
             raise UsageError(f"--train_split must be between 0 and 1, got {self.train_split}")
         if self.workers < 1:
@@ -260,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                        "--report_path": args.report_path},
                       inputs={"--system_prompt_path": prompt_path}, input_dirs={"--parent_dir": args.parent_dir})
         dataset = build_dataset(args.parent_dir, system_prompt, args.eval_lab_names, args.train_split,
-                                args.verbose, args.dpo_reasoning, args.shuffle, args.seed, args.workers)
+                                args.verbose, args.dpo_reasoning, args.shuffle, args.seed, args.workers,
+                                args.inject_share)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e))
     write_pairs(dataset.train, args.train_dataset_path)

@@ -24,6 +24,7 @@ from Utils.items import Item
 
 METADATA = ("lab", "student_id", "criterion", "chosen_option", "rejected_option", "options")
 MAX_SHOWN = 30
+Problems = list[tuple[int, str]]  # (line the problem is about, message), sorted by line when raised
 
 
 class PairsFormatError(ValueError):
@@ -76,6 +77,13 @@ def write_pairs(lines: list[str], path: str | Path) -> None:
 
 def read_rows(path: str | Path) -> list[tuple[int, dict]]:
     """(line number, row) for every non-blank line. Raises PairsFormatError naming each bad line."""
+    numbered, problems = _read_rows(path)
+    raise_problems(problems, path)
+    return numbered
+
+
+def _read_rows(path: str | Path) -> tuple[list[tuple[int, dict]], Problems]:
+    """(line number, row) for every line that is a JSON object, and a message for each that is not."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: pairs file not found (build it with `bash create_dpo_dataset.sh`)")
@@ -88,16 +96,15 @@ def read_rows(path: str | Path) -> list[tuple[int, dict]]:
                 try:
                     row = json.loads(text)
                 except json.JSONDecodeError as e:
-                    errors.append(f"{path} line {number}: invalid JSON at column {e.colno}: {e.msg}")
+                    errors.append((number, f"{path} line {number}: invalid JSON at column {e.colno}: {e.msg}"))
                     continue
                 if not isinstance(row, dict):
-                    errors.append(f"{path} line {number}: expected a JSON object, found {type(row).__name__}")
+                    errors.append((number, f"{path} line {number}: expected a JSON object, found {type(row).__name__}"))
                     continue
                 rows.append((number, row))
         except UnicodeDecodeError as e:
             raise PairsFormatError(f"{path}: not UTF-8 text (byte {e.start} of a line)") from None
-    raise_problems(errors, path)
-    return rows
+    return rows, errors
 
 
 def _message_problem(value, roles: tuple[str, ...], exactly_one: bool) -> str | None:
@@ -150,29 +157,33 @@ def row_problems(row: dict, metadata: bool) -> list[str]:
     return problems
 
 
-def check_pairs(rows: list[dict] | list[tuple[int, dict]], source: str | Path, metadata: bool = False) -> None:
+def check_pairs(rows: list[dict] | list[tuple[int, dict]], source: str | Path, metadata: bool = False,
+                earlier: Problems = ()) -> None:
     """Every problem of the rows at once, each with its line and field; raises PairsFormatError.
 
     `rows` are rows (numbered from 1) or (line number, row) as `read_rows` gives them. With
     `metadata`, the builder's columns (lab, student_id, criterion, options ...) are required too.
     """
     numbered = rows if rows and isinstance(rows[0], tuple) else list(enumerate(rows, 1))
-    problems = [f"{source} line {line}: {problem}" for line, row in numbered for problem in row_problems(row, metadata)]
-    raise_problems(problems, source)
+    problems = [(line, f"{source} line {line}: {problem}") for line, row in numbered
+                for problem in row_problems(row, metadata)]
+    raise_problems([*earlier, *problems], source)
 
 
-def raise_problems(problems: list[str], source: str | Path) -> None:
+def raise_problems(problems: Problems | list[str], source: str | Path) -> None:
     if not problems:
         return
+    if isinstance(problems[0], tuple):
+        problems = [message for _, message in sorted(problems, key=lambda p: p[0])]
     shown = "\n  ".join(problems[:MAX_SHOWN])
     more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
     raise PairsFormatError(f"{len(problems)} problems in {source}:\n  {shown}{more}")
 
 
 def read_pairs(path: str | Path, metadata: bool = False) -> list[dict]:
-    """The rows of a pairs file, checked (`check_pairs`)."""
-    numbered = read_rows(path)
-    check_pairs(numbered, path, metadata)
+    """The rows of a pairs file, checked (`check_pairs`); every problem of the file at once."""
+    numbered, problems = _read_rows(path)
+    check_pairs(numbered, path, metadata, problems)
     return [row for _, row in numbered]
 
 
@@ -186,7 +197,7 @@ class Grouped:
 
 
 def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = "pairs",
-                complete: bool = False) -> Grouped:
+                complete: bool = False, earlier: Problems = ()) -> Grouped:
     """Group checked rows (with the builder's columns) into items; raises PairsFormatError.
 
     An item is the rows sharing lab, student_id, criterion, prompt and chosen_option (the builder
@@ -197,13 +208,13 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
     """
     numbered = rows if rows and isinstance(rows[0], tuple) else list(enumerate(rows, 1))
     # Malformed rows are named and left out of the grouping, so every problem is reported at once.
-    problems: list[str] = []
+    problems: Problems = list(earlier)
     keys: dict[tuple, int] = {}
     members: list[list[int]] = []
     for index, (line, row) in enumerate(numbered):
         found = row_problems(row, metadata=True)
         if found:
-            problems += [f"{source} line {line}: {problem}" for problem in found]
+            problems += [(line, f"{source} line {line}: {problem}") for problem in found]
             continue
         key = (row["lab"], row["student_id"], row["criterion"],
                json.dumps(row["prompt"], sort_keys=True, ensure_ascii=False), row["chosen_option"])
@@ -242,7 +253,7 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
                                      "lab, student and criterion")
         first_line.setdefault(key3, lines[0])
         if item_problems:
-            problems.append(f"{where}: " + "; ".join(item_problems))
+            problems.append((lines[0], f"{where}: " + "; ".join(item_problems)))
             continue
         present = tuple(o for o in options if o in texts)
         items.append(Item(first["lab"], first["student_id"], first["criterion"], present,
@@ -256,14 +267,14 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
 def read_items(path: str | Path) -> list[Item]:
     """The items of a pairs file, as scored (plain answers, no reasoning); raises PairsFormatError
     naming the file and lines, before any model is loaded."""
-    numbered = read_rows(path)
-    grouped = group_items(numbered, path, complete=True)
+    numbered, problems = _read_rows(path)
+    grouped = group_items(numbered, path, complete=True, earlier=problems)
     items, problems = [], []
     for item, indices in zip(grouped.items, grouped.rows):
         try:
             items.append(item.scoring_view())
         except ValueError as e:
-            lines = ", ".join(str(numbered[i][0]) for i in indices)
-            problems.append(f"{path} lines {lines} ({'/'.join(item.key)}): {e}")
+            lines = [numbered[i][0] for i in indices]
+            problems.append((lines[0], f"{path} lines {', '.join(map(str, lines))} ({'/'.join(item.key)}): {e}"))
     raise_problems(problems, path)
     return items

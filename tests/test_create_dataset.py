@@ -169,3 +169,26 @@ def test_system_prompt_file_is_read_or_named_when_missing(tmp_path, capsys):
         read_system_prompt(missing)
     assert main(["--parent_dir", str(tmp_path), "--system_prompt_path", str(missing)]) == 2
     assert "nope.txt: file not found" in capsys.readouterr().err
+
+
+def test_inject_share_plants_instructions_in_training_students_only_and_keeps_the_ta_ratings(labs_dir):
+    from Utils.injection import suspicious_text
+
+    write_lab(labs_dir, "lab1")
+    write_lab(labs_dir, "lab2")
+    plain = build(labs_dir, eval_lab_names=["lab2"], train_split=0.6)
+    data = build(labs_dir, eval_lab_names=["lab2"], train_split=0.6, inject_share=0.5)
+    assert [s.students_injected for s in data.labs] == [3, 0]  # half of lab1's 6 training students; none shielded
+
+    def code(record):
+        start, end = record["code_span"]
+        return record["prompt"][1]["content"][start:end]
+
+    injected = {r["student_id"] for r in data.records("train") if suspicious_text(code(r))}
+    assert len(injected) == 3
+    assert not any(suspicious_text(code(r)) for r in data.records("test"))  # never in the test file
+    for before, after in zip(plain.records("train"), data.records("train")):
+        assert (before["chosen"], before["rejected"], before["chosen_option"]) == (
+            after["chosen"], after["rejected"], after["chosen_option"])  # the TA's rating is kept
+    assert data.records("train") == build(labs_dir, eval_lab_names=["lab2"], train_split=0.6,
+                                          inject_share=0.5).records("train")  # seeded
