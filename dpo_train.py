@@ -32,7 +32,7 @@ def main(argv=None):
         spec = resolve_model(script_args.model, script_args.model_size)
         device = train.process_device(script_args.device)
         quantization = resolve_quantization(script_args.quantization, device)
-        train.check_combination(device, quantization, training_args)
+        train.check_combination(device, quantization, training_args, script_args.use_peft)
         if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
             print("no evaluation set: evaluation is off")
             training_args.eval_strategy = "no"
@@ -64,11 +64,17 @@ def main(argv=None):
     training_args.output_dir = str(run_dir)  # checkpoints and tensorboard logs go into the run folder
     print(f"run folder {run_dir}" + (f", resuming from {resume_checkpoint}" if resume_checkpoint else ""))
 
-    # 3. Model: base weights in the chosen precision, LoRA on the registry's target modules.
+    # 3. Model: base weights in the chosen precision; LoRA on the registry's target modules, or the
+    #    model's own top layers (--use_peft False).
     model = load_model(spec, quantization, device)
     if quantization in ("4bit", "8bit"):
         model = train.prepare_quantized(model, training_args)
-    peft_config = train.lora_config(script_args, spec, model)
+    peft_config = None
+    if script_args.use_peft:
+        peft_config = train.lora_config(script_args, spec, model)
+    else:
+        counts = train.freeze_below(model, script_args.trainable_layers)
+        print(f"full fine-tuning: {counts['trainable'] / 1e6:.1f}M of {counts['total'] / 1e6:.1f}M parameters train")
 
     # 4. Trainer: the one place where the trainer class is chosen.
     trainer_class = GroupedDPOTrainer if script_args.trainer == "grouped" else DPOTrainer
@@ -79,8 +85,9 @@ def main(argv=None):
         stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,
                  "eval": eval_stats}
         arguments = train.arguments_record(script_args, training_args, output_root)
-        arguments.update(model=script_args.model or spec.name, device=device, quantization=quantization,
-                         lora_target_modules=list(script_args.lora_target_modules or spec.lora_target_modules))
+        arguments.update(model=script_args.model or spec.name, device=device, quantization=quantization)
+        if script_args.use_peft:
+            arguments["lora_target_modules"] = list(script_args.lora_target_modules or spec.lora_target_modules)
         runs.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path,
                              resumed=resume_checkpoint is not None)
 
@@ -91,8 +98,8 @@ def main(argv=None):
     final = runs.save_final(trainer, run_dir, data_seconds, train_seconds)
     if trainer.is_world_process_zero():
         print(f"data loading {data_seconds:.1f} s, training {train_seconds:.1f} s")
-        print(f"LoRA adapter and tokenizer: {run_dir}\nfinal checkpoint: {final}\n"
-              f"tensorboard --logdir {run_dir}")
+        print(f"{'LoRA adapter' if script_args.use_peft else 'model'} and tokenizer: {run_dir}\n"
+              f"final checkpoint: {final}\ntensorboard --logdir {run_dir}")
     return trainer
 
 

@@ -207,6 +207,11 @@ class GroupedDPOTrainer(DPOTrainer):
             processing_class.pad_token = args.pad_token
         if data_collator is None:
             data_collator = DataCollatorForGroupedPreference(pad_token_id=processing_class.pad_token_id)
+        loss_types = args.loss_type if isinstance(args.loss_type, list) else [args.loss_type]
+        if not needs_reference(loss_types) and ref_model is None and not is_peft_model(model) and peft_config is None:
+            # No loss term needs a reference (loss_type sft alone): keep TRL from loading a copy of the model
+            # as one; with precompute on, it loads none, and `_precompute_ref_logps` computes nothing.
+            args.precompute_ref_log_probs = True
         super().__init__(model, ref_model=ref_model, args=args, data_collator=data_collator,
                          train_dataset=train_dataset, eval_dataset=eval_dataset, processing_class=processing_class,
                          callbacks=callbacks, optimizers=optimizers, quantization_config=quantization_config,

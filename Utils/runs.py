@@ -4,8 +4,8 @@
         arguments.yaml          resolved arguments (reuse with --config); written once, kept on resume
         dataset_stats.json      token lengths, pairs used, shortened prompts
         dataset_report.json     the builder's accounting of the training data (copied)
-        adapter_model.safetensors, adapter_config.json, tokenizer files   the LoRA adapter (or full
-                                weights with --use_peft false) and tokenizer
+        adapter_model.safetensors, adapter_config.json, tokenizer files   the LoRA adapter and tokenizer
+                                (a fully fine-tuned model, --use_peft False, is saved in final_checkpoint/ only)
         calibration.json        temperature fitted on held-out students (evaluate.py --fit_calibration)
         checkpoint-N/           Trainer checkpoints (for --resume_from_checkpoint)
         runs/                   TensorBoard logs
@@ -126,7 +126,7 @@ def write_run_start(run_dir: Path, arguments: dict, stats: dict, train_path: str
 
 
 def save_final(trainer, run_dir: Path, data_seconds: float, train_seconds: float) -> Path:
-    """Weights and tokenizer in the run folder; final_checkpoint/ (weights, time.txt) appears last.
+    """Adapter and tokenizer in the run folder; final_checkpoint/ (weights, time.txt) appears last.
 
     final_checkpoint is written under a temporary name and renamed at the very end, so a run
     that dies leaves no folder that looks complete. Call on every process (save_model gathers
@@ -138,7 +138,10 @@ def save_final(trainer, run_dir: Path, data_seconds: float, train_seconds: float
     if main and partial.exists():
         shutil.rmtree(partial)
     trainer.accelerator.wait_for_everyone()
-    trainer.save_model(str(run_dir))
+    if hasattr(trainer.model, "peft_config"):  # a LoRA adapter is small: in the run folder too
+        trainer.save_model(str(run_dir))
+    elif main:  # a whole model only once, in final_checkpoint/; the run folder keeps the tokenizer
+        trainer.processing_class.save_pretrained(str(run_dir))
     trainer.save_model(str(partial))
     trainer.save_state()
     if main:

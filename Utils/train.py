@@ -61,6 +61,12 @@ class ScriptArguments:
     device: str = field(default="auto", metadata={"help": "auto (cuda when available), cpu, cuda, cuda:N"})
     quantization: str = field(default="auto", metadata={
         "help": "auto (4bit on CUDA, none on CPU), 4bit (NF4, double quantization), 8bit, none"})
+    use_peft: bool = field(default=True, metadata={
+        "help": "train a LoRA adapter (True); False: fine-tune the model's own weights (small models; see "
+                "--trainable_layers). A fully fine-tuned run folder holds the whole model"})
+    trainable_layers: int | None = field(default=None, metadata={
+        "help": "with --use_peft False: train only the top N transformer layers and the final norm (the rest, "
+                "embeddings included, stay frozen, and backward stops below them); default: all"})
     lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling alpha"})
     lora_dropout: float = field(default=0.1, metadata={
@@ -94,6 +100,9 @@ class ScriptArguments:
                 problems.append(f"--{name} must be 0 (all) or more, got {value}")
             elif value == 0:
                 setattr(self, name, None)
+        if self.trainable_layers is not None and (self.use_peft or self.trainable_layers < 1):
+            problems.append("--trainable_layers needs --use_peft False and at least 1 layer, got "
+                            f"{self.trainable_layers} with use_peft={self.use_peft}")
         if isinstance(self.eval_dataset_path, str) and self.eval_dataset_path.strip().lower() in ("", "none"):
             self.eval_dataset_path = None
         if problems:
@@ -186,7 +195,7 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
     return script_args, training_args
 
 
-def check_combination(device: str, quantization: str, training_args) -> None:
+def check_combination(device: str, quantization: str, training_args, use_peft: bool = True) -> None:
     """Refuse settings that cannot work together, all problems at once."""
     import importlib.util
 
@@ -194,6 +203,8 @@ def check_combination(device: str, quantization: str, training_args) -> None:
 
     problems = []
     on_cuda = device.startswith("cuda")
+    if quantization in ("4bit", "8bit") and not use_peft:
+        problems.append(f"--quantization {quantization} needs --use_peft True: quantized weights cannot be trained")
     if quantization in ("4bit", "8bit") and importlib.util.find_spec("bitsandbytes") is None:
         problems.append(f"--quantization {quantization} needs the bitsandbytes package (pip install bitsandbytes)")
     if training_args.fp16 and not on_cuda:
@@ -375,6 +386,26 @@ def lora_config(script_args: ScriptArguments, spec: ModelSpec, model):
                          f"set --lora_target_modules to names it has")
     return LoraConfig(r=script_args.lora_r, lora_alpha=script_args.lora_alpha, lora_dropout=script_args.lora_dropout,
                       target_modules=targets, bias="none", task_type="CAUSAL_LM")
+
+
+def freeze_below(model, trainable_layers: int | None) -> dict:
+    """Full fine-tuning of the top `trainable_layers` decoder layers and the final norm only (all
+    layers when None). Returns {"trainable": parameters, "total": parameters}. The embeddings (tied
+    to the LM head in small models) stay frozen either way: with hundreds of examples they would
+    only memorise, and they are most of a small model's parameters."""
+    layers = model.get_decoder().layers
+    keep = set(range(len(layers) - (trainable_layers or len(layers)), len(layers)))
+    for param in model.parameters():
+        param.requires_grad_(False)
+    for i in keep:
+        for param in layers[i].parameters():
+            param.requires_grad_(True)
+    norm = getattr(model.get_decoder(), "norm", None)
+    if norm is not None:
+        for param in norm.parameters():
+            param.requires_grad_(True)
+    return {"trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+            "total": sum(p.numel() for p in model.parameters())}
 
 
 def prepare_quantized(model, training_args):

@@ -324,3 +324,41 @@ def test_bad_rows_are_all_reported_with_line_and_field(tmp_path):
     assert "train.jsonl line 2: field 'chosen' must be a non-empty list" in message
     assert "train.jsonl line 3: field 'rejected' message role 'user'" in message
     assert "train.jsonl line 4: field 'code_span' [5, 10000]" in message
+
+
+def test_full_fine_tuning_of_the_top_layers_with_the_sft_loss(tmp_path, tiny_model_dir, pairs_dir):
+    """--use_peft False --trainable_layers 1 --loss_type sft: only the top layer and the final norm move, no
+    reference model is loaded, and the run folder holds a whole model that scoring loads (base beside it)."""
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM
+
+    from Utils.models import load_for_scoring
+
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--use_peft", "False", "--trainable_layers", "1",
+                       "--loss_type", "sft")
+    assert trainer.ref_model is None
+    run = Path(trainer.args.output_dir)
+    final = run / "final_checkpoint"
+    assert (final / "config.json").is_file() and not (final / "adapter_config.json").exists()
+    before = AutoModelForCausalLM.from_pretrained(tiny_model_dir).state_dict()
+    after = load_file(str(final / "model.safetensors"))
+    moved = {k for k in after if not torch.equal(after[k], before[k])}
+    assert moved and all(k.startswith(("model.layers.1.", "model.norm.")) for k in moved)
+    assert any(k.startswith("model.layers.1.mlp") for k in moved)
+    assert yaml.safe_load((run / "arguments.yaml").read_text())["use_peft"] is False
+    loaded = load_for_scoring(adapter_path=str(run))
+    assert loaded.fine_tuned and loaded.weights_dir == final
+    ids = torch.tensor([[1, 2, 3, 4]])
+    with torch.no_grad(), loaded.base_model() as base:
+        base_logits = base(input_ids=ids).logits
+        reference = AutoModelForCausalLM.from_pretrained(tiny_model_dir)(input_ids=ids).logits
+        torch.testing.assert_close(base_logits, reference)
+        assert (loaded.model(input_ids=ids).logits - reference).abs().max() > 1e-4
+
+
+def test_quantized_weights_cannot_be_fully_fine_tuned():
+    _, training = T.parse_arguments(["--use_peft", "False"])
+    with pytest.raises(ValueError, match="needs --use_peft True"):
+        T.check_combination("cpu", "4bit", training, use_peft=False)
+    with pytest.raises(ValueError, match="--trainable_layers needs --use_peft False"):
+        T.parse_arguments(["--trainable_layers", "2"])
