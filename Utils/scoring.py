@@ -27,7 +27,7 @@ from Utils.items import Item
 from Utils.prompts import TokenizedItem, option_description, render_prompt, tokenize_items
 from Utils.replies import parse_rating
 
-METHODS = ("likelihood", "generate")
+METHODS = ("likelihood", "first_token", "generate")
 Progress = Callable[[int, int], None]  # (items done, items in all)
 DEFAULT_MAX_LENGTH = 1536
 
@@ -112,24 +112,48 @@ def model_device(model):
     return next(model.parameters()).device
 
 
+def first_token_split(answers_ids: list[list[int]]) -> tuple[list[int], list[int]] | None:
+    """(the tokens every answer starts with, each answer's next token), or None when two answers
+    share that token too (then only the full answers tell them apart)."""
+    prefix = 0
+    while all(len(a) > prefix + 1 for a in answers_ids) and len({a[prefix] for a in answers_ids}) == 1:
+        prefix += 1
+    distinct = [a[prefix] for a in answers_ids if len(a) > prefix]
+    if len(distinct) != len(answers_ids) or len(set(distinct)) != len(distinct):
+        return None
+    return answers_ids[0][:prefix], distinct
+
+
 def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None,
                      supports_system: bool = True, batch_size: int = 4,
-                     max_group_tokens: int | None = 8192, progress: Progress | None = None) -> ScoringRun:
+                     max_group_tokens: int | None = 8192, progress: Progress | None = None,
+                     first_token: bool = False) -> ScoringRun:
     """Per-option log-probabilities, one packed forward pass per student group (batched).
 
     All students of a lab share the system prompt and the problem statement: that start runs
     once per lab (`encode_prefix`) and every batch of the lab's students attends to its cache.
+
+    With `first_token` (method first_token), an option's score is the log-probability of its
+    answer's first own token (the rating letter, after the `{"answer": "` every answer starts
+    with), read from ONE position per criterion instead of every token of every answer; an item
+    whose options share that token is scored on the full answers.
     """
     import torch
 
-    from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, shared_prefix_length
+    from Utils.packing import (answer_logits, answer_logprobs, collate_packed, encode_prefix, pack_group,
+                               shared_prefix_length)
 
     start = time.perf_counter()
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
-    groups = student_groups(items, tokenized, max_group_tokens)
+    splits = [first_token_split(t.answers_ids) if first_token and not t.error else None for t in tokenized]
+    # What is packed after each prompt: every full answer, or only the shared start plus one next token.
+    packed_answers = [[split[0] + split[1][:1]] if split else t.answers_ids for t, split in zip(tokenized, splits)]
+    fallback = [i for i, split in enumerate(splits) if first_token and split is None and not tokenized[i].error]
+    groups = [[i for i in group if i not in set(fallback)] for group in student_groups(items, tokenized, max_group_tokens)]
     by_lab: OrderedDict[str, list[list[int]]] = OrderedDict()
     for group in groups:
-        by_lab.setdefault(items[group[0]].lab, []).append(group)
+        if group:
+            by_lab.setdefault(items[group[0]].lab, []).append(group)
     scores: list[ItemScore | None] = [None] * len(items)
     device = model_device(model)
     passes = done = 0
@@ -141,7 +165,7 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
             cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
             prefix = encode_prefix(model, prompts[0][:cached]) if cached else None
             passes += prefix is not None
-            packed = [pack_group([tokenized[i].prompt_ids for i in group], [tokenized[i].answers_ids for i in group],
+            packed = [pack_group([tokenized[i].prompt_ids for i in group], [packed_answers[i] for i in group],
                                  cached_length=cached) for group in lab_groups]
             # Longest first, so each batch holds groups of similar length (little padding) and an
             # out-of-memory error shows at once.
@@ -150,17 +174,52 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
                 chosen = order[b:b + batch_size]
                 batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
                 batch = {k: v.to(device) for k, v in batch.items()}
-                logps = answer_logprobs(model, batch, prefix).float().cpu()
+                if first_token:
+                    next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
+                logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
                 passes += 1
                 for row, k in enumerate(chosen):
-                    per_item = _option_logprobs(logps[row], batch["answer_item"][row].cpu(),
-                                                batch["answer_option"][row].cpu())
+                    answer_item = batch["answer_item"][row].cpu()
+                    if first_token:
+                        per_item = _first_token_logprobs(next_logps[row], answer_item,
+                                                         [splits[i] for i in lab_groups[k]])
+                    else:
+                        per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
                     for local, i in enumerate(lab_groups[k]):
                         scores[i] = _likelihood_score(items[i], per_item[local], tokenized[i].shortened)
                         done += 1
                 if progress:
                     progress(done, len(items))
-    return ScoringRun(_fill_unscored(scores, items, tokenized), "likelihood", time.perf_counter() - start, passes)
+    method = "first_token" if first_token else "likelihood"
+    if fallback:  # options that share their first token: scored on their full answers
+        rerun = score_likelihood(model, tokenizer, [items[i] for i in fallback], max_length, supports_system,
+                                 batch_size, max_group_tokens)
+        for i, score in zip(fallback, rerun.scores):
+            scores[i] = score
+        passes += rerun.forward_passes
+    return ScoringRun(_fill_unscored(scores, items, tokenized), method, time.perf_counter() - start, passes)
+
+
+def _last_token_logprobs(logits, batch):
+    """Per answer slot [B, A, V]: the log-softmax at the position that predicts its last token."""
+    import torch
+
+    index = batch["answer_index"]
+    positions = torch.arange(index.shape[1], device=index.device).expand_as(index)
+    last = torch.full(batch["answer_item"].shape, 0, dtype=torch.long, device=index.device)
+    last = last.scatter_reduce(1, index.clamp(min=0), torch.where(index >= 0, positions, 0), reduce="amax")
+    rows = logits.gather(1, last[..., None].expand(-1, -1, logits.shape[-1]))
+    return torch.log_softmax(rows.float(), dim=-1)
+
+
+def _first_token_logprobs(next_logps, answer_item, splits) -> dict[int, dict[int, float]]:
+    """One packed row (one slot per item) -> {item in the group: {option number: log p(its first own token)}}."""
+    per_item: dict[int, dict[int, float]] = {}
+    for slot in range(next_logps.shape[0]):
+        i = int(answer_item[slot])
+        if i >= 0 and splits[i] is not None and i not in per_item:
+            per_item[i] = {o: float(next_logps[slot, token]) for o, token in enumerate(splits[i][1])}
+    return per_item
 
 
 def _option_logprobs(logps, answer_item, answer_option) -> dict[int, dict[int, float]]:
@@ -230,9 +289,9 @@ def score_items(model, tokenizer, items: list[Item], method: str = "likelihood",
                 max_length: int | None = DEFAULT_MAX_LENGTH, supports_system: bool = True,
                 batch_size: int = 4, max_group_tokens: int | None = 8192,
                 max_new_tokens: int = 48, progress: Progress | None = None) -> ScoringRun:
-    if method == "likelihood":
+    if method in ("likelihood", "first_token"):
         return score_likelihood(model, tokenizer, items, max_length, supports_system, batch_size, max_group_tokens,
-                                progress)
+                                progress, first_token=method == "first_token")
     if method == "generate":
         return score_generate(model, tokenizer, items, max_length, supports_system, batch_size, max_new_tokens,
                               progress)

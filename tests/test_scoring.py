@@ -268,3 +268,42 @@ def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path)
     assert log["series"]["eval_loss"] == [(3, pytest.approx(0.55))]
     assert plot_training_curves(log, tmp_path / "curves.png") and (tmp_path / "curves.png").stat().st_size > 0
     assert read_training_log(tmp_path / "missing") == {}
+
+
+def test_first_token_method_reads_each_letter_from_one_position(lab_parent, tokenizer, model):
+    """method first_token: log p(the option's first own token | prompt + the answer start every
+    option shares), equal to a direct forward pass, from fewer packed positions than full answers."""
+    from Utils.scoring import first_token_split
+
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, first_token=True)
+    full = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2)
+    assert run.method == "first_token" and run.forward_passes == full.forward_passes
+    for score in run.scores:
+        prompt_ids, answers_ids = tokenize_item(tokenizer, score.item.messages, list(score.item.answers))
+        shared, letters = first_token_split(answers_ids)
+        assert [tokenizer.decode([t]) for t in letters] == list(score.item.options)  # the letters
+        ids = torch.tensor([prompt_ids + shared])
+        with torch.no_grad():
+            logps = torch.log_softmax(model(input_ids=ids).logits[0, -1].float(), -1)
+        assert list(score.logprobs.values()) == pytest.approx([logps[t].item() for t in letters], rel=1e-4)
+        assert score.predicted_option == max(score.logprobs, key=score.logprobs.get)
+    assert first_token_split([[1, 2, 3], [1, 2, 4]]) == ([1, 2], [3, 4])
+    assert first_token_split([[1, 2, 3], [1, 2, 3, 5]]) is None  # no token of their own: full answers decide
+
+
+def test_first_token_falls_back_to_full_answers_when_options_share_their_first_token(lab_parent, tokenizer, model,
+                                                                                      monkeypatch):
+    from Utils import scoring
+
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    real = scoring.first_token_split
+    shared = {len(items[0].answers)}  # pretend the items with this many options share their first token
+    monkeypatch.setattr(scoring, "first_token_split", lambda answers: None if len(answers) in shared else real(answers))
+    first = score_likelihood(model, tokenizer, items, max_length=None, first_token=True)
+    full = score_likelihood(model, tokenizer, items, max_length=None)
+    for a, b in zip(first.scores, full.scores):
+        if len(a.item.answers) in shared:
+            assert a.logprobs == pytest.approx(b.logprobs)  # scored on the full answers
+        else:
+            assert a.logprobs != pytest.approx(b.logprobs)
