@@ -48,6 +48,9 @@ class GradeArguments(ModelArguments):
                 "suggestion) is below this"})
     gradebook_id_header: str = field(default=GRADEBOOK_ID_HEADER, metadata={
         "help": "first column of the gradebook CSV (Canvas matches 'SIS Login ID' or 'ID')"})
+    method: str = field(default="likelihood", metadata={
+        "help": "likelihood: each option's full answer; first_token: each option's letter, one position per "
+                "criterion (faster)", "choices": ["likelihood", "first_token"]})
     batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
 
 
@@ -106,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         file_names[safe_filename(lab_dir.name)] = lab_dir.name
         run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, system_prompt), max_length,
-                               loaded.supports_system, args.batch_size, args.max_group_tokens)
+                               loaded.supports_system, args.batch_size, args.max_group_tokens,
+                               first_token=args.method == "first_token")
         if calibration:
             calib.calibrate(run.scores, calibration)
         csv_text, data = lab_suggestions(lab, run.scores, threshold, model)
