@@ -191,7 +191,8 @@ def verdict(report: dict) -> str:
     for other, value in (("the base model", base), ("the constant answer", constant)):
         if value is not None and entry["accuracy"] is not None:
             gap = 100 * (entry["accuracy"] - value)
-            parts.append(f"{'beats' if gap > 0 else 'does not beat'} {other} ({_pct(value)}) by {gap:+.1f} points")
+            parts.append(f"beats {other} ({_pct(value)}) by {gap:.1f} points" if gap > 0 else
+                         f"trails {other} ({_pct(value)}) by {-gap:.1f} points" if gap < 0 else f"ties {other}")
     return "; ".join(parts) + "."
 
 
