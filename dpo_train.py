@@ -8,6 +8,9 @@ Values resolve as: defaults < configs/train/<cuda|cpu>.yaml < a resumed run's ar
 < --config YAML < flags.
 The run writes <output_dir>/model_<YYYYmmdd_HHMMSS>/ (see Utils/runs.py for its layout) and
 final_checkpoint/ last.
+
+Under `accelerate launch` (ACCELERATE=1 bash dpo_train.sh) N processes train data-parallel: the
+main process alone creates the run folder and writes to it and to the console; the others train.
 """
 
 import sys
@@ -17,8 +20,8 @@ from Utils.cli import UsageError, fail, quiet_libraries
 
 quiet_libraries()
 
-from Utils import runs, train  # noqa: E402
-from Utils.models import load_model, load_tokenizer, resolve_model, resolve_quantization, supports_system  # noqa: E402
+from Utils import distributed, runs, train  # noqa: E402
+from Utils.models import load_tokenizer, resolve_model, resolve_quantization, supports_system  # noqa: E402
 
 
 def main(argv=None):
@@ -26,17 +29,18 @@ def main(argv=None):
 
     from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
 
+    say = print if distributed.launched().is_main else (lambda *args, **kwargs: None)
     try:
         # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
         script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
         spec = resolve_model(script_args.model, script_args.model_size)
-        device = train.process_device(script_args.device)
+        device = distributed.process_device(script_args.device)
         quantization = resolve_quantization(script_args.quantization, device)
         train.check_combination(device, quantization, training_args, script_args.use_peft)
         if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
-            print("no evaluation set: evaluation is off")
+            say("no evaluation set: evaluation is off")
             training_args.eval_strategy = "no"
-        print(f"model {spec.name} on {device}, quantization {quantization}, trainer {script_args.trainer}")
+        say(f"model {spec.name} on {device}, quantization {quantization}, trainer {script_args.trainer}")
 
         # 2. Data: read and check the pairs, choose whole students, fit each prompt to max_length once
         #    (only the student's code is shortened), so nothing is truncated or dropped.
@@ -47,13 +51,13 @@ def main(argv=None):
         train_dataset, train_stats = train.read_and_prepare(
             script_args.train_dataset_path, tokenizer, system_role, training_args.max_length,
             script_args.max_train_pairs, training_args.seed, script_args.trainer, group_by)
-        print(train.format_stats("train", train_stats))
+        say(train.format_stats("train", train_stats))
         eval_dataset, eval_stats = None, None
         if script_args.eval_dataset_path:
             eval_dataset, eval_stats = train.read_and_prepare(
                 script_args.eval_dataset_path, tokenizer, system_role, training_args.max_length,
                 script_args.max_eval_pairs, training_args.seed, script_args.trainer, group_by)
-            print(train.format_stats("eval", eval_stats))
+            say(train.format_stats("eval", eval_stats))
     except (ValueError, FileNotFoundError) as e:
         raise UsageError(str(e)) from e
     data_seconds = time.perf_counter() - start
@@ -62,12 +66,14 @@ def main(argv=None):
     output_root = training_args.output_dir
     run_dir, resume_checkpoint = runs.shared_run_dir(training_args, output_root)
     training_args.output_dir = str(run_dir)  # checkpoints and tensorboard logs go into the run folder
-    print(f"run folder {run_dir}" + (f", resuming from {resume_checkpoint}" if resume_checkpoint else ""))
+    say(f"run folder {run_dir}" + (f", resuming from {resume_checkpoint}" if resume_checkpoint else ""))
 
     # 3. Model: base weights in the chosen precision; LoRA on the registry's target modules, or the
     #    model's own top layers (--use_peft False).
-    model = load_model(spec, quantization, device)
-    if quantization in ("4bit", "8bit"):
+    model = train.load_training_model(spec, quantization, device)
+    if quantization in ("4bit", "8bit") and train.sharding_engine() is None:
+        # (under FSDP, PEFT's preparation would cast the norms to float32 beside bf16 shards; the recipe's
+        # --activation_checkpointing still applies)
         model = train.prepare_quantized(model, training_args)
     peft_config = None
     if script_args.use_peft:
@@ -81,6 +87,11 @@ def main(argv=None):
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
     train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
+    try:
+        distributed.check_engine(trainer.accelerator.distributed_type, device)
+    except ValueError as e:
+        raise UsageError(str(e)) from e
+    say(train.describe_processes(trainer, script_args.trainer))
     if trainer.is_world_process_zero():
         stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,
                  "eval": eval_stats}
@@ -106,5 +117,5 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         main()
-    except UsageError as e:
-        sys.exit(fail(str(e)))
+    except UsageError as e:  # every process meets the same bad setting: the main process says it
+        sys.exit(fail(str(e)) if distributed.launched().is_main else 2)

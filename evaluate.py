@@ -8,6 +8,10 @@ the model, bare or with a training run's LoRA adapter; with an adapter the bare 
 scored too (unless --skip_base) and both are reported side by side. Writes predictions.jsonl,
 report.json, report.md and PNG plots to --output_dir and ends with a table of the agreement.
 The steps live in Utils/scoring.py (scoring), Utils/metrics.py and Utils/report.py.
+
+Under `accelerate launch --num_processes N evaluate.py ...` the N processes share the scoring
+(whole students, see Utils/scoring.py) and the main process alone writes the same files as one
+process would (only the timings differ) and prints.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from pathlib import Path
 
 from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
-from Utils.models import load_for_scoring, resolve_max_length
+from Utils.models import load_for_scoring, resolve_device, resolve_max_length
 from Utils.pairs import read_items
-from Utils import calibration as calib, runs as run_folder
+from Utils import calibration as calib, distributed, runs as run_folder
 from Utils.files import check_outputs
 from Utils.predictions import predictions_of
 from Utils.report import (BASE, FINE_TUNED, baseline_section, build_report, comparison_rows, format_table,
@@ -89,19 +93,23 @@ def held_out_labs(test_dataset_path: str | None) -> list[str]:
     return [lab["lab"] for lab in labs if isinstance(lab, dict) and lab.get("split") == "test"]
 
 
-def print_progress(label: str):
+def print_progress(label: str, processes: distributed.Processes | None = None):
+    """Progress lines on stderr; with several processes, the main process's share of the items."""
     last = [-1]
+    share = f" (1 of {processes.count} processes' share)" if processes and processes.count > 1 else ""
 
     def show(done: int, total: int) -> None:
         step = 100 * done // max(total, 1) // 10
         if step != last[0]:
             last[0] = step
-            print(f"  {label}: {done}/{total} items", file=sys.stderr, flush=True)
+            print(f"  {label}: {done}/{total} items{share}", file=sys.stderr, flush=True)
     return show
 
 
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
+    processes = distributed.launched()
+    say = print if processes.is_main else (lambda *args, **kwargs: None)
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
     skipped = []
     try:
@@ -115,35 +123,39 @@ def main(argv: list[str] | None = None) -> int:
             items = filter_labs(read_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
             source = args.test_dataset_path
     except (ValueError, FileNotFoundError) as e:
-        return fail(str(e))
+        return fail(str(e)) if processes.is_main else 2
     for problem in skipped:
-        print(f"skipped: {problem.describe()}", file=sys.stderr)
+        say(f"skipped: {problem.describe()}", file=sys.stderr)
     if args.max_students_per_lab:
         items = first_students_per_lab(items, args.max_students_per_lab)
     if args.max_items:
         items = items[:args.max_items]
     if not items:
-        print(f"error: no items to score in {source}", file=sys.stderr)
+        say(f"error: no items to score in {source}", file=sys.stderr)
         return 2
 
     # 2. The model as in training, with the run's trained weights when given.
     try:
         check_outputs({"--output_dir": args.output_dir}, inputs={"--test_dataset_path": args.test_dataset_path},
                       input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
-        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
+        device = distributed.process_device(resolve_device(args.device), processes)
+        distributed.start(cpu=not device.startswith("cuda"))
+        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
-        return fail(str(e))
+        return fail(str(e)) if processes.is_main else 2
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
     supports_system = loaded.supports_system
-    print(f"{len(items)} items from {source}; model {loaded.spec.name}"
-          + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
-          + f"; method {args.method}; max_length {max_length} ({max_length_source})")
+    say(f"{len(items)} items from {source}; model {loaded.spec.name}"
+        + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
+        + f"; method {args.method}; max_length {max_length} ({max_length_source})"
+        + (f"; {processes.count} processes share the items" if processes.count > 1 else ""))
 
     # 3. Score: the fine-tuned model, then the base model (the same weights, adapter disabled).
     def score(label: str, model):
         run = score_items(model, loaded.tokenizer, items, args.method, max_length, supports_system,
-                          args.batch_size, args.max_group_tokens, args.max_new_tokens, print_progress(label))
-        print(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
+                          args.batch_size, args.max_group_tokens, args.max_new_tokens,
+                          print_progress(label, processes) if processes.is_main else None)
+        say(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
         return run
 
     runs = {}
@@ -152,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_base:
         with loaded.base_model() as base:
             runs[BASE] = score(BASE, base)
+    if not processes.is_main:  # every process holds every score; the main one reports
+        return 0
 
     # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
     #    saved in the run folder for grade.py; or the run folder's own.

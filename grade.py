@@ -8,6 +8,10 @@ per lab the suggested ratings in the rubric_ratings.csv layout, a JSON with ever
 probability and the review queue, a self-contained HTML review page, and a gradebook CSV
 (layout: Utils/grading.py). Items whose confidence is below the review threshold, and every item
 of a submission with text that addresses the grader, are queued for a TA.
+
+Under `accelerate launch --num_processes N grade.py ...` the N processes share each lab's
+students (Utils/scoring.py) and the main process alone writes the same files as one process
+would, and prints.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from Utils import calibration as calib
+from Utils import calibration as calib, distributed
 from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
 from Utils.files import check_outputs, write_json_atomic
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, choose_threshold, lab_suggestions, previous_run,
                            safe_filename, write_lab_outputs)
 from Utils.items import items_to_grade, select_lab_dirs
 from Utils.labs import LabFormatError, read_lab
-from Utils.models import load_for_scoring, resolve_max_length
+from Utils.models import load_for_scoring, resolve_device, resolve_max_length
 from Utils.review_page import GRADEBOOK_ID_HEADER
 from Utils.scoring import score_likelihood
 
@@ -65,6 +69,9 @@ def check_args(args: GradeArguments) -> GradeArguments:
 
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
+    processes = distributed.launched()
+    main_process = processes.is_main
+    say = print if main_process else (lambda *args, **kwargs: None)
     try:
         (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
         check_args(args)
@@ -78,9 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
                              f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
                              "another --output_dir, or pass --overwrite to replace them")
-        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, args.device)
+        device = distributed.process_device(resolve_device(args.device), processes)
+        distributed.start(cpu=not device.startswith("cuda"))
+        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
-        return fail(str(e))
+        return fail(str(e)) if main_process else 2
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
     calibration = calib.Calibration.from_dict(loaded.calibration)
     threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, loaded.calibration)
@@ -88,9 +97,10 @@ def main(argv: list[str] | None = None) -> int:
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source,
              "temperature": calibration.temperature if calibration else None}
-    print(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
-          + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
-          + f"; max_length {max_length}; review threshold {threshold:.3g} ({threshold_source})")
+    say(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
+        + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
+        + f"; max_length {max_length}; review threshold {threshold:.3g} ({threshold_source})"
+        + (f"; {processes.count} processes share each lab's students" if processes.count > 1 else ""))
 
     summary = {"arguments": asdict(args), "model": model, "review_threshold": threshold,
                "review_threshold_source": threshold_source, "labs": [], "labs_not_read": []}
@@ -103,14 +113,17 @@ def main(argv: list[str] | None = None) -> int:
                 raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
                                      f"used by lab {file_names[safe_filename(lab_dir.name)]!r}; rename one folder")
         except LabFormatError as e:
-            print(f"SKIPPED {lab_dir.name}: {e}", file=sys.stderr)
+            say(f"SKIPPED {lab_dir.name}: {e}", file=sys.stderr)
             summary["labs_not_read"].append({"lab": lab_dir.name, "error": str(e)})
-            write_json_atomic(summary, summary_path)
+            if main_process:
+                write_json_atomic(summary, summary_path)
             continue
         file_names[safe_filename(lab_dir.name)] = lab_dir.name
         run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, system_prompt), max_length,
                                loaded.supports_system, args.batch_size, args.max_group_tokens,
                                first_token=args.method == "first_token")
+        if not main_process:  # every process holds the lab's scores; the main one writes them
+            continue
         if calibration:
             calib.calibrate(run.scores, calibration)
         csv_text, data = lab_suggestions(lab, run.scores, threshold, model)
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                                 "needs_review": data["n_needs_review"], "flagged_students": data["n_flagged_students"],
                                 "not_graded": len(data["not_graded"]), "items_per_second": run.items_per_second})
         write_json_atomic(summary, summary_path)  # after every lab: it always describes the files that exist
+    if not main_process:
+        return 1 if summary["labs_not_read"] else 0
     write_json_atomic(summary, summary_path)
     print(f"wrote {len(summary['labs'])} labs to {output_dir}/ (per lab: *_review.html to review, "
           f"*_suggested_ratings.csv to import, *_gradebook.csv, *_suggestions.json) and {summary_path.name}")

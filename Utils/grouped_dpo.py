@@ -17,6 +17,17 @@ unit of `per_device_train_batch_size`, is then a student; with `group_by="item"`
 
 Everything else (config, optimizer, schedule, logging, checkpointing, callbacks, evaluation) is
 TRL's `DPOTrainer`. Options this trainer cannot honour raise a ValueError at construction.
+
+Several processes (`accelerate launch`: DDP, FSDP, DeepSpeed) train as one process with the same
+global batch. A step's loss is the sum of the per-pair terms over every pair of the step, on every
+process and in every gradient-accumulation micro-batch, divided by the number of those pairs (the
+SFT term: by their chosen answers' tokens); counted before the step (`_get_num_items_in_batch`, as
+transformers counts tokens) and summed over the processes (`average_tokens_across_devices`). Each
+process's loss is scaled by the number of processes, which the engines' gradient averaging undoes.
+The groups of an epoch are dealt out whole and once (`Utils.distributed.padded_order`): the last
+global batch is filled with padding rows that hold no pair, where accelerate would repeat students
+from the epoch's start. The logged metrics are sums over the pairs (and answer tokens) of all
+processes divided by their counts, so they too equal one process's.
 """
 
 from __future__ import annotations
@@ -28,14 +39,15 @@ from typing import Any
 
 import torch
 from accelerate.utils import is_peft_model, tqdm
-from datasets import Dataset
-from torch.utils.data import DataLoader
+from datasets import Dataset, concatenate_datasets
+from torch.utils.data import DataLoader, Sampler
 from transformers import PreTrainedTokenizerBase
 from transformers.data.data_collator import DataCollatorMixin
 from trl import DPOConfig, DPOTrainer
 from trl.models.utils import disable_gradient_checkpointing
 from trl.trainer.utils import use_adapter
 
+from Utils import distributed
 from Utils.items import Item
 from Utils.loss import check_loss_options, needs_reference, preference_loss
 from Utils.packing import answer_logits, collate_packed, pack_group, sum_per_answer, token_logprobs
@@ -45,6 +57,7 @@ from Utils.prompts import TokenizedItem, tokenize_items
 GROUP_BY = ("item", "student")
 DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
 GROUPED_COLUMNS = ["prompts_ids", "answers_ids", "pairs", "ref_answer_logps"]  # what the collator reads
+SAMPLING = ("random", "sequential")  # train_sampling_strategy values the grouped trainer implements
 
 
 @dataclass
@@ -109,6 +122,40 @@ def tokenize_grouped(tokenizer, rows: list[dict], max_length: int | None, group_
     return grouped_dataset(grouped.items, grouped.rows, tokenized, group_by)
 
 
+def with_padding_rows(dataset: Dataset, n_padding: int, pad_token_id: int) -> Dataset:
+    """`dataset` followed by `n_padding` rows that hold no pair (one pad token of prompt, one of answer):
+    they fill the last global batch of an epoch, add nothing to the loss or the metrics, and let every
+    process run its forward and backward pass, as DDP needs."""
+    if n_padding == 0:
+        return dataset
+    row = dict(dataset[0])
+    row.update(prompts_ids=[[pad_token_id]], answers_ids=[[[pad_token_id]]], pairs=[])
+    defaults = {"ref_answer_logps": [0.0], "n_pairs": 0, "lab": "", "student_id": "", "criteria": [],
+                "shortened": 0, "rows": []}
+    row.update({k: v for k, v in defaults.items() if k in row})
+    padding = Dataset.from_list([row] * n_padding, features=dataset.features)
+    return concatenate_datasets([dataset, padding])
+
+
+class GroupSampler(Sampler):
+    """The rows of an epoch in `Utils.distributed.padded_order`: the real groups (shuffled by seed and
+    epoch, or in order), then the padding rows (indices from `n_groups` on) that complete the last
+    global batch of `multiple` rows."""
+
+    def __init__(self, n_groups: int, multiple: int, seed: int, shuffle: bool):
+        self.n_groups, self.multiple, self.seed, self.shuffle = n_groups, multiple, seed, shuffle
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:  # accelerate's DataLoaderShard calls it at every epoch
+        self.epoch = epoch
+
+    def __iter__(self):
+        return iter(distributed.padded_order(self.n_groups, self.multiple, self.seed, self.epoch, self.shuffle))
+
+    def __len__(self) -> int:
+        return self.n_groups + (-self.n_groups) % self.multiple
+
+
 # --------------------------------------------------------------------------- collator
 
 
@@ -117,7 +164,8 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
     """Grouped rows -> one packed sequence per group (`Utils.packing.collate_packed`) plus the pairs.
 
     Adds `pair_row`, `pair_chosen`, `pair_rejected` [P] (a pair's row and its answer slots in the
-    [B, A] answer log-probabilities), `token_count` [B] (real tokens per row) and, when the rows
+    [B, A] answer log-probabilities), `token_count` [B] (real tokens per row; 0 for a padding row
+    that holds no pair) and, when the rows
     carry precomputed reference log-probabilities, `ref_answer_logps` [B, A].
     """
 
@@ -128,8 +176,10 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
         groups = [pack_group(e["prompts_ids"], e["answers_ids"]) for e in examples]
         batch = collate_packed(groups, self.pad_token_id)
         pairs = [(b, c, r) for b, e in enumerate(examples) for c, r in e["pairs"]]
-        batch["pair_row"], batch["pair_chosen"], batch["pair_rejected"] = torch.tensor(pairs).T.contiguous()
-        batch["token_count"] = torch.tensor([len(g.input_ids) for g in groups])
+        pairs = torch.tensor(pairs, dtype=torch.long).reshape(-1, 3)  # a batch of padding rows has no pair
+        batch["pair_row"], batch["pair_chosen"], batch["pair_rejected"] = pairs.T.contiguous()
+        # Padding rows (no pair; `with_padding_rows`) are not counted as tokens trained on.
+        batch["token_count"] = torch.tensor([len(g.input_ids) if e["pairs"] else 0 for g, e in zip(groups, examples)])
         if "ref_answer_logps" in examples[0]:
             ref = torch.zeros(batch["answer_item"].shape, dtype=torch.float32)
             for b, e in enumerate(examples):
@@ -163,6 +213,9 @@ def unsupported_options(args: DPOConfig, peft_config=None, compute_metrics=None,
          "prompt-learning PEFT methods (their virtual tokens break the packed positions); use LoRA"),
     ]
     problems += [f"{what} is not supported" for bad, what in checks if bad]
+    if args.train_sampling_strategy not in SAMPLING:
+        problems.append(f"train_sampling_strategy={args.train_sampling_strategy!r}: the grouped trainer deals out "
+                        f"whole groups in one of {SAMPLING}")
     group_by = getattr(args, "group_by", DEFAULT_GROUP_BY)
     if group_by not in GROUP_BY:
         problems.append(f"group_by={group_by!r}: must be one of {GROUP_BY}")
@@ -241,6 +294,31 @@ class GroupedDPOTrainer(DPOTrainer):
         if self._signature_columns is None:
             self._signature_columns = list(GROUPED_COLUMNS)
 
+    # ----------------------------------------------------------------------- data loaders: whole groups, once
+
+    def _group_loader(self, dataset: Dataset, batch_size: int, shuffle: bool, description: str, **kwargs):
+        """A loader over `dataset`'s groups in `GroupSampler` order, padded to whole global batches
+        (processes x batch_size rows), which accelerate then deals out batch by batch."""
+        multiple = self.args.world_size * batch_size
+        padded = with_padding_rows(dataset, (-len(dataset)) % multiple, self.processing_class.pad_token_id)
+        seed = self.args.data_seed if self.args.data_seed is not None else self.args.seed
+        return self._get_dataloader(dataset=padded, description=description, batch_size=batch_size,
+                                    sampler_fn=lambda _: GroupSampler(len(dataset), multiple, seed, shuffle), **kwargs)
+
+    def get_train_dataloader(self) -> DataLoader:
+        if self.train_dataset is None:
+            raise ValueError("GroupedDPOTrainer: training needs a train_dataset")
+        return self._group_loader(self.train_dataset, self._train_batch_size,
+                                  self.args.train_sampling_strategy == "random", "Training", is_training=True)
+
+    def get_eval_dataloader(self, eval_dataset: str | Dataset | None = None) -> DataLoader:
+        if isinstance(eval_dataset, str):
+            eval_dataset = self.eval_dataset[eval_dataset]
+        dataset = eval_dataset if eval_dataset is not None else self.eval_dataset
+        if dataset is None:
+            raise ValueError("GroupedDPOTrainer: evaluation needs an eval_dataset")
+        return self._group_loader(dataset, self.args.eval_batch_size, False, "Evaluation")
+
     # ----------------------------------------------------------------------- reference
 
     def compute_ref_log_probs(self, model, inputs):
@@ -254,17 +332,35 @@ class GroupedDPOTrainer(DPOTrainer):
             return self._answer_logps(model, inputs)[0]
 
     def _precompute_ref_logps(self, dataset: Dataset, name: str, batch_size: int) -> Dataset:
+        """Every answer's reference log-probability, once, as a column. The batches are those one process
+        would run (in order); with several processes each runs every N-th and the rows are gathered, so
+        the values do not depend on the number of processes. Each process runs as many passes (sharded
+        models need every process in every pass)."""
         if "ref_answer_logps" in dataset.column_names or not needs_reference(self.loss_types):
             return dataset
-        loader = self.accelerator.prepare(DataLoader(
-            dataset.select_columns(["prompts_ids", "answers_ids", "pairs"]), batch_size=batch_size,
-            collate_fn=self.data_collator, num_workers=self.args.dataloader_num_workers, shuffle=False))
-        model = self.ref_model or self.model
-        values = []
-        for batch in tqdm(loader, desc=f"Computing reference log probs for {name} dataset",
-                          disable=bool(os.environ.get("TQDM_DISABLE", ""))):
-            ref = self.accelerator.gather_for_metrics(self.compute_ref_log_probs(model, batch)).cpu()
-            values += ref.tolist()
+        processes = distributed.Processes(self.args.process_index, self.args.world_size)
+        columns = dataset.select_columns(["prompts_ids", "answers_ids", "pairs"])
+        starts = list(range(0, len(dataset), batch_size))
+        mine = distributed.shard_batches(len(starts), processes)
+        passes = -(-len(starts) // processes.count)
+        if self.ref_model is None and self.is_deepspeed_enabled:  # ZeRO: an inference engine places the weights
+            from trl.models import prepare_deepspeed
+
+            if self._precompute_engine is None:
+                self._precompute_engine = prepare_deepspeed(self.model, self.accelerator)
+            model = self._precompute_engine
+        else:
+            model = self.ref_model or self.model
+        local = []
+        for k in tqdm(range(passes), desc=f"Computing reference log probs for {name} dataset",
+                      disable=bool(os.environ.get("TQDM_DISABLE", "")) or not self.is_local_process_zero()):
+            b = mine[k] if k < len(mine) else mine[-1] if mine else 0  # a repeated batch keeps passes equal
+            rows = columns.select(range(starts[b], min(starts[b] + batch_size, len(dataset))))
+            batch = self._prepare_inputs(self.data_collator(list(rows)))
+            ref = self.compute_ref_log_probs(model, batch).float().cpu().tolist()
+            if k < len(mine):
+                local.append((b, ref))
+        values = [row for _, ref in sorted(distributed.gather_objects(local, processes)) for row in ref]
         # Each row keeps only its own answer slots (a batch pads to its widest row).
         n_answers = [sum(len(a) for a in answers) for answers in dataset["answers_ids"]]
         return dataset.add_column("ref_answer_logps", [v[:n] for v, n in zip(values, n_answers)])
@@ -278,7 +374,40 @@ class GroupedDPOTrainer(DPOTrainer):
         token_logps, token_logps_all = token_logprobs(logits, inputs)
         return sum_per_answer(token_logps, inputs), logits, token_logps_all
 
-    def _compute_loss(self, model, inputs, return_outputs):
+    # The loss is normalized over the whole step (all micro-batches): Trainer must not divide it again.
+    loss_is_scaled_for_ga = True
+
+    @staticmethod
+    def _batch_counts(inputs) -> torch.Tensor:
+        """[pairs, chosen answer tokens over the pairs] of one batch (a chosen answer counts once per pair, as
+        TRL sees it once per row)."""
+        lengths = sum_per_answer((inputs["answer_index"] >= 0).float(), inputs)
+        chosen_tokens = lengths[inputs["pair_row"], inputs["pair_chosen"]].sum()
+        return torch.stack([torch.tensor(float(inputs["pair_row"].numel()), device=chosen_tokens.device),
+                            chosen_tokens]).float()
+
+    def _across_processes(self, counts: torch.Tensor) -> torch.Tensor:
+        """Counts summed over the processes when the loss is normalized across devices (the default)."""
+        if self.args.average_tokens_across_devices and self.args.world_size > 1:
+            return self.accelerator.reduce(counts, reduction="sum")
+        return counts
+
+    def _loss_scale(self) -> int:
+        """DDP, FSDP and DeepSpeed average the processes' gradients; a loss normalized by the counts of all
+        processes is multiplied back by their number."""
+        return self.args.world_size if self.args.average_tokens_across_devices else 1
+
+    def _get_num_items_in_batch(self, batch_samples: list, device) -> torch.Tensor:
+        """[pairs, chosen tokens] of a whole optimizer step: every micro-batch, summed over the processes."""
+        counts = sum(self._batch_counts(batch) for batch in batch_samples)
+        return self._across_processes(counts.to(device))
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        """The step's loss share of this micro-batch (normalized by `num_items_in_batch`, [pairs, chosen tokens]
+        of the whole step); without it, the batch's own mean, as TRL computes it."""
+        return self._compute_loss(model, inputs, return_outputs, num_items_in_batch)
+
+    def _compute_loss(self, model, inputs, return_outputs, num_items_in_batch=None):
         if return_outputs:
             raise ValueError("GroupedDPOTrainer has no per-token logits to return (compute_metrics is not supported)")
         mode = "train" if self.model.training else "eval"
@@ -293,19 +422,26 @@ class GroupedDPOTrainer(DPOTrainer):
                 ref_answer_logps = self.compute_ref_log_probs(self.ref_model or self.model, inputs)
             ref_chosen, ref_rejected = ref_answer_logps[row, c], ref_answer_logps[row, r]
         chosen_logps, rejected_logps = answer_logps[row, c], answer_logps[row, r]
+        n_pairs = n_chosen_tokens = None
+        scale = 1
+        if num_items_in_batch is not None:
+            n_pairs, n_chosen_tokens = num_items_in_batch.to(answer_logps.device).clamp(min=1)
+            scale = self._loss_scale()
         loss, _ = preference_loss(chosen_logps, rejected_logps, ref_chosen, ref_rejected,
                                   chosen_lengths=lengths[row, c], rejected_lengths=lengths[row, r], beta=self.beta,
                                   loss_types=self.loss_types, loss_weights=self.loss_weights,
-                                  label_smoothing=self.label_smoothing)
+                                  label_smoothing=self.label_smoothing, n_pairs=n_pairs,
+                                  n_chosen_tokens=n_chosen_tokens)
         self._log_metrics(mode, inputs, logits.detach(), token_logps_all.detach(), chosen_logps.detach(),
                           rejected_logps.detach(), ref_chosen, ref_rejected)
-        return loss
+        return loss * scale
 
     def _log_metrics(self, mode, inputs, logits, token_logps_all, chosen_logps, rejected_logps,
                      ref_chosen, ref_rejected):
         """TRL's metrics. Token metrics weight each answer by the number of pairs it is in, since TRL
-        sees the chosen answer once per pair: the values equal TRL's on the same pairs."""
-        gather = self.accelerator.gather_for_metrics
+        sees the chosen answer once per pair: the values equal TRL's on the same pairs. Every value is
+        a sum over the pairs (or weighted answer tokens) of all processes divided by their count, in
+        one reduction, so processes holding different numbers of pairs log what one process would."""
         row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
         n_slots = inputs["answer_item"].shape[1]
         ones = torch.ones_like(row, dtype=torch.float32)
@@ -318,35 +454,42 @@ class GroupedDPOTrainer(DPOTrainer):
         w_chosen, w_rejected = as_chosen.gather(1, slot) * valid, as_rejected.gather(1, slot) * valid
         w_all = w_chosen + w_rejected
 
-        def weighted_mean(values, weights):
-            total, count = gather((values * weights).sum()).sum(), gather(weights.sum()).sum()
-            return (total / count).item() if count > 0 else 0.0
-
         entropy = -(token_logps_all.exp() * token_logps_all).sum(-1)
         mean_logits = logits.float().mean(-1)
         is_top1 = (logits.argmax(-1) == inputs["target_ids"]).float()
-        metrics = self._metrics[mode]
-        metrics["entropy"].append(weighted_mean(entropy, w_all))
-        if mode == "train":
-            self._total_train_tokens += gather(inputs["token_count"].sum()).sum().item() // self._tp_size
-        metrics["num_tokens"] = [self._total_train_tokens]
-        metrics["logits/chosen"].append(weighted_mean(mean_logits, w_chosen))
-        metrics["logits/rejected"].append(weighted_mean(mean_logits, w_rejected))
-        metrics["mean_token_accuracy"].append(weighted_mean(is_top1, w_chosen))
+        pairs = ones.sum()
+        # name -> (sum, count)
+        parts = {"entropy": ((entropy * w_all).sum(), w_all.sum()),
+                 "logits/chosen": ((mean_logits * w_chosen).sum(), w_chosen.sum()),
+                 "logits/rejected": ((mean_logits * w_rejected).sum(), w_rejected.sum()),
+                 "mean_token_accuracy": ((is_top1 * w_chosen).sum(), w_chosen.sum())}
         if ref_chosen is not None:  # TRL's reward metrics (there is no reference with loss_type sft alone)
             chosen_rewards = self.beta * (chosen_logps - ref_chosen.detach())
             rejected_rewards = self.beta * (rejected_logps - ref_rejected.detach())
-            metrics["rewards/chosen"].append(gather(chosen_rewards).mean().item())
-            metrics["rewards/rejected"].append(gather(rejected_rewards).mean().item())
-            metrics["rewards/accuracies"].append(gather((chosen_rewards > rejected_rewards).float()).mean().item())
-            metrics["rewards/margins"].append(gather(chosen_rewards - rejected_rewards).mean().item())
-        metrics["logps/chosen"].append(gather(chosen_logps).mean().item())
-        metrics["logps/rejected"].append(gather(rejected_logps).mean().item())
-        # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
-        metrics["logps/accuracies"].append(gather((chosen_logps > rejected_logps).float()).mean().item())
+            parts.update({"rewards/chosen": (chosen_rewards.sum(), pairs),
+                          "rewards/rejected": (rejected_rewards.sum(), pairs),
+                          "rewards/accuracies": ((chosen_rewards > rejected_rewards).float().sum(), pairs),
+                          "rewards/margins": ((chosen_rewards - rejected_rewards).sum(), pairs)})
+        parts.update({"logps/chosen": (chosen_logps.sum(), pairs), "logps/rejected": (rejected_logps.sum(), pairs),
+                      # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
+                      "logps/accuracies": ((chosen_logps > rejected_logps).float().sum(), pairs)})
+        values = torch.stack([torch.stack([total.float(), count.float()]) for total, count in parts.values()]
+                             + [torch.stack([inputs["token_count"].sum().float(), pairs])])
+        if self.args.world_size > 1:
+            values = self.accelerator.reduce(values, reduction="sum")
+        values = values.tolist()
+        metrics = self._metrics[mode]
+        for name, (total, count) in zip(parts, values):
+            metrics[name].append(total / count if count > 0 else 0.0)
+        if mode == "train":
+            self._total_train_tokens += int(values[-1][0]) // self._tp_size
+        metrics["num_tokens"] = [self._total_train_tokens]
 
     def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
+        """Evaluation: the batch's loss normalized over the pairs of all processes' batches of this step, so
+        Trainer's mean over the processes is the mean over every pair of the step, as with one process."""
         inputs = self._prepare_inputs(inputs)
+        counts = self._across_processes(self._batch_counts(inputs))
         with torch.no_grad(), self.compute_loss_context_manager():
-            loss = self.compute_loss(model, inputs)
+            loss = self.compute_loss(model, inputs, num_items_in_batch=counts)
         return loss.detach(), None, None

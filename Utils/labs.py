@@ -214,10 +214,10 @@ class Criterion:
         return tuple(r.letter for r in self.ratings)
 
     def rating(self, letter: str) -> Rating:
-        for r in self.ratings:
-            if r.letter == letter:
-                return r
-        raise KeyError(f"criterion {self.title!r} has no rating {letter!r}")
+        found = next((r for r in self.ratings if r.letter == letter), None)
+        if found is None:
+            raise KeyError(f"criterion {self.title!r} has no rating {letter!r}")
+        return found
 
 
 @dataclass(frozen=True)
@@ -307,10 +307,10 @@ class Lab:
     lab_notices: list[Problem] = field(default_factory=list)
 
     def criterion(self, title: str) -> Criterion:
-        for c in self.rubric:
-            if c.title == title:
-                return c
-        raise KeyError(f"lab {self.name!r} has no criterion {title!r}")
+        found = next((c for c in self.rubric if c.title == title), None)
+        if found is None:
+            raise KeyError(f"lab {self.name!r} has no criterion {title!r}")
+        return found
 
 
 @dataclass(frozen=True)
@@ -761,20 +761,12 @@ def _inside(path: str, root: str) -> bool:
         return False
 
 
+_KINDS = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
 def _kind(mode: int) -> str:
-    if stat.S_ISREG(mode):
-        return "a file"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 def _is_junk(name: str) -> bool:

@@ -19,6 +19,12 @@ summed answer log-probabilities logp and ref:
 
 The loss is sum_k weight_k * mean_i term_k(i) (the SFT term is one number per batch).
 `label_smoothing` models noisy TA labels: with probability e a pair's preference is flipped.
+
+Given `n_pairs` (and `n_chosen_tokens`), each term is instead the SUM over these pairs divided by
+that count (the SFT term: the chosen answers' summed log-probabilities by `n_chosen_tokens`): the
+share of one micro-batch, or one process, in a loss normalized over a whole step. The shares of
+the parts of a step then add up to the loss of the whole step computed at once, however the
+pairs are split between processes and gradient-accumulation micro-batches.
 """
 
 from __future__ import annotations
@@ -56,16 +62,26 @@ def preference_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor,
                     ref_chosen_logps: torch.Tensor | None, ref_rejected_logps: torch.Tensor | None, *,
                     chosen_lengths: torch.Tensor, rejected_lengths: torch.Tensor, beta: float,
                     loss_types: list[str] = ("sigmoid",), loss_weights: list[float] | None = None,
-                    label_smoothing: float = 0.0) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+                    label_smoothing: float = 0.0, n_pairs: torch.Tensor | float | None = None,
+                    n_chosen_tokens: torch.Tensor | float | None = None
+                    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The weighted loss over P pairs, and each term's value.
 
     All tensors are [P]: summed answer log-probabilities of the policy and the reference (the
-    reference may be None when only `sft` is asked for), and the answers' token counts.
+    reference may be None when only `sft` is asked for), and the answers' token counts. Each term
+    is the mean over the P pairs (the SFT term: per chosen token), or, given `n_pairs` (and
+    `n_chosen_tokens`), the sum over the P pairs divided by that count of a whole step's pairs
+    (and of their chosen tokens). P may be 0 (a batch of padding rows): every term is then 0.
     """
     problems = check_loss_options(list(loss_types), loss_weights, label_smoothing)
     if problems:
         raise ValueError("; ".join(problems))
+    if (n_pairs is None) != (n_chosen_tokens is None):
+        raise ValueError("give both n_pairs and n_chosen_tokens (a whole step's counts), or neither")
     weights = loss_weights or [1.0] * len(loss_types)
+    if n_pairs is None:  # this batch alone: the mean over its pairs, TRL's normalization
+        n_pairs = chosen_logps.new_tensor(float(max(chosen_logps.shape[0], 1)))
+        n_chosen_tokens = chosen_lengths.sum().clamp(min=1)
     if needs_reference(loss_types):
         if ref_chosen_logps is None or ref_rejected_logps is None:
             raise ValueError(f"loss_type {list(loss_types)} needs the reference log-probabilities")
@@ -89,8 +105,9 @@ def preference_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor,
             q_win, q_lose = torch.sigmoid(beta * delta), torch.sigmoid(-beta * delta)
             per_pair = (q_win * (F.logsigmoid(beta * delta) - math.log1p(-e))
                         + q_lose * (F.logsigmoid(-beta * delta) - math.log(e)))
-        else:  # sft
-            per_pair = (-chosen_logps.sum() / chosen_lengths.sum().clamp(min=1)).expand(chosen_logps.shape[0])
-        terms[loss_type] = per_pair.mean()
+        else:  # sft: the chosen answers' mean token NLL
+            terms[loss_type] = -chosen_logps.sum() / n_chosen_tokens
+            continue
+        terms[loss_type] = per_pair.sum() / n_pairs
     loss = sum(terms[t] * w for t, w in zip(loss_types, weights))
     return loss, terms

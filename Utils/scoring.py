@@ -13,6 +13,11 @@ Two methods:
   letter from the reply, and what it cannot read counts as a parse failure.
 
 Items come from `Utils.items` (lab folders) or `Utils.pairs.read_items` (the builder's JSONL).
+
+Under `accelerate launch` (or torchrun) N processes share the work: every process makes the same
+plan of batches (whole students, as one process batches them), runs every N-th batch (each with
+its lab's cached start) and the scores are gathered, so every process ends with every item's
+score, the same, bit for bit, as one process computes (the same batches run the same way).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
+from Utils import distributed
 from Utils.items import Item
 from Utils.prompts import TokenizedItem, option_description, render_prompt, tokenize_items
 from Utils.replies import parse_rating
@@ -144,6 +150,8 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
                                shared_prefix_length)
 
     start = time.perf_counter()
+    device = model_device(model)
+    processes = distributed.start(cpu=device.type == "cpu")
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
     splits = [first_token_split(t.answers_ids) if first_token and not t.error else None for t in tokenized]
     # What is packed after each prompt: every full answer, or only the shared start plus one next token.
@@ -154,42 +162,51 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
     for group in groups:
         if group:
             by_lab.setdefault(items[group[0]].lab, []).append(group)
-    scores: list[ItemScore | None] = [None] * len(items)
-    device = model_device(model)
-    passes = done = 0
+    # The plan every process makes alike: per lab, the cached start's length, the packed groups and
+    # the batches (longest first, so each batch holds groups of similar length and an out-of-memory
+    # error shows at once). One student alone gains nothing from a cache: it packs its whole prompt.
+    labs, plan = [], []
+    for lab_groups in by_lab.values():
+        prompts = [tokenized[i].prompt_ids for group in lab_groups for i in group]
+        cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
+        packed = [pack_group([tokenized[i].prompt_ids for i in group], [packed_answers[i] for i in group],
+                             cached_length=cached) for group in lab_groups]
+        order = sorted(range(len(lab_groups)), key=lambda k: -len(packed[k].input_ids))
+        plan += [(len(labs), order[b:b + batch_size]) for b in range(0, len(order), batch_size)]
+        labs.append((lab_groups, prompts[0][:cached], packed))
+    mine = distributed.shard_batches(len(plan), processes)
+    total = len(items) if processes.count == 1 else sum(len(labs[plan[b][0]][0][k]) for b in mine for k in plan[b][1])
+    local: list[tuple[int, ItemScore]] = []
+    prefixes: dict[int, object] = {}
     model.eval()
     with torch.inference_mode():
-        for lab_groups in by_lab.values():
-            prompts = [tokenized[i].prompt_ids for group in lab_groups for i in group]
-            # One student alone gains nothing from a cache: it packs its whole prompt.
-            cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
-            prefix = encode_prefix(model, prompts[0][:cached]) if cached else None
-            passes += prefix is not None
-            packed = [pack_group([tokenized[i].prompt_ids for i in group], [packed_answers[i] for i in group],
-                                 cached_length=cached) for group in lab_groups]
-            # Longest first, so each batch holds groups of similar length (little padding) and an
-            # out-of-memory error shows at once.
-            order = sorted(range(len(lab_groups)), key=lambda k: -len(packed[k].input_ids))
-            for b in range(0, len(order), batch_size):
-                chosen = order[b:b + batch_size]
-                batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
-                batch = {k: v.to(device) for k, v in batch.items()}
+        for b in mine:
+            lab_number, chosen = plan[b]
+            lab_groups, prefix_ids, packed = labs[lab_number]
+            if prefix_ids and lab_number not in prefixes:  # the lab's shared start: a lab's batches come
+                prefixes = {lab_number: encode_prefix(model, prefix_ids)}  # together, so keep one lab's only
+            prefix = prefixes.get(lab_number)
+            batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
+            batch = {k: v.to(device) for k, v in batch.items()}
+            if first_token:
+                next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
+            logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
+            for row, k in enumerate(chosen):
+                answer_item = batch["answer_item"][row].cpu()
                 if first_token:
-                    next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
-                logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
-                passes += 1
-                for row, k in enumerate(chosen):
-                    answer_item = batch["answer_item"][row].cpu()
-                    if first_token:
-                        per_item = _first_token_logprobs(next_logps[row], answer_item,
-                                                         [splits[i] for i in lab_groups[k]])
-                    else:
-                        per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
-                    for local, i in enumerate(lab_groups[k]):
-                        scores[i] = _likelihood_score(items[i], per_item[local], tokenized[i].shortened)
-                        done += 1
-                if progress:
-                    progress(done, len(items))
+                    per_item = _first_token_logprobs(next_logps[row], answer_item,
+                                                     [splits[i] for i in lab_groups[k]])
+                else:
+                    per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
+                for local_number, i in enumerate(lab_groups[k]):
+                    local.append((i, _likelihood_score(items[i], per_item[local_number], tokenized[i].shortened)))
+            if progress:
+                progress(len(local), total)
+    scores: list[ItemScore | None] = [None] * len(items)
+    for i, score in distributed.gather_objects(local, processes):
+        scores[i] = score
+    # Passes of the plan (one per batch, one per lab's cached start), however many processes share them.
+    passes = len(plan) + sum(bool(prefix_ids) for _, prefix_ids, _ in labs)
     method = "first_token" if first_token else "likelihood"
     if fallback:  # options that share their first token: scored on their full answers
         rerun = score_likelihood(model, tokenizer, [items[i] for i in fallback], max_length, supports_system,
@@ -253,36 +270,41 @@ def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
     import torch
 
     start = time.perf_counter()
+    device = model_device(model)
+    processes = distributed.start(cpu=device.type == "cpu")
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
-    scores: list[ItemScore | None] = [None] * len(items)
     todo = [i for i, t in enumerate(tokenized) if not t.error]
     todo.sort(key=lambda i: -len(tokenized[i].prompt_ids))
-    device = model_device(model)
+    plan = [todo[b:b + batch_size] for b in range(0, len(todo), batch_size)]
+    mine = distributed.shard_batches(len(plan), processes)
+    total = len(todo) if processes.count == 1 else sum(len(plan[b]) for b in mine)
+    local: list[tuple[int, ItemScore]] = []
     padding_side = tokenizer.padding_side
     tokenizer.padding_side = "left"  # generation continues from the last token of every row
-    passes = 0
     model.eval()
     try:
         with torch.inference_mode():
-            for b in range(0, len(todo), batch_size):
-                chosen = todo[b:b + batch_size]
+            for b in mine:
+                chosen = plan[b]
                 # The rendered text holds the template's special tokens already: add none.
                 texts = [render_prompt(tokenizer, tokenized[i].messages) for i in chosen]  # folded already
                 enc = tokenizer(texts, add_special_tokens=False, padding=True, return_tensors="pt").to(device)
                 out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
                                      temperature=None, top_p=None, top_k=None,
                                      pad_token_id=tokenizer.pad_token_id)
-                passes += 1
                 replies = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
                 for i, reply in zip(chosen, replies):
                     item = items[i]
                     letter = parse_rating(reply, item.options, tuple(option_description(a, o) for o, a in zip(item.options, item.answers)))
-                    scores[i] = ItemScore(item, letter, output_text=reply, shortened=tokenized[i].shortened)
+                    local.append((i, ItemScore(item, letter, output_text=reply, shortened=tokenized[i].shortened)))
                 if progress:
-                    progress(b + len(chosen), len(todo))
+                    progress(len(local), total)
     finally:
         tokenizer.padding_side = padding_side
-    return ScoringRun(_fill_unscored(scores, items, tokenized), "generate", time.perf_counter() - start, passes)
+    scores: list[ItemScore | None] = [None] * len(items)
+    for i, score in distributed.gather_objects(local, processes):
+        scores[i] = score
+    return ScoringRun(_fill_unscored(scores, items, tokenized), "generate", time.perf_counter() - start, len(plan))
 
 
 def score_items(model, tokenizer, items: list[Item], method: str = "likelihood",

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from Utils import distributed
 from Utils.models import MODEL_SIZES, QUANTIZATIONS, REPO_ROOT, ModelSpec
 from Utils.pairs import METADATA, group_items, pair_records, read_pairs
 from Utils.prompts import TokenizedItem, tokenize_items
@@ -171,7 +172,8 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
         if run_arguments_path.is_file():
             run_arguments = read_yaml_mapping(run_arguments_path)
             run_arguments.pop("resume_from_checkpoint", None)
-            print(f"resuming with the settings in {run_arguments_path} (--config and flags win)")
+            if distributed.launched().is_main:
+                print(f"resuming with the settings in {run_arguments_path} (--config and flags win)")
     device = resolve_device(known.device or user_config.get("device") or run_arguments.get("device") or "auto")
     defaults_path = device_config_path(device)
     defaults = read_yaml_mapping(defaults_path)
@@ -216,16 +218,51 @@ def check_combination(device: str, quantization: str, training_args, use_peft: b
         problems.append(f"--device {device} needs --use_cpu True")
     if on_cuda and training_args.use_cpu:
         problems.append(f"--use_cpu True contradicts --device {device}")
+    engine = sharding_engine()
+    if quantization == "8bit" and engine:
+        problems.append(f"--quantization 8bit cannot be sharded by {engine}: use configs/accelerate/ddp.yaml, or "
+                        "--quantization 4bit with fsdp_qlora.yaml")
+    if quantization == "4bit" and engine == "DeepSpeed":
+        problems.append("--quantization 4bit with DeepSpeed is not supported by this recipe: use "
+                        "configs/accelerate/ddp.yaml (each GPU holds the 4-bit model) or fsdp_qlora.yaml")
     if problems:
         raise ValueError("these settings cannot work together:\n  " + "\n  ".join(problems))
 
 
-def process_device(device: str) -> str:
-    """Under `accelerate launch` each process trains on its own GPU."""
-    local_rank = os.environ.get("LOCAL_RANK")
-    if device == "cuda" and local_rank is not None:
-        return f"cuda:{int(local_rank)}"
-    return device
+def sharding_engine(environ=None) -> str | None:
+    """'FSDP' or 'DeepSpeed' when the accelerate launch asks for one (its environment), else None."""
+    environ = os.environ if environ is None else environ
+    return next((engine for variable, engine in distributed.ENGINE_ENV.items()
+                 if environ.get(variable, "false").lower() == "true"), None)
+
+
+def load_training_model(spec: ModelSpec, quantization: str, device: str):
+    """The base model to train. Under FSDP a 4-bit model keeps its NF4 weights as bf16 bytes
+    (`bnb_4bit_quant_storage`), since FSDP shards tensors of one dtype, and gets no device map: FSDP
+    places the shards (QLoRA with FSDP as PEFT documents it; not run on this project's machines)."""
+    from Utils.models import compute_dtype, load_model, model_folder
+
+    if quantization != "4bit" or sharding_engine() != "FSDP":
+        return load_model(spec, quantization, device)
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    dtype = compute_dtype(device)
+    config = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                                bnb_4bit_compute_dtype=dtype, bnb_4bit_quant_storage=dtype)
+    return AutoModelForCausalLM.from_pretrained(model_folder(spec), dtype=dtype, quantization_config=config)
+
+
+def describe_processes(trainer, trainer_name: str) -> str:
+    """One line: how many processes train, with which engine, and the global batch of a step."""
+    args = trainer.args
+    unit = "groups" if trainer_name == "grouped" else "pairs"
+    per_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
+    engine = str(getattr(trainer.accelerator.distributed_type, "value", trainer.accelerator.distributed_type))
+    if args.world_size == 1:
+        return f"1 process; {per_step} {unit} per optimizer step"
+    return (f"{args.world_size} processes ({engine}, data parallel); {per_step} {unit} per optimizer step "
+            f"({args.per_device_train_batch_size} per process x {args.gradient_accumulation_steps} accumulated "
+            f"x {args.world_size} processes)")
 
 
 def arguments_record(script_args: ScriptArguments, training_args, output_dir: str) -> dict:
