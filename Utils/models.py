@@ -201,6 +201,7 @@ class LoadedModel:
     calibration: dict | None = None  # the run's fitted temperature (Utils.calibration), if any
     quantization: str = "auto"
     device: str = "auto"
+    system_prompt: str | None = None  # the one an exported grader folder was trained with
 
     @property
     def fine_tuned(self) -> bool:
@@ -229,7 +230,7 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
 
     Without --model, a run folder's saved `model` argument is used, else the embedded default.
     """
-    from Utils import runs
+    from Utils import export, runs
 
     weights_dir = run_dir = args_path = None
     run_args: dict = {}
@@ -243,6 +244,15 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
             size = run_args.get("model_size")
             model_size = size if isinstance(size, str) and not model else None
     spec = resolve_model(model, model_size)
+    manifest = export.read_manifest(Path(spec.hub_id)) if spec.hub_id and Path(spec.hub_id).is_dir() else None
+    if manifest is not None and weights_dir is None:  # an exported grader folder (Utils/export.py)
+        folder = Path(spec.hub_id)
+        spec = ModelSpec(name=f"{folder.name} (from {manifest.get('base_model')})", hub_id=str(folder),
+                         supports_system_message=manifest.get("supports_system_message"))
+        run_args, args_path = {"max_length": manifest.get("max_length")}, folder / export.MANIFEST
+        calibration = runs.read_calibration(folder)
+    else:
+        calibration = runs.read_calibration(run_dir)
     tokenizer = load_tokenizer(spec)
     if weights_dir is not None and not runs.is_adapter(weights_dir):
         net = load_model(ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
@@ -253,8 +263,9 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
 
             net = PeftModel.from_pretrained(net, str(weights_dir), is_trainable=False)
     net.eval()
+    system_prompt = export.folder_system_prompt(Path(spec.hub_id)) if manifest is not None else None
     return LoadedModel(spec, tokenizer, net, supports_system(spec, tokenizer), weights_dir, run_dir, run_args,
-                       args_path, runs.read_calibration(run_dir), quantization, device)
+                       args_path, calibration, quantization, device, system_prompt)
 
 
 def resolve_max_length(loaded: LoadedModel, requested: int | None, default: int = 1536) -> tuple[int, str]:

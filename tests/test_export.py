@@ -1,0 +1,36 @@
+"""An exported grader folder: the adapter merged in, loadable by plain transformers, and carrying its
+system prompt, max_length and calibration into scoring."""
+
+import json
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM
+
+from fixtures import save_run_folder, save_tiny_model
+from Utils.export import export_grader
+from Utils.models import load_for_scoring, resolve_max_length
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def test_exported_grader_equals_the_run_and_needs_no_peft(tmp_path):
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run = save_run_folder(tmp_path / "runs" / "model_1", model_dir, max_length=700)
+    (tmp_path / "prompt.txt").write_text("Grade it.\n")
+    (run / "dataset_report.json").write_text(json.dumps({"arguments": {"system_prompt_path": str(tmp_path / "prompt.txt")}}))
+    (run / "calibration.json").write_text(json.dumps({"temperature": 2.5, "n_items": 40, "auto_accept": []}))
+    folder = export_grader(run, tmp_path / "grader")
+    assert {"config.json", "model.safetensors", "system_prompt.txt", "calibration.json", "grader.json"} <= {
+        p.name for p in folder.iterdir()}
+    assert not (folder / "adapter_config.json").exists()
+    ids = torch.tensor([[5, 6, 7, 8, 9]])
+    with torch.no_grad():
+        plain = AutoModelForCausalLM.from_pretrained(folder)(input_ids=ids).logits
+        tuned = load_for_scoring(adapter_path=str(run)).model(input_ids=ids).logits
+    torch.testing.assert_close(plain, tuned, rtol=1e-4, atol=1e-4)
+    loaded = load_for_scoring(model=str(folder))
+    assert loaded.system_prompt == "Grade it." and loaded.calibration["temperature"] == 2.5
+    assert resolve_max_length(loaded, None)[0] == 700 and not loaded.fine_tuned
+    with pytest.raises(FileExistsError, match="not empty"):
+        export_grader(run, folder)
