@@ -27,6 +27,9 @@ MODEL_SIZES = {"7b": "codellama-7b", "22b": "codestral-22b"}
 # All attention and MLP projections of Llama, Mistral and Qwen2 models.
 DEFAULT_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
+# Scoring may also run int8 on the CPU: dynamic int8 matrix products (weights int8, activations
+# quantized on the fly), about 2-3x the float32 rate here. Not for training.
+SCORING_QUANTIZATIONS = (*QUANTIZATIONS, "int8")
 
 
 @dataclass
@@ -149,8 +152,10 @@ def resolve_device(device: str = "auto") -> str:
 
 def resolve_quantization(quantization: str, device: str) -> str:
     """`auto`: 4-bit NF4 on CUDA (the published recipe), none on CPU (fp32 is faster there)."""
-    if quantization not in QUANTIZATIONS:
-        raise ValueError(f"--quantization must be one of {QUANTIZATIONS}, got {quantization!r}")
+    if quantization not in SCORING_QUANTIZATIONS:
+        raise ValueError(f"--quantization must be one of {SCORING_QUANTIZATIONS}, got {quantization!r}")
+    if quantization == "int8" and device.startswith("cuda"):
+        raise ValueError("--quantization int8 is the CPU's dynamic int8; on CUDA use 8bit or 4bit")
     if quantization == "auto":
         return "4bit" if device.startswith("cuda") else "none"
     return quantization
@@ -169,6 +174,10 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     quantization = resolve_quantization(quantization, device)
     dtype = dtype or compute_dtype(device)
     kwargs = {"dtype": dtype}
+    if quantization == "int8":  # float32 weights first; `int8_dynamic` quantizes them once loaded
+        quantization, int8 = "none", True
+    else:
+        int8 = False
     if quantization == "4bit":
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
@@ -180,7 +189,18 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     model = AutoModelForCausalLM.from_pretrained(model_folder(spec), **kwargs)
     if quantization == "none" and not device.startswith("cuda"):
         model = model.to(device)
-    return model
+    return int8_dynamic(model) if int8 else model
+
+
+def int8_dynamic(model):
+    """The model's linear layers (LM head included) as dynamic int8 layers, for CPU inference."""
+    import warnings
+
+    with warnings.catch_warnings():  # torch marks eager quantization deprecated in favour of torchao
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import quantize_dynamic
+
+        return quantize_dynamic(model.eval(), {torch.nn.Linear}, dtype=torch.qint8)
 
 
 # --------------------------------------------------------------------------- a trained grader
@@ -256,6 +276,11 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
     tokenizer = load_tokenizer(spec)
     if weights_dir is not None and not runs.is_adapter(weights_dir):
         net = load_model(ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
+    elif weights_dir is not None and quantization == "int8":  # merge the adapter, then quantize
+        from peft import PeftModel
+
+        merged = PeftModel.from_pretrained(load_model(spec, "none", device), str(weights_dir)).merge_and_unload()
+        net = int8_dynamic(merged)
     else:
         net = load_model(spec, quantization, device)
         if weights_dir is not None:

@@ -307,3 +307,23 @@ def test_first_token_falls_back_to_full_answers_when_options_share_their_first_t
             assert a.logprobs == pytest.approx(b.logprobs)  # scored on the full answers
         else:
             assert a.logprobs != pytest.approx(b.logprobs)
+
+
+def test_int8_scoring_on_cpu_quantizes_the_linear_layers_and_keeps_the_scores_close(lab_parent, tmp_path):
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    fp32 = load_for_scoring(adapter_path=str(run_dir), quantization="none")
+    int8 = load_for_scoring(adapter_path=str(run_dir), quantization="int8")
+    assert type(int8.model.model.layers[0].self_attn.q_proj).__name__ == "Linear"
+    assert "quantized" in type(int8.model.model.layers[0].self_attn.q_proj).__module__
+    a = score_likelihood(fp32.model, fp32.tokenizer, items, max_length=None)
+    b = score_likelihood(int8.model, int8.tokenizer, items, max_length=None)
+    for x, y in zip(a.scores, b.scores):
+        assert list(y.logprobs.values()) == pytest.approx(list(x.logprobs.values()), rel=0.05)
+    with int8.base_model() as base:  # the adapter was merged before quantizing: the base is loaded beside it
+        assert base is not int8.model
+    from Utils.models import resolve_quantization
+
+    with pytest.raises(ValueError, match="int8 is the CPU's"):
+        resolve_quantization("int8", "cuda")
