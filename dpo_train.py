@@ -29,7 +29,10 @@ def main(argv=None):
 
     from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
 
-    say = print if distributed.launched().is_main else (lambda *args, **kwargs: None)
+    main_process = distributed.launched().is_main
+    say = print if main_process else (lambda *args, **kwargs: None)
+    if not main_process:  # the main process shows the progress bars (loading, tokenizing, training)
+        distributed.quiet_progress_bars()
     try:
         # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
         script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
@@ -37,6 +40,11 @@ def main(argv=None):
         device = distributed.process_device(script_args.device)
         quantization = resolve_quantization(script_args.quantization, device)
         train.check_combination(device, quantization, training_args, script_args.use_peft)
+        distributed.check_engine(train.launch_type(training_args), device)
+        if training_args.ddp_find_unused_parameters is None:
+            # Every trainable weight (LoRA on the target modules, or the top layers) takes part in every
+            # forward pass: DDP need not search the graph for unused ones.
+            training_args.ddp_find_unused_parameters = False
         if script_args.eval_dataset_path is None and training_args.eval_strategy != "no":
             say("no evaluation set: evaluation is off")
             training_args.eval_strategy = "no"
@@ -87,10 +95,6 @@ def main(argv=None):
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
     train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
-    try:
-        distributed.check_engine(trainer.accelerator.distributed_type, device)
-    except ValueError as e:
-        raise UsageError(str(e)) from e
     say(train.describe_processes(trainer, script_args.trainer))
     if trainer.is_world_process_zero():
         stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,

@@ -33,7 +33,15 @@ PYTHON="python3"
 [ -x .venv/bin/python ] && PYTHON=".venv/bin/python"
 export HF_HUB_DISABLE_TELEMETRY="${HF_HUB_DISABLE_TELEMETRY:-1}"
 
+# A resumed run continues with the settings in its arguments.yaml: the settings above are not passed
+# then (arguments given on the command line still win).
+resuming=0
+for arg in "$@"; do
+    case "$arg" in --resume_from_checkpoint|--resume_from_checkpoint=*) resuming=1 ;; esac
+done
+
 args=()
+if [ "$resuming" = "0" ]; then
 [ -n "$TRAIN_DATASET_PATH" ] && args+=(--train_dataset_path "$TRAIN_DATASET_PATH")
 [ -n "$EVAL_DATASET_PATH" ] && args+=(--eval_dataset_path "$EVAL_DATASET_PATH")
 [ -n "$OUTPUT_DIR" ] && args+=(--output_dir "$OUTPUT_DIR")
@@ -42,6 +50,7 @@ args=()
 [ -n "$DEVICE" ] && args+=(--device "$DEVICE")
 [ -n "$QUANTIZATION" ] && args+=(--quantization "$QUANTIZATION")
 [ -n "$CONFIG" ] && args+=(--config "$CONFIG")
+fi
 
 if [ "$ACCELERATE" = "1" ]; then
     if [ ! -f "$ACCELERATE_CONFIG" ]; then

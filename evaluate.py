@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     processes = distributed.launched()
     say = print if processes.is_main else (lambda *args, **kwargs: None)
+    if not processes.is_main:  # the main process shows the progress bars
+        distributed.quiet_progress_bars()
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
     skipped = []
     try:

@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     processes = distributed.launched()
     main_process = processes.is_main
     say = print if main_process else (lambda *args, **kwargs: None)
+    if not processes.is_main:  # the main process shows the progress bars
+        distributed.quiet_progress_bars()
     try:
         (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
         check_args(args)

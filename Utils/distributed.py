@@ -123,21 +123,32 @@ def wait_for_everyone(processes: Processes) -> None:
         PartialState().wait_for_everyone()
 
 
+def quiet_progress_bars() -> None:
+    """No progress bars from this process (the main process shows them)."""
+    import datasets
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    datasets.disable_progress_bars()
+
+
 # --------------------------------------------------------------------------- engines that would not run
 
 
 def check_engine(distributed_type, device: str, environ=None) -> None:
     """Refuse an FSDP or DeepSpeed launch that accelerate would quietly turn into something else.
 
-    accelerate 1.15 honours FSDP and DeepSpeed only for GPU processes: started on CPU processes
-    (gloo), an FSDP config trains as plain DDP with every weight on every process, which is not
-    what its user asked for.
+    accelerate 1.15 honours FSDP and DeepSpeed only for several GPU processes: on CPU processes
+    (gloo) an FSDP config trains as plain DDP with every weight on every process, and one process
+    alone runs unsharded; neither is what the config's user asked for. `distributed_type` is the
+    processes' (`TrainingArguments.distributed_state`) or the accelerator's.
     """
     environ = os.environ if environ is None else environ
     kind = str(getattr(distributed_type, "value", distributed_type)).upper()
     for variable, engine in ENGINE_ENV.items():
-        if environ.get(variable, "false").lower() == "true" and engine.upper() not in kind:
+        if environ.get(variable, "false").lower() == "true" and kind in ("NO", "MULTI_CPU"):
+            where = "one process" if kind == "NO" else "CPU processes"
             raise ValueError(
-                f"the accelerate config asks for {engine}, but these processes run as {kind} on {device}: accelerate "
-                f"shards with {engine} only on GPUs (on CPU processes it would train as plain DDP). Launch on GPUs, "
-                "or use configs/accelerate/ddp.yaml")
+                f"the accelerate config asks for {engine}, but this launch runs {where} ({kind}) on {device}: "
+                f"accelerate shards with {engine} only over several GPU processes (here it would train unsharded, "
+                "as plain DDP). Launch on GPUs, or use configs/accelerate/ddp.yaml")

@@ -338,7 +338,7 @@ class GroupedDPOTrainer(DPOTrainer):
         models need every process in every pass)."""
         if "ref_answer_logps" in dataset.column_names or not needs_reference(self.loss_types):
             return dataset
-        processes = distributed.Processes(self.args.process_index, self.args.world_size)
+        processes = distributed.launched()
         columns = dataset.select_columns(["prompts_ids", "answers_ids", "pairs"])
         starts = list(range(0, len(dataset), batch_size))
         mine = distributed.shard_batches(len(starts), processes)

@@ -166,8 +166,13 @@ def compute_dtype(device: str) -> torch.dtype:
     return torch.bfloat16 if device.startswith("cuda") else torch.float32
 
 
-def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto", dtype: torch.dtype | None = None):
-    """The base model in the chosen precision, on the chosen device, ready for LoRA."""
+def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto", dtype: torch.dtype | None = None,
+               fsdp: bool = False):
+    """The base model in the chosen precision, on the chosen device, ready for LoRA.
+
+    `fsdp`: training sharded by FSDP. A 4-bit model then keeps its NF4 weights as bytes of the
+    compute dtype (`bnb_4bit_quant_storage`), since FSDP shards tensors of one dtype, and gets no
+    device map: FSDP places the shards (QLoRA with FSDP as PEFT documents it)."""
     from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
     device = resolve_device(device)
@@ -181,10 +186,10 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     if quantization == "4bit":
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=dtype)
+            bnb_4bit_compute_dtype=dtype, **({"bnb_4bit_quant_storage": dtype} if fsdp else {}))
     elif quantization == "8bit":
         kwargs["quantization_config"] = BitsAndBytesConfig(load_in_8bit=True)
-    if quantization != "none" or device.startswith("cuda"):
+    if (quantization != "none" or device.startswith("cuda")) and not fsdp:
         kwargs["device_map"] = {"": device}
     model = AutoModelForCausalLM.from_pretrained(model_folder(spec), **kwargs)
     if quantization == "none" and not device.startswith("cuda"):

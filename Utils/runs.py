@@ -14,6 +14,10 @@
                                 so a folder without it is a run that did not finish
 
 This module alone knows these names.
+
+With several processes (`accelerate launch`), the main process alone creates the run folder (its
+name is broadcast: `shared_run_dir`) and writes every file of it; Trainer's checkpoints also hold
+one `rng_state_<process>.pth` per process, which an exact resume needs.
 """
 
 from __future__ import annotations

@@ -237,19 +237,18 @@ def sharding_engine(environ=None) -> str | None:
 
 
 def load_training_model(spec: ModelSpec, quantization: str, device: str):
-    """The base model to train. Under FSDP a 4-bit model keeps its NF4 weights as bf16 bytes
-    (`bnb_4bit_quant_storage`), since FSDP shards tensors of one dtype, and gets no device map: FSDP
-    places the shards (QLoRA with FSDP as PEFT documents it; not run on this project's machines)."""
-    from Utils.models import compute_dtype, load_model, model_folder
+    """The base model to train (`Utils.models.load_model`, told whether FSDP shards it)."""
+    from Utils.models import load_model
 
-    if quantization != "4bit" or sharding_engine() != "FSDP":
-        return load_model(spec, quantization, device)
-    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+    return load_model(spec, quantization, device, fsdp=quantization == "4bit" and sharding_engine() == "FSDP")
 
-    dtype = compute_dtype(device)
-    config = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-                                bnb_4bit_compute_dtype=dtype, bnb_4bit_quant_storage=dtype)
-    return AutoModelForCausalLM.from_pretrained(model_folder(spec), dtype=dtype, quantization_config=config)
+
+def launch_type(training_args):
+    """The processes' distributed type (NO, MULTI_CPU, MULTI_GPU ...). Reading `device` first makes
+    transformers join the launch's processes (accelerate's state) if it has not yet."""
+    if training_args.device is None:
+        raise RuntimeError("transformers set up no device for training")
+    return training_args.distributed_state.distributed_type
 
 
 def describe_processes(trainer, trainer_name: str) -> str:
