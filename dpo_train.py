@@ -20,6 +20,7 @@ from Utils.cli import UsageError, fail, quiet_libraries
 
 quiet_libraries()
 
+from Utils.console import quiet_trainer  # noqa: E402
 from Utils import distributed, runs, train  # noqa: E402
 from Utils.models import load_tokenizer, resolve_model, resolve_quantization, supports_system  # noqa: E402
 
@@ -88,13 +89,14 @@ def main(argv=None):
         peft_config = train.lora_config(script_args, spec, model)
     else:
         counts = train.freeze_below(model, script_args.trainable_layers)
-        print(f"full fine-tuning: {counts['trainable'] / 1e6:.1f}M of {counts['total'] / 1e6:.1f}M parameters train")
+        say(f"full fine-tuning: {counts['trainable'] / 1e6:.1f}M of {counts['total'] / 1e6:.1f}M parameters train")
 
     # 4. Trainer: the one place where the trainer class is chosen.
     trainer_class = GroupedDPOTrainer if script_args.trainer == "grouped" else DPOTrainer
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
     train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
+    quiet_trainer(trainer)  # one progress line per logging step instead of raw metric dicts
     say(train.describe_processes(trainer, script_args.trainer))
     if trainer.is_world_process_zero():
         stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,
@@ -113,8 +115,9 @@ def main(argv=None):
     final = runs.save_final(trainer, run_dir, data_seconds, train_seconds)
     if trainer.is_world_process_zero():
         print(f"data loading {data_seconds:.1f} s, training {train_seconds:.1f} s")
-        print(f"{'LoRA adapter' if script_args.use_peft else 'model'} and tokenizer: {run_dir}\n"
-              f"final checkpoint: {final}\ntensorboard --logdir {run_dir}")
+        print(f"wrote {run_dir}/: {'the LoRA adapter, ' if script_args.use_peft else ''}tokenizer, arguments.yaml, "
+              f"dataset_stats.json, TensorBoard logs (tensorboard --logdir {run_dir})\n"
+              f"final checkpoint: {final}\nnext: bash evaluate.sh --adapter_path {run_dir}")
     return trainer
 
 

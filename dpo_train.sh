@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fine-tune a model with DPO + LoRA on the dataset from create_dpo_dataset.sh. Edit the settings
-# below per experiment; any extra arguments are passed on to dpo_train.py (and win over these).
+# Fine-tune a model on the dataset from create_dpo_dataset.sh. Edit the settings below per experiment
+# (or set them in the environment); any extra arguments are passed on to dpo_train.py (and win).
 # Non-empty settings are passed as flags, so they also win over a CONFIG file; empty ones fall
 # back to CONFIG, then to configs/train/<cuda|cpu>.yaml (the per-device defaults).
 #   bash dpo_train.sh
@@ -12,14 +12,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TRAIN_DATASET_PATH="data/train.jsonl"
-EVAL_DATASET_PATH="data/test.jsonl"      # "none": no evaluation
-OUTPUT_DIR="runs"                        # each run writes OUTPUT_DIR/model_<YYYYmmdd_HHMMSS>/
-MODEL=""                                 # registry name, local folder or hub id (empty: smollm2-135m)
-TRAINER=""                               # stock (TRL's DPOTrainer) or grouped (empty: default)
-DEVICE=""                                # auto, cpu, cuda, cuda:N (empty: auto)
-QUANTIZATION=""                          # auto (4bit on CUDA, none on CPU), 4bit, 8bit, none (empty: auto)
-CONFIG=""                                # YAML with flag names as keys, e.g. an earlier run's arguments.yaml
+# An empty setting means dpo_train.py's default (docs/flags.md; configs/train/<cuda|cpu>.yaml).
+TRAIN_DATASET_PATH="${TRAIN_DATASET_PATH-}"  # data/train.jsonl
+EVAL_DATASET_PATH="${EVAL_DATASET_PATH-}"    # data/test.jsonl; "none": no evaluation
+OUTPUT_DIR="${OUTPUT_DIR-}"              # runs: each run writes OUTPUT_DIR/model_<YYYYmmdd_HHMMSS>/
+MODEL="${MODEL-}"                        # registry name, local folder or hub id (smollm2-135m)
+TRAINER="${TRAINER-}"                    # grouped (GroupedDPOTrainer) or stock (TRL's DPOTrainer)
+DEVICE="${DEVICE-}"                      # auto, cpu, cuda, cuda:N
+QUANTIZATION="${QUANTIZATION-}"          # auto (4bit on CUDA, none on CPU), 4bit, 8bit, none
+CONFIG="${CONFIG-}"                      # YAML with flag names as keys, e.g. an earlier run's arguments.yaml
 # Several processes (ACCELERATE=1): `accelerate launch` with an accelerate config (configs/accelerate/).
 ACCELERATE="${ACCELERATE:-0}"            # 1: launch NUM_PROCESSES data-parallel processes
 ACCELERATE_CONFIG="${ACCELERATE_CONFIG:-configs/accelerate/ddp.yaml}"   # DDP; fsdp_*.yaml, deepspeed_*.yaml, multinode.yaml

@@ -21,6 +21,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from Utils.console import Progress
 from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
 from Utils.models import load_for_scoring, resolve_device, resolve_max_length
@@ -93,19 +94,6 @@ def held_out_labs(test_dataset_path: str | None) -> list[str]:
     return [lab["lab"] for lab in labs if isinstance(lab, dict) and lab.get("split") == "test"]
 
 
-def print_progress(label: str, processes: distributed.Processes | None = None):
-    """Progress lines on stderr; with several processes, the main process's share of the items."""
-    last = [-1]
-    share = f" (1 of {processes.count} processes' share)" if processes and processes.count > 1 else ""
-
-    def show(done: int, total: int) -> None:
-        step = 100 * done // max(total, 1) // 10
-        if step != last[0]:
-            last[0] = step
-            print(f"  {label}: {done}/{total} items{share}", file=sys.stderr, flush=True)
-    return show
-
-
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     processes = distributed.launched()
@@ -156,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     def score(label: str, model):
         run = score_items(model, loaded.tokenizer, items, args.method, max_length, supports_system,
                           args.batch_size, args.max_group_tokens, args.max_new_tokens,
-                          print_progress(label, processes) if processes.is_main else None)
+                          Progress(label if processes.count == 1 else f"{label} (this process's share)") if processes.is_main else None)
         say(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
         return run
 

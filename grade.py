@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from Utils import calibration as calib, distributed
+from Utils.console import Progress
 from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
 from Utils.files import check_outputs, write_json_atomic
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, choose_threshold, lab_suggestions, previous_run,
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if main_process else 2
+    if loaded.system_prompt is not None and args.system_prompt_path is None:
+        system_prompt = loaded.system_prompt  # an exported grader folder carries the prompt it was trained with
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
     calibration = calib.Calibration.from_dict(loaded.calibration)
     threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, loaded.calibration)
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         file_names[safe_filename(lab_dir.name)] = lab_dir.name
         run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, system_prompt), max_length,
                                loaded.supports_system, args.batch_size, args.max_group_tokens,
+                               progress=Progress(lab.name) if main_process else None,
                                first_token=args.method == "first_token")
         if not main_process:  # every process holds the lab's scores; the main one writes them
             continue
