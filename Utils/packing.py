@@ -149,6 +149,24 @@ def additive_mask(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return mask[:, None]
 
 
+def attention_masks(model, batch: dict[str, torch.Tensor], dtype: torch.dtype):
+    """The additive mask for `batch`, or, for a model with sliding-window layers (Gemma 2 and 3), one
+    mask per layer type: transformers uses a 4D mask as is in every layer, so the window has to be in
+    it. A sliding layer's query at position q sees an allowed key at position k only if q - k < window,
+    positions being the branch's (`position_ids`) and 0..C-1 for the C cached prefix tokens, exactly
+    as in a separate forward pass over prompt + answer."""
+    mask = additive_mask(batch["allowed"], dtype)
+    config = getattr(getattr(model, "module", model), "config", None)
+    window = getattr(config, "sliding_window", None)
+    if not window or "sliding_attention" not in (getattr(config, "layer_types", None) or ()):
+        return mask
+    positions = batch["position_ids"]
+    cached = batch["allowed"].shape[-1] - positions.shape[1]
+    keys = torch.cat([torch.arange(cached, device=positions.device).expand(positions.shape[0], -1), positions], 1)
+    near = (positions[:, :, None] - keys[:, None, :]) < window
+    return {"full_attention": mask, "sliding_attention": additive_mask(batch["allowed"] & near, dtype)}
+
+
 @dataclass
 class PrefixCache:
     """Keys and values of a prompt start that many packed sequences share (`encode_prefix`)."""
@@ -169,8 +187,13 @@ class PrefixCache:
 
 def encode_prefix(model, prefix_ids: list[int]) -> PrefixCache:
     """Run a shared prompt start once (no logits needed) and keep its keys and values."""
+    from transformers import DynamicCache
+
     device = next(model.parameters()).device
-    out = model(input_ids=torch.tensor([prefix_ids], device=device), use_cache=True, logits_to_keep=1)
+    # A plain cache keeps every layer's keys: the model's own would keep only the last window of a
+    # sliding-window layer (Gemma), and the packed pass masks per layer itself (`attention_masks`).
+    out = model(input_ids=torch.tensor([prefix_ids], device=device), use_cache=True, logits_to_keep=1,
+                past_key_values=DynamicCache())
     return PrefixCache(list(prefix_ids), [(k, v) for k, v, *_ in out.past_key_values])
 
 
@@ -190,7 +213,7 @@ def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | N
     needed = torch.unique(batch["logit_positions"][valid])  # sorted; the LM head runs only here
     past = prefix.for_batch(batch_size) if prefix is not None else None
     out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                attention_mask=additive_mask(batch["allowed"], dtype), logits_to_keep=needed,
+                attention_mask=attention_masks(model, batch, dtype), logits_to_keep=needed,
                 past_key_values=past, use_cache=past is not None)
     logits = out.logits  # [B, len(needed), V]
     where = torch.searchsorted(needed, batch["logit_positions"]).clamp(max=needed.numel() - 1)

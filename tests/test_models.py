@@ -3,14 +3,15 @@
 import pytest
 import torch
 from peft import get_peft_model
-from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, MistralConfig, Qwen2Config
+from transformers import AutoModelForCausalLM, AutoTokenizer, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config
 
 from Utils import models as M
 from Utils.train import ScriptArguments, lora_config, missing_target_modules
 
 TINY = dict(vocab_size=128, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=4,
             num_key_value_heads=2, max_position_embeddings=64)
-FAMILY_CONFIGS = {"llama": LlamaConfig, "mistral": MistralConfig, "qwen2": Qwen2Config}
+FAMILY_CONFIGS = {"llama": LlamaConfig, "mistral": MistralConfig, "qwen2": Qwen2Config,
+                  "gemma3_text": Gemma3TextConfig}
 
 
 @pytest.mark.parametrize("name", sorted(M.registry()))
@@ -77,6 +78,22 @@ def test_tokenizer_without_chat_template_is_refused_and_system_support_is_probed
     (tmp_path / "bare" / "chat_template.jinja").unlink(missing_ok=True)
     with pytest.raises(ValueError, match="has no chat template"):
         M.load_tokenizer(M.resolve_model(str(tmp_path / "bare")))
+    # A base model's preset gives the template (Gemma 3 270M's GGUF has none).
+    template = "{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}"
+    spec = M.ModelSpec(name="base", hub_id=str(tmp_path / "bare"), chat_template=template)
+    assert M.load_tokenizer(spec).chat_template == template
+
+
+def test_gemma3_preset_renders_gemma_turns_with_the_system_prompt_folded():
+    spec = M.registry()["gemma3-270m"]
+    assert spec.gguf_assemble == "assemble" and not spec.supports_system_message
+    from jinja2 import Environment
+
+    text = Environment().from_string(spec.chat_template).render(
+        bos_token="<bos>", add_generation_prompt=True,
+        messages=[{"role": "user", "content": "SYS\n\nHello "}, {"role": "assistant", "content": "{}"}])
+    assert text == "<bos><start_of_turn>user\nSYS\n\nHello<end_of_turn>\n<start_of_turn>model\n{}<end_of_turn>\n" \
+                   "<start_of_turn>model\n"
 
 
 def test_embedded_model_loads_from_cache_in_float32():
@@ -86,3 +103,24 @@ def test_embedded_model_loads_from_cache_in_float32():
     assert type(model).__name__ == "LlamaForCausalLM"
     assert missing_target_modules(model, spec.lora_target_modules) == []
 
+
+
+def test_chunked_gguf_package_is_assembled_into_the_given_folder(tmp_path, monkeypatch):
+    package = tmp_path / "site" / "chunked_gguf"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "def assemble(output_path):\n"
+        "    Path(output_path).parent.mkdir(parents=True, exist_ok=True)\n"
+        "    Path(output_path).write_bytes(b'GGUF' + b'part1' + b'part2')\n"
+        "    return Path(output_path)\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    spec = M.ModelSpec(name="chunked", gguf_package="chunked_gguf", gguf_file="m.gguf", gguf_assemble="assemble")
+    path = M.gguf_path(spec, assemble_dir=tmp_path / "out")
+    assert path == tmp_path / "out" / "m.gguf" and path.read_bytes() == b"GGUFpart1part2"
+    with pytest.raises(ValueError, match="assemble_dir"):
+        M.gguf_path(spec)
+    missing = M.ModelSpec(name="x", gguf_package="no_such_gguf_pkg", gguf_file="m.gguf",
+                          install="pip install no-such-gguf-pkg==1")
+    with pytest.raises(FileNotFoundError, match="pip install no-such-gguf-pkg==1"):
+        M.gguf_path(missing)

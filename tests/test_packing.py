@@ -99,3 +99,33 @@ def test_cached_prefix_must_be_shared_and_leave_each_prompt_a_token():
         pack_group([[1, 2, 3]], [[[5]]], cached_length=3)
     with pytest.raises(ValueError, match="share one cached prefix"):
         collate_packed([pack_item([1, 2, 3], [[4]]), pack_group([[1, 2, 3]], [[[4]]], cached_length=2)], 0)
+
+
+def tiny_gemma3(attn="sdpa", window=8):
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+
+    torch.manual_seed(0)
+    config = Gemma3TextConfig(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                              num_attention_heads=4, num_key_value_heads=1, head_dim=8, max_position_embeddings=256,
+                              sliding_window=window, layer_types=["sliding_attention", "full_attention"],
+                              attn_implementation=attn)
+    return Gemma3ForCausalLM(config).eval()
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+def test_sliding_window_layers_see_only_their_window_in_packed_and_cached_passes(attn):
+    """Gemma's sliding layers (window 8 here, 512 in Gemma 3 270M): prompts much longer than the
+    window, packed per student after a cached lab start longer than the window, still give every
+    answer as a separate forward pass (where the model applies its window itself) does."""
+    model = tiny_gemma3(attn)
+    g = torch.Generator().manual_seed(4)
+    lab = rand(g, 13)
+    groups = []
+    for n_code in (6, 11):
+        code = lab + rand(g, n_code)
+        groups.append([(code + rand(g, 4), [rand(g, 3), rand(g, 9)]), (code + rand(g, 10), [rand(g, 1), rand(g, 4)])])
+    with torch.no_grad():
+        plain = [pack_group([p for p, _ in items], [a for _, a in items]) for items in groups]
+        check(model, groups, collate_packed(plain, pad_token_id=0))
+        cached = [pack_group([p for p, _ in items], [a for _, a in items], cached_length=13) for items in groups]
+        check(model, groups, collate_packed(cached, pad_token_id=0), encode_prefix(model, lab))

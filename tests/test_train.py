@@ -110,8 +110,12 @@ def test_a_run_that_dies_looks_incomplete_and_resumes_in_its_own_folder(tmp_path
     assert (run / "arguments.yaml").is_file() and (run / "dataset_stats.json").is_file()
     assert sorted(p.name for p in run.glob("checkpoint-*")) == ["checkpoint-1", "checkpoint-2"]
 
-    # The run folder alone says what to continue: its arguments.yaml supplies every setting.
+    # The run folder alone says what to continue: its arguments.yaml supplies every setting, and the
+    # record of how the run was made stays as its first start wrote it.
+    first_start = {name: (run / name).read_bytes() for name in ("arguments.yaml", "dataset_stats.json",
+                                                                "dataset_report.json")}
     trainer = dpo_train.main(["--resume_from_checkpoint", str(run)])
+    assert {name: (run / name).read_bytes() for name in first_start} == first_start
     assert run_folders(tmp_path) == [run] and Path(trainer.args.output_dir) == run
     assert trainer.state.global_step == 3
     assert [h["step"] for h in trainer.state.log_history if "loss" in h] == [1, 2, 3]
