@@ -81,8 +81,10 @@ def quiet_libraries() -> None:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()  # "Loading weights", "Writing model shards": ours say what happens
     except ImportError:  # the builder runs without transformers
         pass
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
 
 
 @dataclass(kw_only=True)

@@ -43,9 +43,14 @@ VARIANTS = {
                  [*ALL, "--loss_type", "sft", "--num_train_epochs", "2"]),
     "sft_full": ("SFT, full fine-tuning (embeddings frozen), lr 1e-4, 2 epochs",
                  [*ALL, *FULL, "--loss_type", "sft", "--learning_rate", "1e-4", "--num_train_epochs", "2"]),
+    "sft_full_1ep": ("SFT, full fine-tuning (embeddings frozen), lr 1e-4, 1 epoch",
+                     [*ALL, *FULL, "--loss_type", "sft", "--learning_rate", "1e-4", "--num_train_epochs", "1"]),
     "sft_top8": ("SFT, top 8 of 30 layers, lr 1e-4, 2 epochs",
                  [*ALL, *FULL, "--trainable_layers", "8", "--loss_type", "sft", "--learning_rate", "1e-4",
                   "--num_train_epochs", "2"]),
+    "sft_top8_item": ("SFT, top 8 layers, lr 1e-4, 1 epoch, one item per step (4x the optimizer steps)",
+                      [*ALL, *FULL, "--trainable_layers", "8", "--loss_type", "sft", "--group_by", "item",
+                       "--learning_rate", "1e-4", "--num_train_epochs", "1"]),
     "dpo_sft_full": ("DPO + SFT term (weights 1, 1), full fine-tuning, lr 1e-4, 2 epochs",
                      [*ALL, *FULL, "--loss_type", "sigmoid", "sft", "--loss_weights", "1", "1",
                       "--learning_rate", "1e-4", "--num_train_epochs", "2", "--precompute_ref_log_probs", "True"]),
@@ -113,7 +118,7 @@ def run_variant(name: str, data: Path, args) -> list[dict]:
     records = []
     for method in args.methods:
         targets = [(run_dir / "final_checkpoint", "final")]
-        if curve:
+        if curve and method == args.methods[0]:  # the checkpoints with the first method only
             targets = [(p, p.name) for p in sorted(run_dir.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))]
             targets.append((run_dir / "final_checkpoint", "final"))
         for weights, step in targets:
