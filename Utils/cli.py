@@ -87,12 +87,17 @@ def quiet_libraries() -> None:
     os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
 
 
+def preset_names() -> list[str]:
+    """The registry's model names: one preset per file in configs/models/ (named as its file)."""
+    return sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "configs" / "models").glob("*.yaml"))
+
+
 @dataclass(kw_only=True)
 class ModelArguments:
     """The model flags evaluate.py and grade.py share."""
 
     model: str | None = field(default=None, metadata={
-        "help": "registry name (smollm2-135m, codellama-7b, codestral-22b, qwen2.5-coder-7b), local folder or hub "
+        "help": f"registry name ({', '.join(preset_names())}), local folder or hub "
                 "id; default: the training run's model when --adapter_path is given, else smollm2-135m"})
     model_size: str | None = field(default=None, metadata={"help": "older name for --model: 7b or 22b"})
     adapter_path: str | None = field(default=None, metadata={

@@ -57,6 +57,8 @@ def registry() -> dict[str, ModelSpec]:
     specs = {}
     for path in sorted(PRESETS_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text())
+        if data.get("name") != path.stem:  # the flags' help lists presets by file name
+            raise ValueError(f"{path}: name must be {path.stem!r} (the file's name), got {data.get('name')!r}")
         specs[data["name"]] = ModelSpec(**data)
     return specs
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from Utils import distributed
+from Utils.cli import preset_names
 from Utils.models import MODEL_SIZES, QUANTIZATIONS, REPO_ROOT, ModelSpec
 from Utils.pairs import METADATA, group_items, pair_records, read_pairs
 from Utils.prompts import TokenizedItem, tokenize_items
@@ -55,7 +56,7 @@ class ScriptArguments:
     """The recipe's own flags (every DPOConfig field is a flag as well)."""
 
     model: str | None = field(default=None, metadata={
-        "help": "registry name (codellama-7b, codestral-22b, qwen2.5-coder-7b, smollm2-135m), local folder or "
+        "help": f"registry name ({', '.join(preset_names())}), local folder or "
                 "hub id; default smollm2-135m, the embedded model"})
     model_size: str | None = field(default=None, metadata={
         "help": "older flag: 7b = codellama-7b, 22b = codestral-22b (used when --model is not given)"})

@@ -52,9 +52,23 @@ def letter_states(model, tokenizer, items, supports_system, max_length):
     return states
 
 
-def probe(train_x, train_y, test_x, classes, steps=300, l2=1e-2):
-    """Multinomial logistic regression (standardised inputs, L2), fitted with LBFGS; returns predictions."""
-    mean, std = train_x.mean(0), train_x.std(0) + 1e-5
+def question_first(item):
+    """The item with the criterion and its options moved before the student's code (and a short
+    reminder after it), so the code is read knowing what is asked."""
+    from dataclasses import replace
+
+    user = item.messages[-1]["content"]
+    code_at, criterion_at = user.index("## Student's code\n"), user.index("\n\n## Criterion\n")
+    statement, code, question = user[:code_at], user[code_at:criterion_at], user[criterion_at + 2:]
+    title = question.split("\n", 2)[1].split(":", 1)[0]
+    content = f"{statement}{question}\n\n{code}\n\nRate the code above on: {title}"
+    return replace(item, messages=[*item.messages[:-1], {**item.messages[-1], "content": content}], code_span=None)
+
+
+def probe(train_x, train_y, test_x, classes, steps=300, l2=1e-2, eps=1e-5):
+    """Multinomial logistic regression (standardised inputs, L2), fitted with LBFGS; returns the
+    predicted class indices of `test_x`. `eps` keeps a feature constant in training finite."""
+    mean, std = train_x.mean(0), train_x.std(0) + eps
     xs, xt = (train_x - mean) / std, (test_x - mean) / std
     w = torch.zeros(xs.shape[1], len(classes), requires_grad=True)
     b = torch.zeros(len(classes), requires_grad=True)
@@ -76,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(REPO / "bench" / ".quality" / "data"))
     parser.add_argument("--model", default=None)
     parser.add_argument("--adapter_path", default=None)
+    parser.add_argument("--layout", default="as_trained", choices=["as_trained", "question_first"],
+                        help="question_first: the criterion and options before the code")
     parser.add_argument("--out", default=str(REPO / "bench" / "probe.md"))
     args = parser.parse_args(argv)
     from evaluate import held_out_labs
@@ -88,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     train = read_items(Path(args.data) / "train.jsonl")
     test = read_items(Path(args.data) / "test.jsonl")
     held = set(held_out_labs(str(Path(args.data) / "test.jsonl")))
+    if args.layout == "question_first":
+        train, test = [question_first(i) for i in train], [question_first(i) for i in test]
     xs = letter_states(loaded.model, loaded.tokenizer, train, loaded.supports_system, max_length)
     xt = letter_states(loaded.model, loaded.tokenizer, test, loaded.supports_system, max_length)
     rows, totals = [], defaultdict(lambda: [0, 0, 0])
@@ -110,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = [f"| {where} | {n} | {100 * r / n:.1f}% | {100 * m / n:.1f}% |" for where, (r, n, m) in totals.items()]
     model = args.adapter_path or args.model or "smollm2-135m"
     lines = ["# Linear probe at the letter position (bench/probe.py)", "",
-             f"Model `{model}`; the final hidden state where the rating letter is predicted; one logistic regression "
+             f"Model `{model}`, prompt layout {args.layout}; the final hidden state where the rating letter is predicted; one logistic regression "
              f"per criterion title, trained on the training students of every lab using it. {time.perf_counter() - start:.0f} s.",
              "", "| items | n | probe accuracy | constant answer |", "|---|---:|---:|---:|", *summary, "",
              "| criterion | train items | test items | probe accuracy |", "|---|---:|---:|---:|", *rows]

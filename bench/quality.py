@@ -54,6 +54,8 @@ VARIANTS = {
     "dpo_sft_full": ("DPO + SFT term (weights 1, 1), full fine-tuning, lr 1e-4, 2 epochs",
                      [*ALL, *FULL, "--loss_type", "sigmoid", "sft", "--loss_weights", "1", "1",
                       "--learning_rate", "1e-4", "--num_train_epochs", "2", "--precompute_ref_log_probs", "True"]),
+    "gemma_dpo_lora_demo": ("Gemma 3 270M (base model, `make setup-gemma`): DPO, LoRA r16, lr 5e-4, 112 pairs",
+                            ["--model", "gemma3-270m", "--max_train_pairs", "112"]),
     "robust_full": ("robust DPO (label smoothing 0.1 for noisy TA labels) + SFT, full, lr 1e-4, 2 epochs",
                     [*ALL, *FULL, "--loss_type", "robust", "sft", "--loss_weights", "1", "1", "--label_smoothing",
                      "0.1", "--learning_rate", "1e-4", "--num_train_epochs", "2", "--precompute_ref_log_probs", "True"]),
@@ -81,9 +83,11 @@ def build_data() -> Path:
     return data
 
 
-def evaluate(data: Path, out: Path, method: str, students: int, adapter: Path | None) -> tuple[dict, float]:
+def evaluate(data: Path, out: Path, method: str, students: int, adapter: Path | None,
+             model: str | None = None) -> tuple[dict, float]:
     cmd = [PYTHON, "evaluate.py", "--test_dataset_path", str(data / "test.jsonl"), "--output_dir", str(out),
            "--method", method, "--max_students_per_lab", str(students)]
+    cmd += ["--model", model] if model else []
     cmd += ["--adapter_path", str(adapter), "--skip_base"] if adapter else []
     minutes = run(cmd, out.parent / f"{out.name}.log")
     return json.loads((out / "report.json").read_text()), minutes
@@ -135,10 +139,16 @@ def run_variant(name: str, data: Path, args) -> list[dict]:
     return records
 
 
-def run_base(data: Path, args) -> None:
+BASE_MODELS = {"smollm2-135m": ("base", "the embedded SmolLM2-135M-Instruct, not fine-tuned"),
+               "gemma3-270m": ("base_gemma3-270m", "Gemma 3 270M (base model, `make setup-gemma`), not fine-tuned")}
+
+
+def run_base(data: Path, args, model: str = "smollm2-135m") -> None:
+    variant, description = BASE_MODELS[model]
     for method in args.methods:
-        report, minutes = evaluate(data, WORK / "eval" / f"base_{method}", method, args.students_per_lab, None)
-        record = {"variant": "base", "description": "the embedded SmolLM2-135M-Instruct, not fine-tuned", "flags": [],
+        report, minutes = evaluate(data, WORK / "eval" / f"{variant}_{method}", method, args.students_per_lab, None,
+                                   model)
+        record = {"variant": variant, "description": description, "flags": ["--model", model],
                   "method": method, "step": "final", "train_minutes": 0.0, "eval_minutes": minutes, **summary(report),
                   "time": time.strftime("%Y-%m-%d %H:%M")}
         with open(RESULTS, "a") as f:
@@ -170,7 +180,7 @@ def write_table() -> None:
     curves = [r for r in latest.values() if r["step"] != "final"]
     any_r = next(iter(latest.values()))
     lines = ["# Agreement with TAs by training recipe (bench/quality.py)", "",
-             "Embedded SmolLM2-135M-Instruct on the bundled example labs, 2 CPU cores, float32. Trained on the "
+             "Embedded SmolLM2-135M-Instruct (Gemma 3 270M where the row says so) on the bundled example labs, 2 CPU cores, float32. Trained on the "
              "builder's pairs of lab01-lab04 (first 70% of students); evaluated on the first "
              f"{any_r.get('n_students', 12)} students of every lab: *in-lab* = new students of the training labs, "
              "*held-out* = lab05 and lab06, never trained on. Accuracy in % with a 95% bootstrap interval over "
@@ -180,7 +190,7 @@ def write_table() -> None:
              "held-out labs). Minutes are wall-clock on this machine (shared with other jobs at times).", "",
              "| variant | method | train min | held-out acc (n) | constant | chance | kappa | QWK | in-lab acc (n) | "
              "constant | ECE | what |", "|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|---|"]
-    order = ["base"] + list(VARIANTS)
+    order = [variant for variant, _ in BASE_MODELS.values()] + list(VARIANTS)
     for r in sorted(finals, key=lambda r: (order.index(r["variant"]) if r["variant"] in order else 99, r["method"])):
         ho, il = r["held_out"], r["in_lab"]
         lines.append(f"| {r['variant']} | {r['method']} | {r['train_minutes']:.1f} | "
@@ -206,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["likelihood", "first_token"])
     parser.add_argument("--students_per_lab", type=int, default=12)
     parser.add_argument("--curve", nargs="*", default=[], help="variants whose checkpoints are evaluated too")
-    parser.add_argument("--skip_base", action="store_true", help="do not (re)score the base model")
+    parser.add_argument("--skip_base", action="store_true", help="do not (re)score the base models")
+    parser.add_argument("--base_models", nargs="+", default=["smollm2-135m"], choices=list(BASE_MODELS),
+                        help="base models scored beside the variants")
     parser.add_argument("--table", action="store_true", help="only rewrite bench/quality.md")
     args = parser.parse_args(argv)
     if args.table:
@@ -215,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     data = build_data()
     if not args.skip_base:
-        run_base(data, args)
+        for model in args.base_models:
+            run_base(data, args, model)
     for name in args.variants:
         print(f"{name}: {VARIANTS[name][0]}", flush=True)
         for r in run_variant(name, data, args):
