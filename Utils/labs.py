@@ -214,10 +214,15 @@ class Criterion:
         return tuple(r.letter for r in self.ratings)
 
     def rating(self, letter: str) -> Rating:
-        found = next((r for r in self.ratings if r.letter == letter), None)
-        if found is None:
-            raise KeyError(f"criterion {self.title!r} has no rating {letter!r}")
-        return found
+        return _find(self.ratings, lambda r: r.letter == letter, f"criterion {self.title!r} has no rating {letter!r}")
+
+
+def _find(items, matches, message: str):
+    """The first of `items` that `matches`; KeyError(message) when there is none."""
+    for item in items:
+        if matches(item):
+            return item
+    raise KeyError(message)
 
 
 @dataclass(frozen=True)
@@ -307,10 +312,7 @@ class Lab:
     lab_notices: list[Problem] = field(default_factory=list)
 
     def criterion(self, title: str) -> Criterion:
-        found = next((c for c in self.rubric if c.title == title), None)
-        if found is None:
-            raise KeyError(f"lab {self.name!r} has no criterion {title!r}")
-        return found
+        return _find(self.rubric, lambda c: c.title == title, f"lab {self.name!r} has no criterion {title!r}")
 
 
 @dataclass(frozen=True)
@@ -908,25 +910,23 @@ def read_statement(lab_dir: Path, verbose: int = 0) -> str:
     return read_statement_file(lab_dir, verbose)[0]
 
 
-def read_rubric(lab_dir: Path) -> list[Criterion]:
-    lab_dir = Path(lab_dir)
-    path = lab_dir / RUBRIC_FILE
+def _required_lab_file(lab_dir: Path, name: str, max_bytes: int) -> tuple[Path, str, bool]:
+    """(path, text, whether it was valid UTF-8) of a file the lab cannot do without."""
+    path = Path(lab_dir) / name
     try:
-        data = _read_lab_file(lab_dir, RUBRIC_FILE, MAX_RUBRIC_BYTES)
+        data = _read_lab_file(Path(lab_dir), name, max_bytes)
     except FileNotFoundError:
         raise LabFormatError(f"{path}: file not found") from None
-    text, _ = decode_text(data)
+    return (path, *decode_text(data))
+
+
+def read_rubric(lab_dir: Path) -> list[Criterion]:
+    path, text, _ = _required_lab_file(lab_dir, RUBRIC_FILE, MAX_RUBRIC_BYTES)
     return parse_rubric(text, str(path))
 
 
 def read_ratings(lab_dir: Path) -> RatingsTable:
-    lab_dir = Path(lab_dir)
-    path = lab_dir / RATINGS_FILE
-    try:
-        data = _read_lab_file(lab_dir, RATINGS_FILE, MAX_CSV_BYTES)
-    except FileNotFoundError:
-        raise LabFormatError(f"{path}: file not found") from None
-    text, ok = decode_text(data)
+    path, text, ok = _required_lab_file(lab_dir, RATINGS_FILE, MAX_CSV_BYTES)
     if not ok:
         raise LabFormatError(f"{path}: not valid UTF-8 text")
     if "\x00" in text:
