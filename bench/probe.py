@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "bench" / "probe.md"))
     args = parser.parse_args(argv)
     from evaluate import held_out_labs
+    from Utils.cli import quiet_libraries
     from Utils.models import load_for_scoring, resolve_max_length
     from Utils.pairs import read_items
+
+    quiet_libraries()
 
     start = time.perf_counter()
     loaded = load_for_scoring(args.model, None, args.adapter_path, "none", "cpu")
