@@ -360,6 +360,27 @@ def test_full_fine_tuning_of_the_top_layers_with_the_sft_loss(tmp_path, tiny_mod
         assert (loaded.model(input_ids=ids).logits - reference).abs().max() > 1e-4
 
 
+def test_an_sft_stage_then_dpo_from_its_weights(tmp_path, tiny_model_dir, pairs_dir):
+    """The two-stage recipe (TRL: SFT before DPO): a DPO run's --model is the SFT run's final_checkpoint,
+    so the SFT model is both where DPO starts and its reference (first loss ln 2), and it is the base
+    that evaluation scores beside the DPO adapter."""
+    from transformers import AutoModelForCausalLM
+
+    from Utils.models import load_for_scoring
+
+    sft = tiny_run(tiny_model_dir, pairs_dir, tmp_path / "sft", *QUIET, "--use_peft", "False", "--loss_type", "sft")
+    sft_model = Path(sft.args.output_dir) / "final_checkpoint"
+    dpo = tiny_run(sft_model, pairs_dir, tmp_path / "dpo", *QUIET, "--precompute_ref_log_probs", "True")
+    assert [h["loss"] for h in dpo.state.log_history if "loss" in h][0] == pytest.approx(0.6931, abs=1e-3)
+    run = Path(dpo.args.output_dir)
+    assert yaml.safe_load((run / "arguments.yaml").read_text())["model"] == str(sft_model)
+    loaded = load_for_scoring(adapter_path=str(run))
+    ids = torch.tensor([[1, 2, 3, 4]])
+    with torch.no_grad(), loaded.base_model() as base:
+        torch.testing.assert_close(base(input_ids=ids).logits,
+                                   AutoModelForCausalLM.from_pretrained(sft_model)(input_ids=ids).logits)
+
+
 def test_quantized_weights_cannot_be_fully_fine_tuned():
     _, training = T.parse_arguments(["--use_peft", "False"])
     with pytest.raises(ValueError, match="needs --use_peft True"):
