@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "examples"))
+from Utils.files import write_text_atomic  # noqa: E402
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 WORK = REPO / "bench" / ".grading"
 LAB = "lab05_factorial"
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {r['method']} | {r['quantization']} | {r['items']} | {r['seconds'] / 60:.1f} | "
                      f"{r['items_per_second']:.2f} | {r['scoring_items_per_second']:.2f} | "
                      f"{r['scoring_items_per_second'] / generated:.1f} |")
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    write_text_atomic("\n".join(lines) + "\n", args.out)
     print(f"wrote {args.out}")
     return 0
 

@@ -24,6 +24,7 @@ import torch
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from Utils.files import write_text_atomic  # noqa: E402
 
 
 def letter_states(model, tokenizer, items, supports_system, max_length):
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
              f"per criterion title, trained on the training students of every lab using it. {time.perf_counter() - start:.0f} s.",
              "", "| items | n | probe accuracy | constant answer |", "|---|---:|---:|---:|", *summary, "",
              "| criterion | train items | test items | probe accuracy |", "|---|---:|---:|---:|", *rows]
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    write_text_atomic("\n".join(lines) + "\n", args.out)
     print("\n".join(lines))
     return 0
 

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from Utils.files import write_text_atomic  # noqa: E402
 WORK = REPO / "bench" / ".quality"  # data, runs and evaluations (ignored by git)
 RESULTS = REPO / "bench" / "quality.jsonl"
 TABLE = REPO / "bench" / "quality.md"
@@ -206,7 +208,7 @@ def write_table() -> None:
                                        int(r["step"].split("-")[1]))):
             lines.append(f"| {r['variant']} | {r['method']} | {r['step']} | {_pct(r['held_out']['accuracy'])} | "
                          f"{_pct(r['in_lab']['accuracy'])} | {_num(r['held_out']['cohen_kappa'])} |")
-    TABLE.write_text("\n".join(lines) + "\n")
+    write_text_atomic("\n".join(lines) + "\n", TABLE)
 
 
 def main(argv: list[str] | None = None) -> int:
