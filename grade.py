@@ -50,7 +50,7 @@ class GradeArguments(ModelArguments):
                 "this accuracy (needs evaluate.py run on the training run first)"})
     review_threshold: float | None = field(default=None, metadata={
         "help": "instead of --target_accuracy: queue items whose confidence (calibrated probability of the "
-                "suggestion) is below this"})
+                "suggestion) is below this; 1 queues every item"})
     gradebook_id_header: str = field(default=GRADEBOOK_ID_HEADER, metadata={
         "help": "first column of the gradebook CSV (Canvas matches 'SIS Login ID' or 'ID')"})
     method: str = field(default="likelihood", metadata={

@@ -84,7 +84,7 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, 
                 confidence = score.confidence if score.confidence is not None else top
                 entry.update(suggested_option=score.predicted_option, top_probability=top, confidence=confidence,
                              calibrated=score.confidence is not None, probabilities=score.probabilities,
-                             needs_review=confidence < review_threshold)
+                             needs_review=review_threshold >= 1.0 or confidence < review_threshold)
                 if flags:
                     entry.update(needs_review=True, reason=SUSPICIOUS)
                 if score.shortened:
@@ -156,13 +156,18 @@ def choose_threshold(review_threshold: float | None, target_accuracy: float, cal
                      ) -> tuple[float, str]:
     """The confidence below which an item goes to a TA, and why: --review_threshold when given;
     else the threshold that reached --target_accuracy on the held-out labs when the run folder's
-    calibration has one; else UNCALIBRATED_THRESHOLD."""
+    calibration has one, or 1 (every item queued) when its evaluation found that no confidence
+    reached it; else UNCALIBRATED_THRESHOLD. A threshold of 1 queues every item."""
     if review_threshold is not None:
         return review_threshold, "--review_threshold"
     for point in (calibration or {}).get("auto_accept", []):
-        if abs(point["target_accuracy"] - target_accuracy) < 1e-9 and point.get("threshold") is not None:
-            return point["threshold"], (f"calibrated: {100 * point['coverage']:.0f}% of the "
-                                        f"{point.get('evaluated_on', 'evaluated')} items reached "
-                                        f"{100 * target_accuracy:.0f}% accuracy above it")
+        if abs(point["target_accuracy"] - target_accuracy) >= 1e-9:
+            continue
+        where = point.get("evaluated_on", "evaluated")
+        if point.get("threshold") is None:
+            return 1.0, (f"calibrated: no confidence reached {100 * target_accuracy:.0f}% accuracy on the {where} "
+                         "items, so every item goes to a TA")
+        return point["threshold"], (f"calibrated: {100 * point['coverage']:.0f}% of the {where} items reached "
+                                    f"{100 * target_accuracy:.0f}% accuracy above it")
     return UNCALIBRATED_THRESHOLD, ("no calibration for this target in the run folder (run evaluate.py on the run "
                                     "first): a fixed threshold on the raw probability")

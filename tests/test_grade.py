@@ -77,6 +77,11 @@ def test_items_below_the_threshold_are_flagged_with_probabilities(labs_dir):
     entry = data["students"][0]["criteria"][0]
     assert entry["probabilities"] == {"A": 0.45, "B": 0.3, "C": 0.25}
     assert entry["top_probability"] == 0.45 and entry["needs_review"] is True
+    # A threshold of 1 queues every item, however sure the model is.
+    sure = {key: ({"A": 1.0, "B": 0.0, "C": 0.0} if key[1] == "Variable names" else {"A": 1.0, "B": 0.0})
+            for key in even}
+    _, data = lab_suggestions(lab, fake_scores(lab, sure), review_threshold=1.0, model={})
+    assert len(data["needs_review"]) == 2 * len(lab.submissions)
     # An item that could not be scored gets no suggestion, is flagged, and says why.
     scores = fake_scores(lab, even)
     scores[0] = ItemScore(scores[0].item, None, error="prompt needs more than 100 tokens")
@@ -186,5 +191,10 @@ def test_review_threshold_comes_from_the_calibration_and_can_flag_two_option_cri
                                     "evaluated_on": "held-out labs"}]}
     assert choose_threshold(None, 0.9, calibration)[0] == 0.83
     assert choose_threshold(0.7, 0.9, calibration) == (0.7, "--review_threshold")
-    threshold, why = choose_threshold(None, 0.95, calibration)  # no threshold reached 95%: a fixed one
+    threshold, why = choose_threshold(None, 0.95, calibration)  # no calibration for 95%: a fixed one
     assert threshold == UNCALIBRATED_THRESHOLD > 0.5 and "no calibration" in why
+    # The evaluation found that no confidence reached 90%: every item goes to a TA.
+    never = {"auto_accept": [{"target_accuracy": 0.9, "threshold": None, "coverage": 0.0, "n": 0,
+                              "evaluated_on": "held-out labs"}]}
+    threshold, why = choose_threshold(None, 0.9, never)
+    assert threshold == 1.0 and "no confidence reached 90%" in why
