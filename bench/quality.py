@@ -39,6 +39,8 @@ FULL = ["--use_peft", "False"]
 VARIANTS = {
     "dpo_lora_demo": ("the previous CPU default: DPO, LoRA r16, lr 5e-4, 112 pairs", ["--max_train_pairs", "112"]),
     "dpo_lora": ("DPO, LoRA r16, lr 5e-4, all pairs, 1 epoch", [*ALL]),
+    "dpo_lora_item": ("DPO, LoRA r16, lr 1e-4, all pairs, one item per step, 1 epoch",
+                      [*ALL, "--group_by", "item", "--learning_rate", "1e-4", "--precompute_ref_log_probs", "True"]),
     "dpo_lora_r64": ("DPO, LoRA r64 alpha 128, lr 1e-4, all pairs, 2 epochs",
                      [*ALL, "--lora_r", "64", "--lora_alpha", "128", "--learning_rate", "1e-4", "--num_train_epochs", "2"]),
     "sft_lora": ("SFT (NLL of the TA's answer), LoRA r16, lr 5e-4, 2 epochs",
