@@ -33,12 +33,11 @@ processes divided by their counts, so they too equal one process's.
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from accelerate.utils import is_peft_model, tqdm
+from accelerate.utils import is_peft_model
 from datasets import Dataset, concatenate_datasets
 from torch.utils.data import DataLoader, Sampler
 from transformers import PreTrainedTokenizerBase
@@ -48,6 +47,7 @@ from trl.models.utils import disable_gradient_checkpointing
 from trl.trainer.utils import use_adapter
 
 from Utils import distributed
+from Utils.console import Progress
 from Utils.items import Item
 from Utils.loss import check_loss_options, needs_reference, preference_loss
 from Utils.packing import answer_logits, collate_packed, pack_group, sum_per_answer, token_logprobs
@@ -352,14 +352,17 @@ class GroupedDPOTrainer(DPOTrainer):
         else:
             model = self.ref_model or self.model
         local = []
-        for k in tqdm(range(passes), desc=f"Computing reference log probs for {name} dataset",
-                      disable=bool(os.environ.get("TQDM_DISABLE", "")) or not self.is_local_process_zero()):
+        progress = Progress(f"reference log-probabilities, {name}", unit="batches") \
+            if self.is_local_process_zero() else (lambda done, total: None)
+        for k in range(passes):
+            progress(k, passes)
             b = mine[k] if k < len(mine) else mine[-1] if mine else 0  # a repeated batch keeps passes equal
             rows = columns.select(range(starts[b], min(starts[b] + batch_size, len(dataset))))
             batch = self._prepare_inputs(self.data_collator(list(rows)))
             ref = self.compute_ref_log_probs(model, batch).float().cpu().tolist()
             if k < len(mine):
                 local.append((b, ref))
+        progress(passes, passes)
         values = [row for _, ref in sorted(distributed.gather_objects(local, processes)) for row in ref]
         # Each row keeps only its own answer slots (a batch pads to its widest row).
         n_answers = [sum(len(a) for a in answers) for answers in dataset["answers_ids"]]
