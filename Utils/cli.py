@@ -18,6 +18,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 DEFAULT_REASONING_SYSTEM_PROMPT = REPO_ROOT / "system_prompt_reasoning.txt"
+PRESETS_DIR = REPO_ROOT / "configs" / "models"  # one model preset per file (Utils.models.registry)
 USAGE_ERROR = 2
 
 
@@ -89,7 +90,7 @@ def quiet_libraries() -> None:
 
 def preset_names() -> list[str]:
     """The registry's model names: one preset per file in configs/models/ (named as its file)."""
-    return sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "configs" / "models").glob("*.yaml"))
+    return sorted(p.stem for p in PRESETS_DIR.glob("*.yaml"))
 
 
 @dataclass(kw_only=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 import torch
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-PRESETS_DIR = REPO_ROOT / "configs" / "models"
+from Utils.cli import PRESETS_DIR
+
 DEFAULT_MODEL = "smollm2-135m"
 # The older scripts' --model_size values.
 MODEL_SIZES = {"7b": "codellama-7b", "22b": "codestral-22b"}
@@ -204,10 +204,9 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     quantization = resolve_quantization(quantization, device)
     dtype = dtype or compute_dtype(device)
     kwargs = {"dtype": dtype}
-    if quantization == "int8":  # float32 weights first; `int8_dynamic` quantizes them once loaded
-        quantization, int8 = "none", True
-    else:
-        int8 = False
+    int8 = quantization == "int8"
+    if int8:  # float32 weights first; `int8_dynamic` quantizes them once loaded
+        quantization = "none"
     if quantization == "4bit":
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,

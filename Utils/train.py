@@ -32,8 +32,8 @@ from pathlib import Path
 import yaml
 
 from Utils import distributed
-from Utils.cli import preset_names
-from Utils.models import MODEL_SIZES, QUANTIZATIONS, REPO_ROOT, ModelSpec
+from Utils.cli import REPO_ROOT, preset_names
+from Utils.models import MODEL_SIZES, QUANTIZATIONS, ModelSpec
 from Utils.pairs import METADATA, group_items, pair_records, read_pairs
 from Utils.prompts import TokenizedItem, tokenize_items
 from Utils.runs import resume_target
