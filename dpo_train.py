@@ -30,10 +30,7 @@ def main(argv=None):
 
     from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
 
-    main_process = distributed.launched().is_main
-    say = print if main_process else (lambda *args, **kwargs: None)
-    if not main_process:  # the main process shows the progress bars (loading, tokenizing, training)
-        distributed.quiet_progress_bars()
+    say = distributed.main_console(distributed.launched())
     try:
         # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
         script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)

@@ -97,9 +97,7 @@ def held_out_labs(test_dataset_path: str | None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     processes = distributed.launched()
-    say = print if processes.is_main else (lambda *args, **kwargs: None)
-    if not processes.is_main:  # the main process shows the progress bars
-        distributed.quiet_progress_bars()
+    say = distributed.main_console(processes)
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
     skipped = []
     try:
@@ -128,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_outputs({"--output_dir": args.output_dir}, inputs={"--test_dataset_path": args.test_dataset_path},
                       input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
-        device = distributed.process_device(resolve_device(args.device), processes)
-        distributed.start(cpu=not device.startswith("cuda"))
+        device = distributed.join_for_scoring(resolve_device(args.device), processes)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if processes.is_main else 2

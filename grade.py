@@ -72,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     processes = distributed.launched()
     main_process = processes.is_main
-    say = print if main_process else (lambda *args, **kwargs: None)
-    if not processes.is_main:  # the main process shows the progress bars
-        distributed.quiet_progress_bars()
+    say = distributed.main_console(processes)
     try:
         (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
         check_args(args)
@@ -88,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
                              f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
                              "another --output_dir, or pass --overwrite to replace them")
-        device = distributed.process_device(resolve_device(args.device), processes)
-        distributed.start(cpu=not device.startswith("cuda"))
+        device = distributed.join_for_scoring(resolve_device(args.device), processes)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if main_process else 2

@@ -132,6 +132,22 @@ def quiet_progress_bars() -> None:
     datasets.disable_progress_bars()
 
 
+def main_console(processes: Processes):
+    """`print` on the main process; on the others a function that prints nothing, and their progress
+    bars off: one console for the whole launch."""
+    if processes.is_main:
+        return print
+    quiet_progress_bars()
+    return lambda *args, **kwargs: None
+
+
+def join_for_scoring(device: str, processes: Processes) -> str:
+    """This process's device (its own GPU under a launcher), after joining the launch's process group."""
+    device = process_device(device, processes)
+    start(cpu=not device.startswith("cuda"))
+    return device
+
+
 # --------------------------------------------------------------------------- engines that would not run
 
 

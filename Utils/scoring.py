@@ -30,7 +30,7 @@ from typing import Callable
 
 from Utils import distributed
 from Utils.items import Item
-from Utils.prompts import TokenizedItem, option_description, render_prompt, tokenize_items
+from Utils.prompts import TokenizedItem, render_prompt, tokenize_items
 from Utils.replies import parse_rating
 
 METHODS = ("likelihood", "first_token", "generate")
@@ -202,9 +202,7 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
                     local.append((i, _likelihood_score(items[i], per_item[local_number], tokenized[i].shortened)))
             if progress:
                 progress(len(local), total)
-    scores: list[ItemScore | None] = [None] * len(items)
-    for i, score in distributed.gather_objects(local, processes):
-        scores[i] = score
+    scores = _gathered(local, len(items), processes)
     # Passes of the plan (one per batch, one per lab's cached start), however many processes share them.
     passes = len(plan) + sum(bool(prefix_ids) for _, prefix_ids, _ in labs)
     method = "first_token" if first_token else "likelihood"
@@ -263,6 +261,14 @@ def _fill_unscored(scores: list[ItemScore | None], items: list[Item], tokenized:
             for s, item, tok in zip(scores, items, tokenized)]
 
 
+def _gathered(local: list[tuple[int, ItemScore]], n_items: int, processes) -> list[ItemScore | None]:
+    """Every process's (item index, score) pairs, gathered into one list in item order (None: not scored)."""
+    scores: list[ItemScore | None] = [None] * n_items
+    for i, score in distributed.gather_objects(local, processes):
+        scores[i] = score
+    return scores
+
+
 def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
                    supports_system: bool = True, batch_size: int = 8, max_new_tokens: int = 48,
                    progress: Progress | None = None) -> ScoringRun:
@@ -295,15 +301,13 @@ def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
                 replies = tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
                 for i, reply in zip(chosen, replies):
                     item = items[i]
-                    letter = parse_rating(reply, item.options, tuple(option_description(a, o) for o, a in zip(item.options, item.answers)))
+                    letter = parse_rating(reply, item.options, item.descriptions)
                     local.append((i, ItemScore(item, letter, output_text=reply, shortened=tokenized[i].shortened)))
                 if progress:
                     progress(len(local), total)
     finally:
         tokenizer.padding_side = padding_side
-    scores: list[ItemScore | None] = [None] * len(items)
-    for i, score in distributed.gather_objects(local, processes):
-        scores[i] = score
+    scores = _gathered(local, len(items), processes)
     return ScoringRun(_fill_unscored(scores, items, tokenized), "generate", time.perf_counter() - start, len(plan))
 
 
