@@ -39,6 +39,21 @@ class Item:
     def key(self) -> tuple[str, str, str]:
         return self.lab, self.student_id, self.criterion
 
+    @property
+    def code(self) -> str | None:
+        """The student's code, as it stands in the prompt (None without a `code_span`)."""
+        if self.code_span is None:
+            return None
+        start, end = self.code_span
+        return self.messages[-1]["content"][start:end]
+
+    @property
+    def descriptions(self) -> tuple[str, ...]:
+        """Each option's description, read back from its answer text, in the order of `options`."""
+        from Utils.prompts import option_description
+
+        return tuple(option_description(a, o) for o, a in zip(self.options, self.answers))
+
     def scoring_view(self) -> Item:
         """The item as scored: the plain answer of each option (no reasoning, so a TA's comment in a
         chosen answer never reaches the scorer) and no training pairs."""

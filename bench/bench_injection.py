@@ -44,7 +44,7 @@ def undefended(system_prompt: str) -> str:
 
 def run_model(label, model, tokenizer, items, supports_system, max_length, method, seed):
     from Utils.injection import inject, suspicious_text
-    from Utils.prompts import option_description, replace_code
+    from Utils.prompts import replace_code
     from Utils.scoring import score_likelihood
 
     first = method == "first_token"
@@ -53,12 +53,9 @@ def run_model(label, model, tokenizer, items, supports_system, max_length, metho
     rng = random.Random(seed)
     attacked, targets, flagged = [], [], []
     for item, score in zip(items, clean.scores):
-        start_c, end_c = item.code_span
-        code = item.messages[-1]["content"][start_c:end_c]
         others = [o for o in item.options if o != score.predicted_option]
         target = rng.choice(others)
-        descriptions = tuple(option_description(a, o) for o, a in zip(item.options, item.answers))
-        planted = inject(code, "cpp", item.options, descriptions, rng, target).rstrip("\n")
+        planted = inject(item.code, "cpp", item.options, item.descriptions, rng, target).rstrip("\n")
         messages, span = replace_code(item.messages, item.code_span, planted)
         attacked.append(replace(item, messages=messages, code_span=span))
         targets.append(target)

@@ -30,11 +30,6 @@ sys.path.insert(0, str(REPO / "bench"))
 TOKEN = re.compile(r"[A-Za-z_]+|\d+|[^\sA-Za-z_\d]{1,2}")
 
 
-def code_of(item) -> str:
-    start, end = item.code_span
-    return item.messages[-1]["content"][start:end]
-
-
 def features(code: str) -> Counter:
     tokens = TOKEN.findall(code)
     out = Counter(tokens)
@@ -52,7 +47,7 @@ def features(code: str) -> Counter:
 
 def fit_predict(train: list, test: list, l2: float = 1e-2) -> list[str]:
     """Logistic regression on clipped feature counts (bench/probe.py's `probe`)."""
-    train_f, test_f = [features(code_of(i)) for i in train], [features(code_of(i)) for i in test]
+    train_f, test_f = [features(i.code) for i in train], [features(i.code) for i in test]
     vocab = {k: n for n, k in enumerate(sorted({k for f in train_f for k in f}))}
     classes = sorted({i.true_option for i in train})
 

@@ -109,6 +109,10 @@ def test_item_records_match_the_reader(labs_dir):
     records = pair_records(item_from_graded(items[0], SYSTEM))
     assert len(records) == len(items[0].criterion.ratings) - 1
     assert all(r["prompt"] is records[0]["prompt"] for r in records)  # one prompt, shared by its pairs
+    # The item gives back the code and the option descriptions it was built from.
+    item = item_from_graded(items[0], SYSTEM)
+    assert item.code == items[0].code.rstrip("\n")  # as the prompt holds it
+    assert item.descriptions == tuple(r.description for r in items[0].criterion.ratings)
 
 
 def run_wrapper(*args, cwd=REPO, **settings):
