@@ -29,7 +29,7 @@ from Utils.files import write_text_atomic  # noqa: E402
 
 def letter_states(model, tokenizer, items, supports_system, max_length):
     """[N, H] final hidden states at each item's letter-predicting position (items in order)."""
-    from Utils.packing import additive_mask, collate_packed, pack_group
+    from Utils.packing import attention_masks, collate_packed, pack_group
     from Utils.prompts import tokenize_items
     from Utils.scoring import first_token_split
 
@@ -46,7 +46,7 @@ def letter_states(model, tokenizer, items, supports_system, max_length):
                                [[split[0] + split[1][:1]] for split in splits])
             batch = collate_packed([group], tokenizer.pad_token_id)
             hidden = base(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                          attention_mask=additive_mask(batch["allowed"], torch.float32)).last_hidden_state[0]
+                          attention_mask=attention_masks(base, batch, torch.float32)).last_hidden_state[0]
             for slot, i in enumerate(indices):
                 targets = (batch["answer_index"][0] == slot).nonzero().flatten()
                 states[i] = hidden[batch["logit_positions"][0, targets[-1]]]  # after the final norm
