@@ -22,6 +22,16 @@ def rand(g, n):
     return torch.randint(1, 97, (n,), generator=g).tolist()
 
 
+def lab_students(g, lab, code_lengths, criteria):
+    """One student per code length, all starting with `lab`: each student's code, then per criterion
+    (prompt-tail length, answer lengths) a prompt and its answers, as (prompt, answers) items."""
+    students = []
+    for n_code in code_lengths:
+        code = lab + rand(g, n_code)
+        students.append([(code + rand(g, tail), [rand(g, n) for n in answers]) for tail, answers in criteria])
+    return students
+
+
 def check(model, groups, batch, prefix=None):
     packed = answer_logprobs(model, batch, prefix)
     for b, items in enumerate(groups):
@@ -73,11 +83,7 @@ def test_students_packed_after_a_cached_lab_prefix_equal_separate_passes(attn):
     model = tiny_llama(attn)
     g = torch.Generator().manual_seed(3)
     lab = rand(g, 15)
-    students = []
-    for n_code in (6, 9):
-        code = lab + rand(g, n_code)
-        students.append([(code + rand(g, 4), [rand(g, 3), rand(g, 2)]),
-                         (code + rand(g, 5), [rand(g, 1), rand(g, 1), rand(g, 4)])])
+    students = lab_students(g, lab, (6, 9), [(4, [3, 2]), (5, [1, 1, 4])])
     alone = [(lab + rand(g, 3), [rand(g, 2), rand(g, 5)])]  # a student with one criterion
     groups = students + [alone]
     packed = [pack_group([p for p, _ in items], [a for _, a in items], cached_length=15) for items in groups]
@@ -120,10 +126,7 @@ def test_sliding_window_layers_see_only_their_window_in_packed_and_cached_passes
     model = tiny_gemma3(attn)
     g = torch.Generator().manual_seed(4)
     lab = rand(g, 13)
-    groups = []
-    for n_code in (6, 11):
-        code = lab + rand(g, n_code)
-        groups.append([(code + rand(g, 4), [rand(g, 3), rand(g, 9)]), (code + rand(g, 10), [rand(g, 1), rand(g, 4)])])
+    groups = lab_students(g, lab, (6, 11), [(4, [3, 9]), (10, [1, 4])])
     with torch.no_grad():
         plain = [pack_group([p for p, _ in items], [a for _, a in items]) for items in groups]
         check(model, groups, collate_packed(plain, pad_token_id=0))
