@@ -263,12 +263,24 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def reload_until(driver, condition, timeout=15.0):
+    """Reload the page until `condition()` holds in the fresh document.
+
+    Chromium hands a page's localStorage writes to the browser process asynchronously, so a
+    reload issued right after a write may (rarely) start its document before the write landed;
+    the page itself never writes on load, so reloading again cannot lose anything."""
+    def reloaded():
+        driver.refresh()
+        wait(lambda: driver.execute_script("return document.body.classList.contains('ready')"))
+        return condition()
+    wait(reloaded, timeout)
+
+
 def open_page(driver, path: Path):
     """Load the page from file:// with no saved decisions."""
     driver.get(path.as_uri())
     driver.execute_script("localStorage.clear()")
-    driver.refresh()
-    wait(lambda: driver.execute_script("return document.body.classList.contains('ready')"))
+    reload_until(driver, lambda: driver.execute_script("return localStorage.length") == 0)
     driver.get_log("browser")  # drop earlier messages
 
 
@@ -422,9 +434,8 @@ def test_browser_decisions_survive_a_reload_and_reset_forgets_them(browser, labs
     open_page(browser, path)
     select_student(browser, "s3")
     click_option(browser, "Loop bound", "A")
-    browser.refresh()
-    wait(lambda: js(browser, "return document.body.classList.contains('ready')"))
-    assert js(browser, "return document.getElementById('student-name').textContent") == "s3"  # where the TA was
+    # where the TA was, once the browser has stored it
+    reload_until(browser, lambda: js(browser, "return document.getElementById('student-name').textContent") == "s3")
     assert dict((c, s) for c, s, _ in cards(browser))["Loop bound"] == "changed"
     assert saved_decisions(browser, key) == {"s3": {"Loop bound": "A"}}
     js(browser, "document.getElementById('reset').click()")  # first click only arms the button
