@@ -159,11 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     held_out = split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
     calibrations = {}
     for label, run in runs.items():
-        calibration = loaded.calibration if label == FINE_TUNED and args.calibration == "saved" else None
-        if args.calibration == "fit" and args.method == "likelihood":
+        calibration = None
+        if label == FINE_TUNED and args.calibration == "saved":
+            saved, why_not = calib.for_setting(loaded.calibrations, args.method, loaded.precision)
+            calibration = calib.Calibration.from_dict(saved)
+            if why_not:
+                say(f"note: {why_not}")
+        if args.calibration == "fit" and args.method != "generate":  # generation gives no option scores
             in_lab = [s for s in run.scores if s.item.lab not in set(held_out)]
             calibration = calib.fit(in_lab, f"in-lab test students of {', '.join(sorted({s.item.lab for s in in_lab}))}",
-                                    args.method)
+                                    args.method, loaded.precision)
         if calibration:
             calib.calibrate(run.scores, calibration)
         calibrations[label] = calibration
@@ -181,8 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         auto_accept = [{**point, "evaluated_on": fitted["evaluated_on"]} for point in fitted["coverage"]]
         path = run_folder.write_calibration(loaded.run_dir, {**calibrations[FINE_TUNED].to_dict(),
                                                              "auto_accept": auto_accept})
-        print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; "
-              f"saved with the auto-accept thresholds in {path}")
+        print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; saved with the "
+              f"auto-accept thresholds in {path}, for grade.py {calib.setting_name(args.method, loaded.precision)}")
     context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
                "test_data": source, "held_out_labs": held_out,
                "baselines": baseline_section(predictions_of(next(iter(runs.values()))), held_out),

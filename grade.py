@@ -93,12 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     if loaded.system_prompt is not None and args.system_prompt_path is None:
         system_prompt = loaded.system_prompt  # an exported grader folder carries the prompt it was trained with
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
-    calibration = calib.Calibration.from_dict(loaded.calibration)
-    threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, loaded.calibration)
+    saved, why_not = calib.for_setting(loaded.calibrations, args.method, loaded.precision)
+    calibration = calib.Calibration.from_dict(saved)
+    if why_not:
+        say(f"note: {why_not}")
+    threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, saved)
+    if why_not and args.review_threshold is None:
+        threshold_source = "no calibration for this scoring setting (see the note): a fixed threshold on the raw probability"
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
-             "max_length": max_length, "max_length_source": max_length_source,
-             "temperature": calibration.temperature if calibration else None}
+             "max_length": max_length, "max_length_source": max_length_source, "method": args.method,
+             "quantization": loaded.precision, "temperature": calibration.temperature if calibration else None,
+             "calibration_note": why_not}
     say(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
         + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
         + f"; max_length {max_length}; review threshold {threshold:.3g} ({threshold_source})"

@@ -59,8 +59,8 @@ def export_grader(run_path: str | Path, output_dir: str | Path, overwrite: bool 
     system_prompt = run_system_prompt(loaded.run_dir)
     if system_prompt is not None:
         write_text_atomic(system_prompt + "\n", tmp / SYSTEM_PROMPT)
-    if loaded.calibration:
-        write_json_atomic(loaded.calibration, tmp / runs.CALIBRATION_FILE)
+    for calibration in loaded.calibrations:
+        runs.write_calibration(tmp, calibration)
     write_json_atomic({"base_model": loaded.spec.name, "hub_id": loaded.spec.hub_id,
                        "supports_system_message": loaded.supports_system,
                        "max_length": runs.run_max_length(loaded.run_args),

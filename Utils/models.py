@@ -247,7 +247,7 @@ class LoadedModel:
     run_dir: Path | None = None
     run_args: dict = field(default_factory=dict)
     run_args_path: Path | None = None
-    calibration: dict | None = None  # the run's fitted temperature (Utils.calibration), if any
+    calibrations: list[dict] = field(default_factory=list)  # per scoring setting (Utils.calibration.for_setting)
     quantization: str = "auto"
     device: str = "auto"
     system_prompt: str | None = None  # the one an exported grader folder was trained with
@@ -255,6 +255,12 @@ class LoadedModel:
     @property
     def fine_tuned(self) -> bool:
         return self.weights_dir is not None
+
+    @property
+    def precision(self) -> str:
+        """The precision it scores in: --quantization, `auto` resolved for the device (a calibration
+        holds for the precision it was fitted in)."""
+        return resolve_quantization(self.quantization, resolve_device(self.device))
 
     @contextlib.contextmanager
     def base_model(self):
@@ -299,9 +305,9 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
         spec = ModelSpec(name=f"{folder.name} (from {manifest.get('base_model')})", hub_id=str(folder),
                          supports_system_message=manifest.get("supports_system_message"))
         run_args, args_path = {"max_length": manifest.get("max_length")}, folder / export.MANIFEST
-        calibration = runs.read_calibration(folder)
+        calibrations = runs.read_calibrations(folder)
     else:
-        calibration = runs.read_calibration(run_dir)
+        calibrations = runs.read_calibrations(run_dir)
     tokenizer = load_tokenizer(spec)
     if weights_dir is not None and not runs.is_adapter(weights_dir):
         net = load_model(ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
@@ -319,7 +325,7 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
     net.eval()
     system_prompt = export.folder_system_prompt(Path(spec.hub_id)) if manifest is not None else None
     return LoadedModel(spec, tokenizer, net, supports_system(spec, tokenizer), weights_dir, run_dir, run_args,
-                       args_path, calibration, quantization, device, system_prompt)
+                       args_path, calibrations, quantization, device, system_prompt)
 
 
 def resolve_max_length(loaded: LoadedModel, requested: int | None, default: int = 1536) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from Utils.calibration import Calibration, coverage_at, coverage_curve, reliability
+from Utils.calibration import Calibration, coverage_at, coverage_curve, reliability, setting_name
 from Utils.files import write_json_atomic, write_text_atomic
 from Utils.metrics import (NO_PREDICTION, Prediction, bootstrap_interval, chance_accuracy, cohen_kappa,
                            majority_baseline, micro_accuracy, quadratic_weighted_kappa, summarize)
@@ -234,7 +234,8 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
             continue
         rel = calibration["reliability"]
         lines += [f"## Confidence ({MODEL_TITLES.get(label, label)})", "",
-                  f"Temperature {calibration['temperature']:.3g}, fitted on {calibration['n_items']} items "
+                  f"Temperature {calibration['temperature']:.3g} (scoring {setting_name(calibration.get('method', 'likelihood'), calibration.get('quantization'))}), "
+                  f"fitted on {calibration['n_items']} items "
                   f"({calibration['fitted_on']}); checked on the {calibration['evaluated_on']} ({rel['n']} items): "
                   f"expected calibration error {_num(rel['ece'])}.", "",
                   markdown_table(["confidence", "items", "mean confidence", "accuracy"],

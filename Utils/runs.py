@@ -6,7 +6,8 @@
         dataset_report.json     the builder's accounting of the training data (copied)
         adapter_model.safetensors, adapter_config.json, tokenizer files   the LoRA adapter and tokenizer
                                 (a fully fine-tuned model, --use_peft False, is saved in final_checkpoint/ only)
-        calibration.json        temperature fitted on held-out students (evaluate.py --fit_calibration)
+        calibration.json        per scoring setting (method, quantization): a temperature fitted on in-lab
+                                test students and the auto-accept thresholds (evaluate.py; grade.py reads it)
         checkpoint-N/           Trainer checkpoints (for --resume_from_checkpoint)
         runs/                   TensorBoard logs
         trainer_state.json      the log history
@@ -204,13 +205,34 @@ def run_max_length(run_args: dict) -> int | None:
 
 
 def write_calibration(run_dir: Path, calibration: dict) -> Path:
-    return write_json_atomic(calibration, run_dir / CALIBRATION_FILE)
+    """Save one scoring setting's calibration (its `method` and `quantization` keys name the setting),
+    replacing that setting's earlier one (and a same-method one of unrecorded precision) and keeping
+    the others': a probability from first-token scoring or an int8 model is not one from the full
+    answers in float32 (bench/grading.md)."""
+    def replaced(entry: dict) -> bool:
+        return (entry.get("method", "likelihood") == calibration.get("method", "likelihood")
+                and entry.get("quantization") in (None, calibration.get("quantization")))
+
+    kept = [e for e in read_calibrations(run_dir) if not replaced(e)]
+    return write_json_atomic({"settings": kept + [calibration]}, run_dir / CALIBRATION_FILE)
 
 
-def read_calibration(run_dir: Path | None) -> dict | None:
-    if run_dir is None or not (run_dir / CALIBRATION_FILE).is_file():
-        return None
-    return json.loads((run_dir / CALIBRATION_FILE).read_text(encoding="utf-8"))
+def read_calibrations(run_dir: Path | None) -> list[dict]:
+    """The calibrations saved in a run (or exported grader) folder, one per scoring setting; a file
+    from before settings were recorded (one object with a temperature) is one likelihood setting of
+    unrecorded quantization."""
+    path = run_dir / CALIBRATION_FILE if run_dir is not None else None
+    if path is None or not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and isinstance(data.get("settings"), list):
+        entries = data["settings"]
+    else:
+        entries = [data]
+    if not all(isinstance(e, dict) and isinstance(e.get("temperature"), (int, float)) for e in entries):
+        raise ValueError(f"{path}: not a calibration file (each setting needs a numeric temperature); "
+                         "delete it and run evaluate.py on the run again")
+    return entries
 
 
 def _normalise_tag(tag: str) -> str:

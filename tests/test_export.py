@@ -30,7 +30,8 @@ def test_exported_grader_equals_the_run_and_needs_no_peft(tmp_path):
         tuned = load_for_scoring(adapter_path=str(run)).model(input_ids=ids).logits
     torch.testing.assert_close(plain, tuned, rtol=1e-4, atol=1e-4)
     loaded = load_for_scoring(model=str(folder))
-    assert loaded.system_prompt == "Grade it." and loaded.calibration["temperature"] == 2.5
+    assert loaded.system_prompt == "Grade it."
+    assert loaded.calibrations == [{"temperature": 2.5, "n_items": 40, "auto_accept": []}]  # carried into the folder
     assert resolve_max_length(loaded, None)[0] == 700 and not loaded.fine_tuned
     with pytest.raises(FileExistsError, match="not empty"):
         export_grader(run, folder)

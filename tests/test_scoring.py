@@ -246,8 +246,9 @@ def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
     constant = report["baselines"]["constant_answer"]["all items"]
     assert constant["n"] == 6 and 0 < constant["accuracy"] <= 1
     assert report["baselines"]["chance"]["all items"]["accuracy"] == pytest.approx((3 * 1 / 3 + 3 * 1 / 2) / 6)
-    saved = json.loads((run_dir / "calibration.json").read_text())
+    [saved] = json.loads((run_dir / "calibration.json").read_text())["settings"]
     assert saved["n_items"] == 6 and saved["temperature"] > 0
+    assert (saved["method"], saved["quantization"]) == ("likelihood", "none")  # the setting grade.py must match
     assert report["calibration"]["temperature"] == pytest.approx(saved["temperature"])
     assert all(0 < line["confidence"] <= 1 for line in lines)
 
