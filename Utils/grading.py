@@ -27,6 +27,7 @@ without --overwrite: a TA may have edited its files.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -150,6 +151,27 @@ def write_lab_outputs(output_dir: Path, lab: Lab, csv_text: str, data: dict, gra
     page = page_data(lab, data, gradebook_id_header=gradebook_id_header)
     write_text_atomic(gradebook_csv(page, suggested), paths["gradebook"])
     return paths
+
+
+def read_suggestions(output_dir: Path, lab_name: str) -> dict[tuple[str, str], dict]:
+    """A lab's suggestions JSON as {(student id, criterion): its record} (to compare two runs)."""
+    data = json.loads(output_path(output_dir, lab_name, JSON_SUFFIX).read_text(encoding="utf-8"))
+    return {(s["student_id"], c["criterion"]): c for s in data["students"] for c in s["criteria"]}
+
+
+def compare_suggestions(run: dict[tuple[str, str], dict], reference: dict[tuple[str, str], dict]) -> dict:
+    """How far a grading run (e.g. int8) is from a reference run (float32) on the items both scored:
+    the share with the same suggestion, the share with the same review-queue decision, and the
+    largest change of an option's probability, averaged over the items."""
+    both = [k for k in reference if k in run and run[k].get("probabilities") and reference[k].get("probabilities")]
+    if not both:
+        return {"n": 0, "same_suggestion": None, "same_queue": None, "mean_largest_change": None}
+    change = [max(abs(run[k]["probabilities"].get(o, 0.0) - p) for o, p in reference[k]["probabilities"].items())
+              for k in both]
+    return {"n": len(both),
+            "same_suggestion": sum(run[k]["suggested_option"] == reference[k]["suggested_option"] for k in both) / len(both),
+            "same_queue": sum(bool(run[k]["needs_review"]) == bool(reference[k]["needs_review"]) for k in both) / len(both),
+            "mean_largest_change": sum(change) / len(change)}
 
 
 def choose_threshold(review_threshold: float | None, target_accuracy: float, calibration: dict | None

@@ -57,17 +57,28 @@ def grade(parent: Path, method: str, quantization: str, model_flags: list[str]) 
     lab = summary["labs"][0]
     return {"method": method, "quantization": quantization, "items": lab["items"], "students": lab["students"],
             "seconds": seconds, "items_per_second": lab["items"] / seconds,
-            "scoring_items_per_second": lab["items_per_second"], "queued": lab["needs_review"]}
+            "scoring_items_per_second": lab["items_per_second"], "queued": lab["needs_review"], "out": out}
+
+
+def faithfulness(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    """Per quantized row, how its suggestions compare with the float32 run of the same method."""
+    from Utils.grading import compare_suggestions, read_suggestions
+
+    reference = {r["method"]: r for r in rows if r["quantization"] == "none"}
+    return {(r["method"], r["quantization"]): compare_suggestions(read_suggestions(r["out"], LAB),
+                                                                  read_suggestions(reference[r["method"]]["out"], LAB))
+            for r in rows if r["quantization"] != "none" and r["method"] in reference}
 
 
 def generation_rate(parent: Path, items: int, model_flags: list[str]) -> float:
     """Items/s of greedy generation (evaluate.py --method generate) on the first `items` items."""
-    from Utils.cli import read_system_prompt
+    from Utils.cli import quiet_libraries, read_system_prompt
     from Utils.items import items_to_grade
     from Utils.labs import read_lab
     from Utils.models import load_for_scoring, resolve_max_length
     from Utils.scoring import score_generate
 
+    quiet_libraries()
     flags = dict(zip(model_flags[::2], model_flags[1::2]))
     loaded = load_for_scoring(model=flags.get("--model"), adapter_path=flags.get("--adapter_path"))
     system, _ = read_system_prompt(None)
@@ -101,17 +112,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{method}, {quantization}: {row['items']} items in {row['seconds'] / 60:.1f} min "
                   f"({row['items_per_second']:.2f} items/s end to end, {row['scoring_items_per_second']:.2f} scoring; "
                   f"{row['scoring_items_per_second'] / generated:.1f}x generation)", flush=True)
+    compared = faithfulness(rows)
     lines = ["# Grading a whole lab (bench/bench_grading.py)", "",
              f"`grade.py` end to end (model loading, reading the lab, scoring, writing the CSV, JSON, review page and "
              f"gradebook) on one generated lab of {args.students} students x 4 criteria, 2 CPU cores, model "
              f"{args.adapter_path or args.model or 'smollm2-135m'}. Greedy generation of the answer "
-             f"(batch 8, up to 25 new tokens) on {args.generate_items} of its items: {generated:.3f} items/s.", "",
-             "| method | quantization | items | minutes | items/s end to end | items/s scoring | x generation |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             f"(batch 8, up to 25 new tokens) on {args.generate_items} of its items: {generated:.3f} items/s. "
+             "For a quantized setting, against float32 with the same method: the share of items with the same "
+             "suggestion, the share with the same review-queue decision (the same threshold), and the largest "
+             "change of an option's probability, averaged over the items.", "",
+             "| method | quantization | items | minutes | items/s end to end | items/s scoring | x generation "
+             "| same suggestion | same queue decision | mean largest change |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        c = compared.get((r["method"], r["quantization"]))
+        versus = (f"{100 * c['same_suggestion']:.1f}% | {100 * c['same_queue']:.1f}% | {c['mean_largest_change']:.3f}"
+                  if c and c["n"] else "reference | | " if r["quantization"] == "none" else "not compared | |")
         lines.append(f"| {r['method']} | {r['quantization']} | {r['items']} | {r['seconds'] / 60:.1f} | "
                      f"{r['items_per_second']:.2f} | {r['scoring_items_per_second']:.2f} | "
-                     f"{r['scoring_items_per_second'] / generated:.1f} |")
+                     f"{r['scoring_items_per_second'] / generated:.1f} | {versus} |")
     write_text_atomic("\n".join(lines) + "\n", args.out)
     print(f"wrote {args.out}")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, save_tiny_model, write_lab
+from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, save_run_folder, save_tiny_model, write_lab
 from Utils.grading import lab_suggestions, output_path, safe_filename
 from Utils.labs import NO_SOURCE, RATINGS_FILE, collect_items, read_lab
 from Utils.items import items_to_grade
@@ -150,6 +150,36 @@ def test_grade_sh_end_to_end(labs_dir, tmp_path):
     assert json.loads((out / "grade_summary.json").read_text())["review_threshold_source"].startswith("no calibration")
 
 
+def test_a_calibration_is_applied_only_to_the_scoring_setting_it_was_fitted_for(labs_dir, tmp_path, capsys):
+    import grade
+    from Utils import runs
+    from Utils.calibration import Calibration
+    from Utils.grading import UNCALIBRATED_THRESHOLD
+
+    lab_to_grade(labs_dir)
+    run = save_run_folder(tmp_path / "runs" / "model_1", save_tiny_model(tmp_path / "tiny"))
+    runs.write_calibration(run, {**Calibration(4.0, 30, "in-lab test students", "likelihood", "none").to_dict(),
+                                 "auto_accept": [{"target_accuracy": 0.9, "threshold": 0.3, "coverage": 0.9, "n": 30,
+                                                  "evaluated_on": "held-out"}]})
+
+    def summary(out, *flags):
+        assert grade.main(["--adapter_path", str(run), "--parent_dir", str(labs_dir), "--lab_names", "lab1",
+                           "--output_dir", str(tmp_path / out), *flags]) == 0
+        return json.loads((tmp_path / out / "grade_summary.json").read_text())
+
+    fitted = summary("same")  # likelihood in float32 on this CPU: the setting it was fitted for
+    assert fitted["model"]["temperature"] == 4.0 and fitted["review_threshold"] == 0.3
+    assert fitted["model"]["calibration_note"] is None
+    capsys.readouterr()
+    other = summary("other", "--method", "first_token")  # another method: neither temperature nor threshold
+    assert other["model"]["temperature"] is None and other["review_threshold"] == UNCALIBRATED_THRESHOLD
+    note = other["model"]["calibration_note"]
+    assert "--method likelihood --quantization none" in note and "--method first_token --quantization none" in note
+    assert note in capsys.readouterr().out and "this scoring setting" in other["review_threshold_source"]
+    data = json.loads((tmp_path / "other" / "lab1_suggestions.json").read_text())
+    assert all(not c["calibrated"] for s in data["students"] for c in s["criteria"])
+
+
 def graded_lab(labs_dir, codes, names: dict, loop: dict):
     """A lab to grade with `codes`, and every student's scores: `names`/`loop` are the probabilities
     of the two criteria."""
@@ -198,3 +228,21 @@ def test_review_threshold_comes_from_the_calibration_and_can_flag_two_option_cri
                               "evaluated_on": "held-out labs"}]}
     threshold, why = choose_threshold(None, 0.9, never)
     assert threshold == 1.0 and "no confidence reached 90%" in why
+
+
+def test_compare_suggestions_by_hand(tmp_path):
+    from Utils.grading import compare_suggestions, read_suggestions
+
+    def record(option, probabilities, queued):
+        return {"suggested_option": option, "probabilities": probabilities, "needs_review": queued}
+
+    reference = {("s1", "c"): record("A", {"A": 0.6, "B": 0.4}, True), ("s2", "c"): record("B", {"A": 0.1, "B": 0.9}, False),
+                 ("s3", "c"): record(None, {}, True)}  # not scored: left out
+    run = {("s1", "c"): record("A", {"A": 0.9, "B": 0.1}, False), ("s2", "c"): record("A", {"A": 0.5, "B": 0.5}, True)}
+    result = compare_suggestions(run, reference)
+    assert result["n"] == 2 and result["same_suggestion"] == 0.5 and result["same_queue"] == 0.0
+    assert result["mean_largest_change"] == pytest.approx((0.3 + 0.4) / 2)
+    assert compare_suggestions({}, reference)["n"] == 0
+    (tmp_path / "lab1_suggestions.json").write_text(json.dumps(
+        {"students": [{"student_id": "s1", "criteria": [{"criterion": "c", **reference[("s1", "c")]}]}]}))
+    assert read_suggestions(tmp_path, "lab1") == {("s1", "c"): {"criterion": "c", **reference[("s1", "c")]}}
