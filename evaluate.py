@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             calibration = calib.Calibration.from_dict(saved)
             if why_not:
                 say(f"note: {why_not}")
-        if args.calibration == "fit" and args.method != "generate":  # generation gives no option scores
+        if args.calibration == "fit":  # None for generation: it gives no option scores
             in_lab = [s for s in run.scores if s.item.lab not in set(held_out)]
             calibration = calib.fit(in_lab, f"in-lab test students of {', '.join(sorted({s.item.lab for s in in_lab}))}",
                                     args.method, loaded.precision)

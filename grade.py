@@ -98,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     if why_not:
         say(f"note: {why_not}")
     threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, saved)
-    if why_not and args.review_threshold is None:
-        threshold_source = "no calibration for this scoring setting (see the note): a fixed threshold on the raw probability"
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source, "method": args.method,

@@ -78,9 +78,22 @@ class Calibration:
     def from_dict(cls, data: dict | None) -> Calibration | None:
         if not data:
             return None
-        quantization = data.get("quantization")
+        method, quantization = setting_of(data)
         return cls(float(data["temperature"]), int(data.get("n_items", 0)), str(data.get("fitted_on", "")),
-                   str(data.get("method", "likelihood")), str(quantization) if quantization is not None else None)
+                   str(method), str(quantization) if quantization is not None else None)
+
+
+def setting_of(entry: dict) -> tuple[str, str | None]:
+    """(method, quantization) a saved calibration was fitted with; files from before the precision
+    was recorded give None for it."""
+    return entry.get("method", "likelihood"), entry.get("quantization")
+
+
+def fits(entry: dict, method: str, quantization: str | None) -> bool:
+    """Whether a saved calibration holds for this scoring setting: the same method and precision, or
+    the same method and an unrecorded precision."""
+    fitted_method, fitted_quantization = setting_of(entry)
+    return fitted_method == method and fitted_quantization in (None, quantization)
 
 
 def setting_name(method: str, quantization: str | None) -> str:
@@ -88,20 +101,16 @@ def setting_name(method: str, quantization: str | None) -> str:
 
 
 def for_setting(saved: list[dict], method: str, quantization: str) -> tuple[dict | None, str | None]:
-    """The saved calibration fitted with this scoring setting, and, when the folder has calibrations
-    but none for it, why none is used. Probabilities from another method or precision differ (on the
-    embedded model with first-token scoring, dynamic int8 kept 98% of 400 suggestions but changed an
-    item's option probabilities by 0.14 on average, and its review-queue decision on 48.5% of the
-    items: bench/grading.md), so a temperature and thresholds fitted for one setting are never
-    applied to another. A calibration saved before settings were recorded matches its method with
-    any precision."""
-    same_method = [e for e in saved if e.get("method", "likelihood") == method]
-    for entry in [e for e in same_method if e.get("quantization") == quantization] + \
-            [e for e in same_method if e.get("quantization") is None]:
-        return entry, None
-    if not saved:
-        return None, None
-    fitted = "; ".join(setting_name(e.get("method", "likelihood"), e.get("quantization")) for e in saved)
+    """The saved calibration fitted with this scoring setting (one of recorded precision first), and,
+    when the folder has calibrations but none for it, why none is used. Probabilities from another
+    method or precision differ (on the embedded model with first-token scoring, dynamic int8 kept 98%
+    of 400 suggestions but changed an item's option probabilities by 0.14 on average, and its
+    review-queue decision on 48.5% of the items: bench/grading.md), so a temperature and thresholds
+    fitted for one setting are never applied to another."""
+    matching = sorted((e for e in saved if fits(e, method, quantization)), key=lambda e: setting_of(e)[1] is None)
+    if matching or not saved:
+        return (matching[0] if matching else None), None
+    fitted = "; ".join(setting_name(*setting_of(e)) for e in saved)
     return None, (f"the run's calibration was fitted for {fitted}, not for {setting_name(method, quantization)}, "
                   f"whose probabilities differ; it is not used (run evaluate.py on the run with "
                   f"{setting_name(method, quantization)} to calibrate this setting)")

@@ -191,5 +191,6 @@ def choose_threshold(review_threshold: float | None, target_accuracy: float, cal
                          "items, so every item goes to a TA")
         return point["threshold"], (f"calibrated: {100 * point['coverage']:.0f}% of the {where} items reached "
                                     f"{100 * target_accuracy:.0f}% accuracy above it")
-    return UNCALIBRATED_THRESHOLD, ("no calibration for this target in the run folder (run evaluate.py on the run "
-                                    "first): a fixed threshold on the raw probability")
+    return UNCALIBRATED_THRESHOLD, ("no calibration for this target and this scoring setting in the run folder (run "
+                                    "evaluate.py on the run with grade.py's --method and --quantization first): a "
+                                    "fixed threshold on the raw probability")

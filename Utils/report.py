@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from Utils.calibration import Calibration, coverage_at, coverage_curve, reliability, setting_name
+from Utils.calibration import Calibration, coverage_at, coverage_curve, reliability, setting_name, setting_of
 from Utils.files import write_json_atomic, write_text_atomic
 from Utils.metrics import (NO_PREDICTION, Prediction, bootstrap_interval, chance_accuracy, cohen_kappa,
                            majority_baseline, micro_accuracy, quadratic_weighted_kappa, summarize)
@@ -234,7 +234,7 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
             continue
         rel = calibration["reliability"]
         lines += [f"## Confidence ({MODEL_TITLES.get(label, label)})", "",
-                  f"Temperature {calibration['temperature']:.3g} (scoring {setting_name(calibration.get('method', 'likelihood'), calibration.get('quantization'))}), "
+                  f"Temperature {calibration['temperature']:.3g} (scoring {setting_name(*setting_of(calibration))}), "
                   f"fitted on {calibration['n_items']} items "
                   f"({calibration['fitted_on']}); checked on the {calibration['evaluated_on']} ({rel['n']} items): "
                   f"expected calibration error {_num(rel['ece'])}.", "",

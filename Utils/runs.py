@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from Utils.calibration import fits, setting_of
 from Utils.files import write_json_atomic, write_text_atomic
 
 RUN_PREFIX = "model_"
@@ -209,11 +210,7 @@ def write_calibration(run_dir: Path, calibration: dict) -> Path:
     replacing that setting's earlier one (and a same-method one of unrecorded precision) and keeping
     the others': a probability from first-token scoring or an int8 model is not one from the full
     answers in float32 (bench/grading.md)."""
-    def replaced(entry: dict) -> bool:
-        return (entry.get("method", "likelihood") == calibration.get("method", "likelihood")
-                and entry.get("quantization") in (None, calibration.get("quantization")))
-
-    kept = [e for e in read_calibrations(run_dir) if not replaced(e)]
+    kept = [e for e in read_calibrations(run_dir) if not fits(e, *setting_of(calibration))]
     return write_json_atomic({"settings": kept + [calibration]}, run_dir / CALIBRATION_FILE)
 
 
