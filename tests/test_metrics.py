@@ -2,9 +2,9 @@
 
 import pytest
 
-from Utils.metrics import (Prediction, accuracy_per_criterion, accuracy_per_lab, baselines, bootstrap_interval,
-                           chance_accuracy, cohen_kappa, confusion_matrix, majority_baseline, quadratic_weighted_kappa,
-                           confusion_matrices, macro_accuracy, micro_accuracy, summarize)
+from Utils.metrics import (Prediction, accuracy_per_criterion, accuracy_per_lab, bootstrap_interval, chance_accuracy,
+                           cohen_kappa, confusion_matrix, confusion_matrices, macro_accuracy, majority_baseline,
+                           micro_accuracy, quadratic_weighted_kappa, summarize)
 
 
 def P(lab, student, criterion, true, predicted, options=("A", "B", "C")):
@@ -92,8 +92,8 @@ def test_constant_answer_and_chance_baselines_by_hand():
     assert micro_accuracy(constant) == 4 / 8
     # Chance: six 3-option items and two 2-option items: (6/3 + 2/2) / 8.
     assert chance_accuracy(PREDICTIONS) == pytest.approx((6 / 3 + 2 / 2) / 8)
-    summary = baselines(PREDICTIONS)
-    assert summary["constant_answer"]["micro_accuracy"] == 0.5 and summary["constant_answer"]["cohen_kappa"] == 0.0
+    # The report's constant-answer row scores it like a model: a constant answer agrees no more than chance.
+    assert cohen_kappa([p.true_option for p in constant], [p.predicted_option for p in constant]) == pytest.approx(0.0)
 
 
 def test_bootstrap_interval_resamples_students_and_contains_the_estimate():
@@ -117,3 +117,18 @@ def test_quadratic_weighted_kappa_by_hand():
     # No prediction counts as the furthest rating.
     assert quadratic_weighted_kappa([P("l", "s1", "c", "A", None), P("l", "s2", "c", "C", "C")]) == \
         quadratic_weighted_kappa(worse)
+
+
+def test_kappas_are_none_where_undefined_without_warnings(recwarn):
+    assert cohen_kappa([], []) is None
+    # Both sides always C (position 2 of 3): no weighted disagreement to expect, QWK undefined.
+    assert quadratic_weighted_kappa([P("l", "s1", "c", "C", "C"), P("l", "s2", "c", "C", "C")]) is None
+    # A single-rating criterion: nothing to weigh.
+    assert quadratic_weighted_kappa([P("l", "s1", "c", "A", "A", ("A",))]) is None
+    assert quadratic_weighted_kappa([]) is None
+    # Opposite constant raters: p_o = p_e = 0, kappa 0 (defined).
+    assert cohen_kappa(["A", "A"], ["B", "B"]) == pytest.approx(0.0)
+    assert confusion_matrix([], [], ["A", "B"]) == {"labels": ["A", "B"], "columns": ["A", "B"],
+                                                    "matrix": [[0, 0], [0, 0]]}
+    assert confusion_matrix(["A"], ["A"], ["A"])["matrix"] == [[1]]
+    assert not recwarn.list, [str(w.message) for w in recwarn.list]
