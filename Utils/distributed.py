@@ -77,13 +77,6 @@ def padded_order(n_groups: int, multiple: int, seed: int, epoch: int, shuffle: b
     return order + list(range(n_groups, n_groups + (-n_groups) % multiple))
 
 
-def process_shares(order: list[int], batch_size: int, processes: int) -> list[list[int]]:
-    """What accelerate's sharding gives each process from `order` (batch i to process i mod N):
-    the rows each process sees, in its order. Used by the tests to show the shares are disjoint."""
-    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    return [[row for batch in batches[p::processes] for row in batch] for p in range(processes)]
-
-
 def shard_batches(n_batches: int, processes: Processes) -> list[int]:
     """The batches (numbers of a plan every process computes alike) this process runs: round robin,
     so long and short batches spread evenly (a plan sorts its batches longest first)."""

@@ -75,13 +75,6 @@ def write_pairs(lines: list[str], path: str | Path) -> None:
 # --------------------------------------------------------------------------- reading and checking
 
 
-def read_rows(path: str | Path) -> list[tuple[int, dict]]:
-    """(line number, row) for every non-blank line. Raises PairsFormatError naming each bad line."""
-    numbered, problems = _read_rows(path)
-    raise_problems(problems, path)
-    return numbered
-
-
 def _read_rows(path: str | Path) -> tuple[list[tuple[int, dict]], Problems]:
     """(line number, row) for every line that is a JSON object, and a message for each that is not."""
     path = Path(path)
@@ -161,7 +154,7 @@ def check_pairs(rows: list[dict] | list[tuple[int, dict]], source: str | Path, m
                 earlier: Problems = ()) -> None:
     """Every problem of the rows at once, each with its line and field; raises PairsFormatError.
 
-    `rows` are rows (numbered from 1) or (line number, row) as `read_rows` gives them. With
+    `rows` are rows (numbered from 1) or (line number, row) as `_read_rows` gives them. With
     `metadata`, the builder's columns (lab, student_id, criterion, options ...) are required too.
     """
     numbered = rows if rows and isinstance(rows[0], tuple) else list(enumerate(rows, 1))

@@ -40,20 +40,6 @@ def write_predictions(path: str | Path, runs: dict) -> Path:
     return write_lines_atomic(lines, path)
 
 
-def read_predictions(path: str | Path) -> dict[str, list[dict]]:
-    """{model label: [record, ...]} from a predictions.jsonl."""
-    out: dict[str, list[dict]] = {}
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise ValueError(f"{path} line {number}: invalid JSON: {e.msg}") from None
-                out.setdefault(record.get("model", ""), []).append(record)
-    return out
-
-
 def predictions_of(records_or_run) -> list[Prediction]:
     """Metric inputs from a ScoringRun or from predictions.jsonl records of one model."""
     if hasattr(records_or_run, "scores"):

@@ -247,17 +247,6 @@ def fit_to_model(tokenizer, messages: Messages, code_span: tuple[int, int] | Non
     return TokenizedItem(fitted, code_span, prompt_ids, answers_ids, True, before)
 
 
-def tokenize_within(tokenizer, messages: Messages, code_span: tuple[int, int] | None, answers: list[str],
-                    max_length: int | None, supports_system: bool = True
-                    ) -> tuple[Messages, list[int], list[list[int]], bool]:
-    """`fit_to_model` as a tuple (messages as used, prompt_ids, answers_ids, was_shortened);
-    raises ValueError where it reports an error."""
-    fitted = fit_to_model(tokenizer, messages, code_span, answers, max_length, supports_system)
-    if fitted.error:
-        raise ValueError(fitted.error)
-    return fitted.messages, fitted.prompt_ids, fitted.answers_ids, fitted.shortened
-
-
 def tokenize_items(tokenizer, items, max_length: int | None, supports_system: bool = True) -> list[TokenizedItem]:
     """`fit_to_model` for each item (anything with messages, code_span and answers)."""
     return [fit_to_model(tokenizer, item.messages, item.code_span, list(item.answers), max_length, supports_system)

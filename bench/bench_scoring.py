@@ -72,7 +72,7 @@ def main() -> None:
 
     from Utils.models import load_model, load_tokenizer, resolve_model
     from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item, shared_prefix_length
-    from Utils.prompts import render_prompt, tokenize_within
+    from Utils.prompts import fit_to_model, render_prompt
     from Utils.pairs import read_items
     from Utils.scoring import score_generate, score_likelihood
 
@@ -83,8 +83,10 @@ def main() -> None:
     tokenizer = load_tokenizer(spec)
     model = load_model(spec, quantization="none", device="cpu", dtype=torch.float32).eval()
     for item in items:
-        item["messages"], item["prompt_ids"], item["answers_ids"], _ = tokenize_within(
-            tokenizer, item["prompt"], tuple(item["code_span"]), item["answers"], args.max_length)
+        fitted = fit_to_model(tokenizer, item["prompt"], tuple(item["code_span"]), item["answers"], args.max_length)
+        if fitted.error:
+            raise SystemExit(f"{item['key']}: {fitted.error}")
+        item["messages"], item["prompt_ids"], item["answers_ids"] = fitted.messages, fitted.prompt_ids, fitted.answers_ids
     students: dict[tuple, list[dict]] = {}
     for item in items:
         students.setdefault(item["key"][:2], []).append(item)

@@ -50,14 +50,14 @@ def test_answer_text_is_json():
     assert P.answer_text(CRIT.ratings[0], "fine") == '{"answer": "A. Correct", "reasoning": "fine"}'
 
 
-def test_tokenize_within_without_code_span_fits_or_says_why(smollm_tokenizer):
+def test_fit_to_model_without_code_span_fits_or_says_why(smollm_tokenizer):
     tokenizer = smollm_tokenizer
     messages, _ = P.build_prompt("system text", "the statement", CODE, "cpp", CRIT)
     answers = [P.answer_text(r) for r in CRIT.ratings]
-    fitted, prompt_ids, answers_ids, shortened = P.tokenize_within(tokenizer, messages, None, answers, 10_000)
-    assert fitted == messages and not shortened and len(answers_ids) == 2
-    with pytest.raises(ValueError, match="no code_span to shorten the code"):
-        P.tokenize_within(tokenizer, messages, None, answers, len(prompt_ids))
+    fitted = P.fit_to_model(tokenizer, messages, None, answers, 10_000)
+    assert fitted.messages == messages and not fitted.shortened and not fitted.error and len(fitted.answers_ids) == 2
+    too_long = P.fit_to_model(tokenizer, messages, None, answers, len(fitted.prompt_ids))
+    assert "no code_span to shorten the code" in too_long.error and not too_long.prompt_ids
 
 
 def test_student_code_cannot_close_the_code_block():
