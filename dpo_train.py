@@ -22,7 +22,8 @@ quiet_libraries()
 
 from Utils.console import quiet_trainer  # noqa: E402
 from Utils import distributed, runs, train  # noqa: E402
-from Utils.models import load_tokenizer, resolve_model, resolve_quantization, supports_system  # noqa: E402
+from Utils.finite_guard import FiniteGuard, NonFiniteTraining  # noqa: E402
+from Utils.models import check_model_name, load_tokenizer, resolve_quantization, supports_system  # noqa: E402
 
 
 def main(argv=None):
@@ -34,10 +35,14 @@ def main(argv=None):
     try:
         # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
         script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
-        spec = resolve_model(script_args.model, script_args.model_size)
+        train.check_training_arguments(script_args, training_args)
+        spec = check_model_name(script_args.model, script_args.model_size)
         device = distributed.process_device(script_args.device)
         quantization = resolve_quantization(script_args.quantization, device)
         train.check_combination(device, quantization, training_args, script_args.use_peft)
+        if script_args.trainer == "stock" and "choice" in training_args.loss_type:
+            raise ValueError("--loss_type choice (a classifier over each item's options) needs --trainer grouped: "
+                             "TRL's DPOTrainer has no such term")
         distributed.check_engine(train.launch_type(training_args), device)
         if training_args.ddp_find_unused_parameters is None:
             # Every trainable weight (LoRA on the target modules, or the top layers) takes part in every
@@ -93,6 +98,7 @@ def main(argv=None):
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
     train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
+    trainer.add_callback(FiniteGuard())  # a NaN loss or weight ends the run before anything is saved
     quiet_trainer(trainer)  # one progress line per logging step instead of raw metric dicts
     say(train.describe_processes(trainer, script_args.trainer))
     if trainer.is_world_process_zero():
@@ -103,11 +109,15 @@ def main(argv=None):
         if script_args.use_peft:
             arguments["lora_target_modules"] = list(script_args.lora_target_modules or spec.lora_target_modules)
         runs.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path,
-                             resumed=resume_checkpoint is not None)
+                             resumed=resume_checkpoint is not None,
+                             system_prompt=train.pairs_system_prompt(script_args.train_dataset_path))
 
     # 5. Train, then save: weights + tokenizer, and final_checkpoint/ with time.txt last.
     start = time.perf_counter()
-    trainer.train(resume_from_checkpoint=resume_checkpoint)
+    try:
+        trainer.train(resume_from_checkpoint=resume_checkpoint)
+    except NonFiniteTraining as e:
+        raise TrainingFailed(f"{e}; the unfinished run is {run_dir}") from None
     train_seconds = time.perf_counter() - start
     final = runs.save_final(trainer, run_dir, data_seconds, train_seconds)
     if trainer.is_world_process_zero():
@@ -118,8 +128,16 @@ def main(argv=None):
     return trainer
 
 
+class TrainingFailed(RuntimeError):
+    """Training ran but produced nothing usable (a non-finite loss or weights); exit code 1."""
+
+
 if __name__ == "__main__":
     try:
         main()
     except UsageError as e:  # every process meets the same bad setting: the main process says it
         sys.exit(fail(str(e)) if distributed.launched().is_main else 2)
+    except TrainingFailed as e:
+        if distributed.launched().is_main:
+            print(f"error: {e}", file=sys.stderr)
+        sys.exit(1)

@@ -49,8 +49,9 @@ from trl.trainer.utils import use_adapter
 from Utils import distributed
 from Utils.console import Progress
 from Utils.items import Item
-from Utils.loss import check_loss_options, needs_reference, preference_loss
-from Utils.packing import answer_logits, collate_packed, pack_group, sum_per_answer, token_logprobs
+from Utils.loss import check_loss_options, needs_reference, needs_rejected, preference_loss
+from Utils.packing import (answer_logits, collate_packed, first_token_split, pack_group, sum_per_answer,
+                           token_logprobs)
 from Utils.pairs import group_items
 from Utils.prompts import TokenizedItem, tokenize_items
 
@@ -58,6 +59,7 @@ GROUP_BY = ("item", "student")
 DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
 GROUPED_COLUMNS = ["prompts_ids", "answers_ids", "pairs", "ref_answer_logps"]  # what the collator reads
 SAMPLING = ("random", "sequential")  # train_sampling_strategy values the grouped trainer implements
+ANSWERS = ("all", "chosen", "letter")  # what the collator packs after each prompt (`answers_to_pack`)
 
 
 @dataclass
@@ -159,25 +161,88 @@ class GroupSampler(Sampler):
 # --------------------------------------------------------------------------- collator
 
 
+def answers_to_pack(loss_types: list[str]) -> str:
+    """What a step needs after each prompt: 'all' answers (a preference term compares the TA's answer
+    with each other one), only the TA's 'chosen' answer (sft, with or without choice), or only the
+    answer's start up to the TA's 'letter' (choice alone: a classifier reads one position per item)."""
+    if needs_rejected(loss_types):
+        return "all"
+    return "chosen" if "sft" in loss_types else "letter"
+
+
+def item_layout(example: dict[str, Any]) -> list[tuple[int, int | None]]:
+    """Per item of a grouped row: (offset of its first answer in the row's answer slots, the TA's option
+    number within the item, or None for a row that holds no pair)."""
+    layout, offset = [], 0
+    for answers in example["answers_ids"]:
+        chosen = {c - offset for c, _ in example["pairs"] if offset <= c < offset + len(answers)}
+        layout.append((offset, chosen.pop() if chosen else None))
+        offset += len(answers)
+    return layout
+
+
 @dataclass
 class DataCollatorForGroupedPreference(DataCollatorMixin):
     """Grouped rows -> one packed sequence per group (`Utils.packing.collate_packed`) plus the pairs.
 
     Adds `pair_row`, `pair_chosen`, `pair_rejected` [P] (a pair's row and its answer slots in the
     [B, A] answer log-probabilities), `token_count` [B] (real tokens per row; 0 for a padding row
-    that holds no pair) and, when the rows
+    that holds no pair), per item with a TA rating [I]: `choice_row`, `choice_target` (the index in
+    the row's answer tokens of the TA's letter), `choice_label` (the TA's option number) and
+    `choice_letters` [I, K] (each option's letter token, -1 past the item's options; an item whose
+    options share their first own token has none and `choice_label` -1) and, when the rows
     carry precomputed reference log-probabilities, `ref_answer_logps` [B, A].
+
+    `answers` ('all', 'chosen', 'letter'; see `answers_to_pack`): with 'chosen' or 'letter' only the
+    TA's answer (or its start up to the letter) is packed after each prompt, and every pair names that
+    one slot as both chosen and rejected (the terms that run then, sft and choice, read no rejected
+    answer; the pair count still normalizes sft exactly as with every answer packed).
     """
 
     pad_token_id: int
+    answers: str = "all"
     return_tensors: str = "pt"
 
     def torch_call(self, examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
-        groups = [pack_group(e["prompts_ids"], e["answers_ids"]) for e in examples]
+        if self.answers not in ANSWERS:
+            raise ValueError(f"answers must be one of {ANSWERS}, got {self.answers!r}")
+        groups, pairs, choices = [], [], []
+        for b, e in enumerate(examples):
+            packed_answers, slot_of, first_target, t = [], {}, [], 0
+            splits = [first_token_split(answers) for answers in e["answers_ids"]]
+            for k, ((offset, chosen), answers, split) in enumerate(zip(item_layout(e), e["answers_ids"], splits)):
+                if self.answers == "all" or chosen is None:
+                    keep = list(range(len(answers)))
+                else:
+                    keep = [chosen]
+                for o in keep:
+                    slot_of[offset + o] = len(first_target)
+                    first_target.append(t)
+                    if self.answers == "letter" and chosen is not None and split is not None:
+                        answer = split[0] + [split[1][o]]
+                    else:
+                        answer = answers[o]
+                    t += len(answer)
+                    packed_answers.append((k, answer))
+                if chosen is not None:
+                    letters, label, target = [], -1, -1
+                    if split is not None:
+                        letters, label = split[1], chosen
+                        target = first_target[slot_of[offset + chosen]] + len(split[0])
+                    choices.append((b, target, label, letters))
+            groups.append(pack_group(e["prompts_ids"], [[a for k2, a in packed_answers if k2 == k]
+                                                         for k in range(len(e["answers_ids"]))]))
+            for c, r in e["pairs"]:
+                pairs.append((b, slot_of[c], slot_of[r] if self.answers == "all" else slot_of[c]))
         batch = collate_packed(groups, self.pad_token_id)
-        pairs = [(b, c, r) for b, e in enumerate(examples) for c, r in e["pairs"]]
         pairs = torch.tensor(pairs, dtype=torch.long).reshape(-1, 3)  # a batch of padding rows has no pair
         batch["pair_row"], batch["pair_chosen"], batch["pair_rejected"] = pairs.T.contiguous()
+        width = max([len(letters) for *_, letters in choices] + [1])
+        batch["choice_row"] = torch.tensor([b for b, *_ in choices], dtype=torch.long)
+        batch["choice_target"] = torch.tensor([t for _, t, *_ in choices], dtype=torch.long)
+        batch["choice_label"] = torch.tensor([label for _, _, label, _ in choices], dtype=torch.long)
+        batch["choice_letters"] = torch.tensor([letters + [-1] * (width - len(letters)) for *_, letters in choices],
+                                               dtype=torch.long).reshape(-1, width)
         # Padding rows (no pair; `with_padding_rows`) are not counted as tokens trained on.
         batch["token_count"] = torch.tensor([len(g.input_ids) if e["pairs"] else 0 for g, e in zip(groups, examples)])
         if "ref_answer_logps" in examples[0]:
@@ -186,6 +251,28 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
                 ref[b, :len(e["ref_answer_logps"])] = torch.tensor(e["ref_answer_logps"])
             batch["ref_answer_logps"] = ref
         return batch
+
+
+def option_logits(logits: torch.Tensor, inputs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(the logits of each item's option letters at the position that predicts the TA's letter [I, K],
+    -inf past an item's options; the TA's option [I]) for the items that have letters of their own."""
+    keep = inputs["choice_label"] >= 0
+    letters = inputs["choice_letters"][keep]
+    rows = logits[inputs["choice_row"][keep], inputs["choice_target"][keep]]  # [I, V]
+    picked = rows.float().gather(1, letters.clamp(min=0))
+    return picked.masked_fill(letters < 0, float("-inf")), inputs["choice_label"][keep]
+
+
+def check_letters(dataset: Dataset, name: str) -> None:
+    """loss_type choice reads each option's own first answer token (its letter): refuse, naming them, items
+    whose options share that token (the answer format would not tell the letter apart)."""
+    bad = [f"{lab}/{student}/{criterion}" for lab, student, criteria, answers_ids in
+           zip(dataset["lab"], dataset["student_id"], dataset["criteria"], dataset["answers_ids"])
+           for criterion, answers in zip(criteria, answers_ids) if first_token_split(answers) is None]
+    if bad:
+        raise ValueError(f"loss_type choice: {len(bad)} item(s) of the {name} dataset have options whose answers "
+                         f"share their first own token, so no letter tells them apart: {', '.join(bad[:5])}"
+                         + (" ..." if len(bad) > 5 else ""))
 
 
 # --------------------------------------------------------------------------- trainer
@@ -229,7 +316,7 @@ class GroupedDPOTrainer(DPOTrainer):
     `args.group_by` when `args` is a `GroupedDPOConfig`, else 'student'). Datasets are the
     builder's conversational rows (prompt, chosen, rejected, lab, student_id, criterion,
     code_span, ...). `args.max_length` bounds prompt + answer: the student's code is shortened in
-    its middle to fit (`Utils.prompts.tokenize_within`), never truncated or dropped; the number of
+    its middle to fit (`Utils.prompts.fit_to_model`), never truncated or dropped; the number of
     shortened items per dataset is in `self.shortened`. `per_device_train_batch_size` counts groups.
     """
 
@@ -258,9 +345,10 @@ class GroupedDPOTrainer(DPOTrainer):
             processing_class.pad_token = processing_class.eos_token
         if args.pad_token is not None:
             processing_class.pad_token = args.pad_token
-        if data_collator is None:
-            data_collator = DataCollatorForGroupedPreference(pad_token_id=processing_class.pad_token_id)
         loss_types = args.loss_type if isinstance(args.loss_type, list) else [args.loss_type]
+        if data_collator is None:
+            data_collator = DataCollatorForGroupedPreference(pad_token_id=processing_class.pad_token_id,
+                                                             answers=answers_to_pack(loss_types))
         if not needs_reference(loss_types) and ref_model is None and not is_peft_model(model) and peft_config is None:
             # No loss term needs a reference (loss_type sft alone): keep TRL from loading a copy of the model
             # as one; with precompute on, it loads none, and `_precompute_ref_logps` computes nothing.
@@ -287,6 +375,8 @@ class GroupedDPOTrainer(DPOTrainer):
                                  "criterion, options ...)")
             dataset = tokenize_grouped(self._tokenizer, dataset.to_list(), args.max_length, self.group_by,
                                        source=f"{dataset_name} dataset")
+        if "choice" in (args.loss_type if isinstance(args.loss_type, list) else [args.loss_type]):
+            check_letters(dataset, dataset_name)
         self.shortened[dataset_name] = sum(dataset["shortened"])
         return dataset
 
@@ -382,12 +472,13 @@ class GroupedDPOTrainer(DPOTrainer):
 
     @staticmethod
     def _batch_counts(inputs) -> torch.Tensor:
-        """[pairs, chosen answer tokens over the pairs] of one batch (a chosen answer counts once per pair, as
-        TRL sees it once per row)."""
+        """[pairs, chosen answer tokens over the pairs, items with option letters] of one batch (a chosen
+        answer counts once per pair, as TRL sees it once per row; the choice term is a mean over items)."""
         lengths = sum_per_answer((inputs["answer_index"] >= 0).float(), inputs)
         chosen_tokens = lengths[inputs["pair_row"], inputs["pair_chosen"]].sum()
-        return torch.stack([torch.tensor(float(inputs["pair_row"].numel()), device=chosen_tokens.device),
-                            chosen_tokens]).float()
+        device = chosen_tokens.device
+        return torch.stack([torch.tensor(float(inputs["pair_row"].numel()), device=device), chosen_tokens,
+                            (inputs["choice_label"] >= 0).sum().to(device)]).float()
 
     def _across_processes(self, counts: torch.Tensor) -> torch.Tensor:
         """Counts summed over the processes when the loss is normalized across devices (the default)."""
@@ -401,13 +492,13 @@ class GroupedDPOTrainer(DPOTrainer):
         return self.args.world_size if self.args.average_tokens_across_devices else 1
 
     def _get_num_items_in_batch(self, batch_samples: list, device) -> torch.Tensor:
-        """[pairs, chosen tokens] of a whole optimizer step: every micro-batch, summed over the processes."""
+        """[pairs, chosen tokens, items] of a whole optimizer step: every micro-batch, summed over the processes."""
         counts = sum(self._batch_counts(batch) for batch in batch_samples)
         return self._across_processes(counts.to(device))
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        """The step's loss share of this micro-batch (normalized by `num_items_in_batch`, [pairs, chosen tokens]
-        of the whole step); without it, the batch's own mean, as TRL computes it."""
+        """The step's loss share of this micro-batch (normalized by `num_items_in_batch`, [pairs, chosen tokens,
+        items] of the whole step); without it, the batch's own mean, as TRL computes it."""
         return self._compute_loss(model, inputs, return_outputs, num_items_in_batch)
 
     def _compute_loss(self, model, inputs, return_outputs, num_items_in_batch=None):
@@ -425,22 +516,25 @@ class GroupedDPOTrainer(DPOTrainer):
                 ref_answer_logps = self.compute_ref_log_probs(self.ref_model or self.model, inputs)
             ref_chosen, ref_rejected = ref_answer_logps[row, c], ref_answer_logps[row, r]
         chosen_logps, rejected_logps = answer_logps[row, c], answer_logps[row, r]
-        n_pairs = n_chosen_tokens = None
+        choice_logits, choice_labels = option_logits(logits, inputs) if "choice" in self.loss_types else (None, None)
+        n_pairs = n_chosen_tokens = n_items = None
         scale = 1
         if num_items_in_batch is not None:
-            n_pairs, n_chosen_tokens = num_items_in_batch.to(answer_logps.device).clamp(min=1)
+            n_pairs, n_chosen_tokens, n_items = num_items_in_batch.to(answer_logps.device).clamp(min=1)
             scale = self._loss_scale()
         loss, _ = preference_loss(chosen_logps, rejected_logps, ref_chosen, ref_rejected,
                                   chosen_lengths=lengths[row, c], rejected_lengths=lengths[row, r], beta=self.beta,
                                   loss_types=self.loss_types, loss_weights=self.loss_weights,
                                   label_smoothing=self.label_smoothing, n_pairs=n_pairs,
-                                  n_chosen_tokens=n_chosen_tokens)
+                                  n_chosen_tokens=n_chosen_tokens, option_logits=choice_logits,
+                                  option_labels=choice_labels, n_items=n_items)
         self._log_metrics(mode, inputs, logits.detach(), token_logps_all.detach(), chosen_logps.detach(),
-                          rejected_logps.detach(), ref_chosen, ref_rejected)
+                          rejected_logps.detach(), ref_chosen, ref_rejected,
+                          None if choice_logits is None else (choice_logits.detach(), choice_labels))
         return loss * scale
 
     def _log_metrics(self, mode, inputs, logits, token_logps_all, chosen_logps, rejected_logps,
-                     ref_chosen, ref_rejected):
+                     ref_chosen, ref_rejected, choice=None):
         """TRL's metrics. Token metrics weight each answer by the number of pairs it is in, since TRL
         sees the chosen answer once per pair: the values equal TRL's on the same pairs. Every value is
         a sum over the pairs (or weighted answer tokens) of all processes divided by their count, in
@@ -473,9 +567,15 @@ class GroupedDPOTrainer(DPOTrainer):
                           "rewards/rejected": (rejected_rewards.sum(), pairs),
                           "rewards/accuracies": ((chosen_rewards > rejected_rewards).float().sum(), pairs),
                           "rewards/margins": ((chosen_rewards - rejected_rewards).sum(), pairs)})
-        parts.update({"logps/chosen": (chosen_logps.sum(), pairs), "logps/rejected": (rejected_logps.sum(), pairs),
-                      # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
-                      "logps/accuracies": ((chosen_logps > rejected_logps).float().sum(), pairs)})
+        parts["logps/chosen"] = (chosen_logps.sum(), pairs)
+        if self.data_collator.answers == "all":  # else no rejected answer was packed
+            parts.update({"logps/rejected": (rejected_logps.sum(), pairs),
+                          # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
+                          "logps/accuracies": ((chosen_logps > rejected_logps).float().sum(), pairs)})
+        if choice is not None:  # the classifier's accuracy: the TA's letter is the likeliest of the options
+            choice_logits, labels = choice
+            parts["choice/accuracy"] = ((choice_logits.argmax(-1) == labels).float().sum(),
+                                        torch.tensor(float(labels.numel()), device=labels.device))
         values = torch.stack([torch.stack([total.float(), count.float()]) for total, count in parts.values()]
                              + [torch.stack([inputs["token_count"].sum().float(), pairs])])
         if self.args.world_size > 1:

@@ -43,6 +43,18 @@ def shared_prefix_length(prompts_ids: list[list[int]]) -> int:
     return min([prefix] + [len(p) - 1 for p in prompts_ids])
 
 
+def first_token_split(answers_ids: list[list[int]]) -> tuple[list[int], list[int]] | None:
+    """(the tokens every answer starts with, each answer's next token), or None when two answers
+    share that token too (then only the full answers tell them apart)."""
+    prefix = 0
+    while all(len(a) > prefix + 1 for a in answers_ids) and len({a[prefix] for a in answers_ids}) == 1:
+        prefix += 1
+    distinct = [a[prefix] for a in answers_ids if len(a) > prefix]
+    if len(distinct) != len(answers_ids) or len(set(distinct)) != len(distinct):
+        return None
+    return answers_ids[0][:prefix], distinct
+
+
 def pack_group(prompts_ids: list[list[int]], answers_ids: list[list[list[int]]],
                cached_length: int = 0) -> PackedGroup:
     """Pack items (prompt ids, answers' ids) that may share a prompt prefix into one sequence.

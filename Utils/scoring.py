@@ -118,18 +118,6 @@ def model_device(model):
     return next(model.parameters()).device
 
 
-def first_token_split(answers_ids: list[list[int]]) -> tuple[list[int], list[int]] | None:
-    """(the tokens every answer starts with, each answer's next token), or None when two answers
-    share that token too (then only the full answers tell them apart)."""
-    prefix = 0
-    while all(len(a) > prefix + 1 for a in answers_ids) and len({a[prefix] for a in answers_ids}) == 1:
-        prefix += 1
-    distinct = [a[prefix] for a in answers_ids if len(a) > prefix]
-    if len(distinct) != len(answers_ids) or len(set(distinct)) != len(distinct):
-        return None
-    return answers_ids[0][:prefix], distinct
-
-
 def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None,
                      supports_system: bool = True, batch_size: int = 4,
                      max_group_tokens: int | None = 8192, progress: Progress | None = None,
@@ -146,8 +134,8 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
     """
     import torch
 
-    from Utils.packing import (answer_logits, answer_logprobs, collate_packed, encode_prefix, pack_group,
-                               shared_prefix_length)
+    from Utils.packing import (answer_logits, answer_logprobs, collate_packed, encode_prefix, first_token_split,
+                               pack_group, shared_prefix_length)
 
     start = time.perf_counter()
     device = model_device(model)

@@ -1,6 +1,6 @@
 """Does the model's representation already carry the rating? A linear probe at the letter position.
 
-    .venv/bin/python bench/probe.py [--model smollm2-135m] [--adapter_path RUN]
+    .venv/bin/python -m bench.probe [--model smollm2-135m] [--adapter_path RUN]
 
 For every item of the builder's train and test files (bench/.quality/data by default), the final
 hidden state at the position that predicts the rating letter (after `{"answer": "`) is taken from
@@ -9,7 +9,7 @@ L2-regularised logistic regression on those states is trained on the training st
 scored on the in-lab test students and on the held-out labs. High probe accuracy with a
 fine-tuned model that still answers the prior means the features are there and training fails
 to use them; low probe accuracy means the representation lacks them. Prints a table and writes
-bench/probe.md.
+bench/results/<the command>.md (probe.md by default).
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from pathlib import Path
 import torch
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-from Utils.files import write_text_atomic  # noqa: E402
+from bench import result_path
+from Utils.files import write_text_atomic
 
 
 def letter_states(model, tokenizer, items, supports_system, max_length):
     """[N, H] final hidden states at each item's letter-predicting position (items in order)."""
     from Utils.packing import attention_masks, collate_packed, pack_group
     from Utils.prompts import tokenize_items
-    from Utils.scoring import first_token_split
+    from Utils.packing import first_token_split
 
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
     by_student = defaultdict(list)
@@ -93,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter_path", default=None)
     parser.add_argument("--layout", default="as_trained", choices=["as_trained", "question_first"],
                         help="question_first: the criterion and options before the code")
-    parser.add_argument("--out", default=str(REPO / "bench" / "probe.md"))
+    parser.add_argument("--out", default=None, help="default: bench/results/<the command>.md")
     args = parser.parse_args(argv)
+    args.out = args.out or result_path("probe", sys.argv[1:] if argv is None else argv)
     from evaluate import held_out_labs
     from Utils.cli import quiet_libraries
     from Utils.models import load_for_scoring, resolve_max_length

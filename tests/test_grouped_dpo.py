@@ -248,3 +248,60 @@ def test_collator_pairs_point_at_their_answer_slots():
     assert batch["pair_chosen"].tolist() == [0, 0, 0, 2] and batch["pair_rejected"].tolist() == [1, 2, 1, 3]
     assert batch["answer_item"].tolist() == [[0, 0, 0, -1], [0, 0, 1, 1]]
     assert batch["token_count"].tolist() == [7, 2 + 1 + 2 + 1 + 2]  # shared prefix [1, 2] once
+
+
+@pytest.mark.parametrize("loss_type", [["choice"], ["sft", "choice"], ["sigmoid", "choice"]])
+def test_choice_term_equals_a_classifier_over_separate_passes(base_model, tokenizer, loss_type):
+    """loss_type choice: per item, cross-entropy over the options' letter logits at the position that
+    predicts the letter, equal to plain forward passes over prompt + the answer start; choice alone packs
+    only that start (sft: only the TA's answer; a preference term: every answer), and the loss is the same
+    whatever is packed and however items are grouped."""
+    from Utils.grouped_dpo import answers_to_pack
+    from Utils.packing import first_token_split
+
+    rows = item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A") + item_rows("s2", CRITERIA[2], "B")
+    kwargs = {"loss_type": loss_type, "precompute_ref_log_probs": "sigmoid" in loss_type}
+    _, by_item, by_student = trainers(base_model, tokenizer, rows, group_by=("item", "student"), **kwargs)
+    assert by_item.data_collator.answers == answers_to_pack(loss_type) == {
+        ("choice",): "letter", ("sft", "choice"): "chosen", ("sigmoid", "choice"): "all"}[tuple(loss_type)]
+    model = by_item.model.train()
+    expected = []
+    with torch.no_grad():
+        for group in by_item.train_dataset:
+            (prompt,), (answers,), pairs = group["prompts_ids"], group["answers_ids"], group["pairs"]
+            shared, letters = first_token_split(answers)
+            logits = model(input_ids=torch.tensor([prompt + shared])).logits[0, -1].float()
+            logps = torch.log_softmax(logits[letters], -1)
+            expected.append(-logps[pairs[0][0]].item())
+    choice = sum(expected) / len(expected)
+    for trainer in (by_item, by_student):
+        batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
+        assert batch["choice_label"].tolist() in ([1, 0, 1], [1, 0, 1])  # the TA's options B, A, B
+        with torch.no_grad():
+            logits = trainer._answer_logps(model, batch)[1]
+            from Utils.grouped_dpo import option_logits
+            z, labels = option_logits(logits, batch)
+        assert z.shape == (3, 4) and torch.isinf(z[0, 3]) and torch.isinf(z[2, 2:]).all()
+        loss_terms = torch.nn.functional.cross_entropy(z, labels).item()
+        assert loss_terms == pytest.approx(choice, rel=1e-4)
+        if loss_type == ["choice"]:
+            # only the answer start and the TA's letter follow each prompt
+            assert batch["target_ids"].shape[1] <= (len(shared) + 1) * (3 if trainer is by_student else 1) + 2
+            loss_g, grads_g, metrics = loss_and_grads(trainer)
+            assert loss_g == pytest.approx(choice, rel=1e-4)
+            assert all(g.norm() > 0 for g in grads_g.values())
+            assert "choice/accuracy" in metrics and "logps/rejected" not in metrics
+
+
+def test_choice_refuses_options_without_a_letter_of_their_own(base_model, tokenizer):
+    """Answers that share their first own token cannot be told apart by one letter: refused with the item."""
+    from Utils.grouped_dpo import check_letters
+
+    rows = item_rows("s1", CRITERIA[2], "A")
+    _, trainer = trainers(base_model, tokenizer, rows, loss_type=["choice"])
+    data = trainer.train_dataset
+    same = Dataset.from_dict({"lab": data["lab"], "student_id": data["student_id"], "criteria": data["criteria"],
+                              "answers_ids": [[[[1, 2, 7], [1, 2, 7, 8]]]]})
+    with pytest.raises(ValueError, match="lab01/s1/Criterion 2"):
+        check_letters(same, "train")
+    check_letters(data, "train")  # the builder's answers: one letter token each

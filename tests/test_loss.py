@@ -82,3 +82,26 @@ def test_bad_settings_are_named_together():
     with pytest.raises(ValueError, match="needs the reference"):
         preference_loss(CHOSEN, REJECTED, None, None, chosen_lengths=CHOSEN_LEN, rejected_lengths=REJECTED_LEN,
                         beta=BETA)
+
+
+def test_choice_term_is_the_cross_entropy_over_each_items_options():
+    """Two items: 2 options (logits 2, 0; TA: A) and 3 options (0, 1, 0; TA: C), hand-computed."""
+    from Utils.loss import choice_loss
+
+    logits = torch.tensor([[2.0, 0.0, float("-inf")], [0.0, 1.0, 0.0]])
+    labels = torch.tensor([0, 2])
+    first = -math.log(math.exp(2) / (math.exp(2) + 1))
+    second = -math.log(1 / (1 + math.e + 1))
+    assert choice_loss(logits, labels).tolist() == pytest.approx([first, second], rel=1e-6)
+    value, terms = preference_loss(CHOSEN, REJECTED, None, None, chosen_lengths=CHOSEN_LEN,
+                                   rejected_lengths=REJECTED_LEN, beta=BETA, loss_types=["choice"],
+                                   option_logits=logits, option_labels=labels)
+    assert value.item() == pytest.approx((first + second) / 2, rel=1e-6)  # a mean over items, not pairs
+    shared, _ = preference_loss(CHOSEN, REJECTED, None, None, chosen_lengths=CHOSEN_LEN, rejected_lengths=REJECTED_LEN,
+                                beta=BETA, loss_types=["choice"], option_logits=logits, option_labels=labels,
+                                n_pairs=2.0, n_chosen_tokens=10.0, n_items=4.0)
+    assert shared.item() == pytest.approx((first + second) / 4, rel=1e-6)  # this batch's share of a 4-item step
+    with pytest.raises(ValueError, match="option_logits"):
+        preference_loss(CHOSEN, REJECTED, None, None, chosen_lengths=CHOSEN_LEN, rejected_lengths=REJECTED_LEN,
+                        beta=BETA, loss_types=["choice"])
+    assert choice_loss(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)).numel() == 0

@@ -13,7 +13,7 @@ from Utils.create_dataset import build_dataset
 from Utils.items import filter_labs, read_lab_items
 from Utils.models import load_for_scoring, resolve_max_length
 from Utils.pairs import PairsFormatError, read_items, write_pairs
-from Utils.prompts import tokenize_item, tokenize_within
+from Utils.prompts import fit_to_model, tokenize_item
 from Utils.replies import parse_rating
 from Utils.runs import find_weights_dir, read_run_arguments
 from Utils.scoring import score_generate, score_likelihood
@@ -128,11 +128,10 @@ def test_over_long_code_is_shortened_exactly_as_in_training(lab_parent, tokenize
     max_length = 600  # the long submission needs ~1900 tokens (code alone ~1740); the short ones fit
     run = score_likelihood(model, tokenizer, items, max_length=max_length)
     for score in run.scores:
-        messages, prompt_ids, answers_ids, shortened = tokenize_within(
-            tokenizer, score.item.messages, score.item.code_span, list(score.item.answers), max_length)
-        assert score.shortened == shortened == (score.item.student_id == "s2")
-        assert len(prompt_ids) + max(len(a) for a in answers_ids) <= max_length
-        expected = [direct_logprob(model, prompt_ids, a) for a in answers_ids]
+        fitted = fit_to_model(tokenizer, score.item.messages, score.item.code_span, list(score.item.answers), max_length)
+        assert score.shortened == fitted.shortened == (score.item.student_id == "s2") and not fitted.error
+        assert len(fitted.prompt_ids) + max(len(a) for a in fitted.answers_ids) <= max_length
+        expected = [direct_logprob(model, fitted.prompt_ids, a) for a in fitted.answers_ids]
         assert list(score.logprobs.values()) == pytest.approx(expected, rel=1e-4)
     # A budget too small even without any code: reported per item, not dropped, not guessed.
     tiny = score_likelihood(model, tokenizer, items[:1], max_length=50)
@@ -274,7 +273,7 @@ def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path)
 def test_first_token_method_reads_each_letter_from_one_position(lab_parent, tokenizer, model):
     """method first_token: log p(the option's first own token | prompt + the answer start every
     option shares), equal to a direct forward pass, from fewer packed positions than full answers."""
-    from Utils.scoring import first_token_split
+    from Utils.packing import first_token_split
 
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
     run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, first_token=True)
@@ -295,12 +294,12 @@ def test_first_token_method_reads_each_letter_from_one_position(lab_parent, toke
 
 def test_first_token_falls_back_to_full_answers_when_options_share_their_first_token(lab_parent, tokenizer, model,
                                                                                       monkeypatch):
-    from Utils import scoring
+    from Utils import packing
 
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
-    real = scoring.first_token_split
+    real = packing.first_token_split
     shared = {len(items[0].answers)}  # pretend the items with this many options share their first token
-    monkeypatch.setattr(scoring, "first_token_split", lambda answers: None if len(answers) in shared else real(answers))
+    monkeypatch.setattr(packing, "first_token_split", lambda answers: None if len(answers) in shared else real(answers))
     first = score_likelihood(model, tokenizer, items, max_length=None, first_token=True)
     full = score_likelihood(model, tokenizer, items, max_length=None)
     for a, b in zip(first.scores, full.scores):
