@@ -1,6 +1,7 @@
 // Review page of one graded lab (inlined into the HTML by Utils/review_page.py).
-// Data comes only from the JSON block #review-data and is written into the page only with
-// textContent, attributes set through the DOM and CSSOM widths: never as markup.
+// Data comes only from the JSON block #review-data (and a CSV file the TA picks) and is written
+// into the page only with textContent, attributes set through the DOM and CSSOM widths: never
+// as markup.
 (() => {
   'use strict';
 
@@ -15,6 +16,9 @@
     const s = value == null ? '' : String(value);
     return s !== '' && TRIGGERS.includes(s[0]) && !NUMBER.test(s) ? "'" + s : s;
   }
+  function unneutralize(s) {
+    return s.length > 1 && s[0] === "'" && TRIGGERS.includes(s[1]) ? s.slice(1) : s;
+  }
   function csvCell(value) {
     const s = neutralize(value);
     return /[",\r\n]/.test(s) || s[0] === "'" ? '"' + s.replace(/"/g, '""') + '"' : s;
@@ -27,6 +31,85 @@
     return String(r === 0 ? 0 : r);
   }
 
+  // Reading CSV as Python's csv module does: a quote opens a quoted field only at its start.
+  function parseCsv(text) {
+    const rows = [];
+    let row = []; let cell = ''; let quoted = false; let atStart = true;
+    let i = text.charCodeAt(0) === 0xFEFF ? 1 : 0;
+    const n = text.length;
+    while (i < n) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
+          quoted = false;
+        } else cell += ch;
+        i += 1;
+        continue;
+      }
+      if (ch === '"' && atStart) { quoted = true; atStart = false; i += 1; continue; }
+      if (ch === ',') { row.push(cell); cell = ''; atStart = true; i += 1; continue; }
+      if (ch === '\r' || ch === '\n') {
+        row.push(cell); rows.push(row); row = []; cell = ''; atStart = true;
+        i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+        continue;
+      }
+      cell += ch; atStart = false; i += 1;
+    }
+    if (cell !== '' || row.length || quoted) { row.push(cell); rows.push(row); }
+    return rows;
+  }
+  // A cell of a ratings CSV, as Utils.labs._cell_kind reads it: 'mark', 'none' or 'unclear'.
+  function cellKind(raw) {
+    const cell = raw.trim();
+    if (!cell) return 'none';
+    if (NUMBER.test(cell)) {
+      const x = Number(cell);
+      return x === 1 ? 'mark' : (x <= 0 ? 'none' : 'unclear');
+    }
+    const low = cell.toLowerCase();
+    if (D.csv.mark_words.includes(low)) return 'mark';
+    if (D.csv.null_words.includes(low) || !/[\p{L}\p{N}]/u.test(cell)) return 'none';
+    return 'mark';  // other text marks the rating (a TA's comment)
+  }
+  // An earlier final ratings CSV -> {decisions: [[student id, criterion, letter]], problems: [text]}.
+  function readRatingsCsv(text) {
+    const rows = parseCsv(text).map((r) => r.map(unneutralize));
+    if (rows.length < 6) throw new Error('expected six header rows (a rubric_ratings.csv), found ' + rows.length + ' rows');
+    const header = rows.slice(0, 6);
+    const width = Math.max(...header.map((r) => r.length));
+    const columns = [];  // [column index, criterion title, letter]
+    for (let c = 1; c < width; c += 1) {
+      const title = (header[0][c] || '').trim();
+      const letter = (header[2][c] || '').trim();
+      if (title && letter) columns.push([c, title, letter]);
+    }
+    if (!columns.length) throw new Error('no rating columns in its header rows (is it a rubric_ratings.csv?)');
+    const titles = [...new Set(columns.map((c) => c[1]))];
+    const decisionsOut = []; const problems = []; const seen = new Map();
+    rows.slice(6).forEach((cells, k) => {
+      const line = k + 7;
+      if (!cells.some((c) => c.trim())) return;
+      const raw = (cells[0] || '').trim();
+      const sid = raw.split('@')[0].trim();
+      if (!sid) { problems.push('row ' + line + ': no student id'); return; }
+      if (seen.has(sid)) { problems.push('row ' + line + ': ' + sid + ' again (first in row ' + seen.get(sid) + '), skipped'); return; }
+      seen.set(sid, line);
+      for (const title of titles) {
+        const marked = []; const unclear = [];
+        for (const [c, t, letter] of columns) {
+          if (t !== title) continue;
+          const kind = cellKind(cells[c] || '');
+          if (kind === 'mark') marked.push(letter); else if (kind === 'unclear') unclear.push(letter);
+        }
+        if (unclear.length) problems.push('row ' + line + ', ' + title + ': unclear cell under ' + unclear.join(', ') + ', skipped');
+        else if (marked.length > 1) problems.push('row ' + line + ', ' + title + ': several ratings marked (' + marked.join(', ') + '), skipped');
+        else if (marked.length === 1) decisionsOut.push([sid, title, marked[0]]);
+      }
+    });
+    return { decisions: decisionsOut, problems };
+  }
+
   // ------------------------------------------------------------------ data
   const CRITERIA = new Map(D.criteria.map((c) => [c.title, c]));
   const STUDENTS = new Map(D.students.map((s) => [s.student_id, s]));
@@ -35,6 +118,8 @@
   const ENTRIES = D.students.map((s) => ({ id: s.student_id, student: s }))
     .concat(D.not_graded.filter((p) => !STUDENTS.has(p.student_id))
       .map((p) => ({ id: p.student_id, problem: p })));
+  const ENTRY = new Map();
+  for (const e of ENTRIES) if (!ENTRY.has(e.id)) ENTRY.set(e.id, e);
   const TOTAL_ITEMS = D.students.reduce((n, s) => n + s.items.length, 0);
   const TOTAL_QUEUED = D.students.reduce((n, s) => n + s.queued, 0);
 
@@ -43,24 +128,68 @@
   let current = null;      // selected entry id
   let focusIndex = 0;      // active criterion (index among the visible cards)
   let storageOK = true;
+  // Decisions found but not applied yet: saved by an earlier page built from other data, or read
+  // from a CSV the TA loaded. Each: {source, saved_at, decisions: [[sid, title, letter]]}.
+  // Kept in storage until the TA restores or discards them, so nothing is lost meanwhile.
+  let offers = [];
+  const history = [];      // undo: {label, changes: [[sid, title, before, after]]}
 
-  function validLetter(sid, title, letter) {
+  function whyNot(sid, title, letter) {
+    if (!STUDENTS.has(sid)) return NOT_GRADED.has(sid) ? 'student not graded on this page' : 'student not on this page';
     const c = CRITERIA.get(title);
-    const s = STUDENTS.get(sid);
-    return !!(c && s && s.items.some((i) => i.criterion === title)
-      && c.ratings.some((r) => r.letter === letter));
+    if (!c || !STUDENTS.get(sid).items.some((i) => i.criterion === title)) return 'criterion no longer in the rubric';
+    if (!c.ratings.some((r) => r.letter === letter)) return 'option ' + letter + ' no longer exists';
+    return null;
+  }
+  function cleanList(list) {
+    return Array.isArray(list) ? list.filter((d) => Array.isArray(d) && d.length === 3
+      && d.every((x) => typeof x === 'string')) : [];
+  }
+  function cleanOffer(o) {
+    if (!o || typeof o !== 'object') return null;
+    const list = cleanList(o.decisions);
+    return list.length ? { source: String(o.source || 'an earlier page'), saved_at: String(o.saved_at || ''),
+      decisions: list } : null;
   }
   function load() {
     let raw = null;
     try { raw = window.localStorage.getItem(D.storage_key); } catch (e) { storageOK = false; }
-    if (!raw) return;
-    try {
-      const saved = JSON.parse(raw);
-      for (const [sid, title, letter] of saved.decisions || []) {
-        if (validLetter(sid, title, letter)) setLetter(sid, title, letter);
+    let saved = null;
+    try { saved = raw ? JSON.parse(raw) : null; } catch (e) { saved = null; /* broken: never trusted */ }
+    if (saved && typeof saved === 'object') {
+      const list = cleanList(saved.decisions);
+      if (saved.data_hash === D.data_hash) {  // saved by this very page
+        for (const [sid, title, letter] of list) if (!whyNot(sid, title, letter)) setLetter(sid, title, letter);
+        if (typeof saved.current === 'string' && ENTRY.has(saved.current)) current = saved.current;
+      } else if (list.length) {
+        offers.push({ source: 'an earlier version of this page', saved_at: String(saved.saved_at || ''), decisions: list });
       }
-      if (typeof saved.current === 'string' && ENTRIES.some((e) => e.id === saved.current)) current = saved.current;
-    } catch (e) { /* a broken saved state is ignored, never trusted */ }
+      for (const o of Array.isArray(saved.offers) ? saved.offers : []) {
+        const clean = cleanOffer(o);
+        if (clean) offers.push(clean);
+      }
+      return;
+    }
+    // An older page kept its decisions under the lab and a hash of its data.
+    let best = null;
+    try {
+      for (let i = 0; i < window.localStorage.length; i += 1) {
+        const key = window.localStorage.key(i);
+        if (!key || !key.startsWith(D.legacy_storage_prefix)) continue;
+        let old = null;
+        try { old = JSON.parse(window.localStorage.getItem(key)); } catch (e) { continue; }
+        if (!old || typeof old !== 'object') continue;
+        const list = cleanList(old.decisions);
+        if (!list.length) continue;
+        const candidate = { same: key === D.legacy_storage_prefix + D.data_hash, saved_at: String(old.saved_at || ''), list };
+        if (!best || candidate.same || (!best.same && candidate.saved_at > best.saved_at)) best = candidate;
+      }
+    } catch (e) { storageOK = false; }
+    if (best && best.same) {
+      for (const [sid, title, letter] of best.list) if (!whyNot(sid, title, letter)) setLetter(sid, title, letter);
+    } else if (best) {
+      offers.push({ source: 'an earlier version of this page', saved_at: best.saved_at, decisions: best.list });
+    }
   }
   function save() {
     const list = [];
@@ -68,14 +197,16 @@
     try {
       window.localStorage.setItem(D.storage_key, JSON.stringify({
         version: D.version, lab: D.lab, data_hash: D.data_hash, current: current,
-        saved_at: new Date().toISOString(), decisions: list,
+        saved_at: new Date().toISOString(), decisions: list, offers: offers,
       }));
       storageOK = true;
     } catch (e) { storageOK = false; }
     const warn = $('storage-warning');
-    warn.hidden = storageOK;
-    warn.textContent = storageOK ? '' : 'This browser does not let the page save (localStorage is blocked or full): '
-      + 'download the CSV before closing the page.';
+    if (warn.hidden !== storageOK) {
+      warn.hidden = storageOK;
+      warn.textContent = storageOK ? '' : 'This browser does not let the page save (localStorage is blocked or full): '
+        + 'download the CSV before closing the page.';
+    }
   }
   function getLetter(sid, title) {
     const m = decisions.get(sid);
@@ -89,12 +220,43 @@
     const m = decisions.get(sid);
     if (m) { m.delete(title); if (!m.size) decisions.delete(sid); }
   }
+  function put(sid, title, letter) {
+    if (letter === undefined) clearLetter(sid, title); else setLetter(sid, title, letter);
+  }
+  // Apply [[sid, title, letter or undefined]] as one undoable step; returns the students touched.
+  function record(changes, label) {
+    const done = []; const touched = new Set();
+    for (const [sid, title, after] of changes) {
+      const before = getLetter(sid, title);
+      if (before === after) continue;
+      put(sid, title, after);
+      done.push([sid, title, before, after]);
+      touched.add(sid);
+    }
+    if (done.length) {
+      history.push({ label, changes: done });
+      if (history.length > 200) history.shift();
+    }
+    return touched;
+  }
+  function undo() {
+    const step = history.pop();
+    if (!step) { toast('Nothing to undo'); return; }
+    const touched = new Set();
+    for (let i = step.changes.length - 1; i >= 0; i -= 1) {
+      const [sid, title, before] = step.changes[i];
+      put(sid, title, before);
+      touched.add(sid);
+    }
+    changed(touched);
+    toast('Undone: ' + step.label);
+  }
 
   function studentCounts(s) {
     let decided = 0; let queuedLeft = 0;
+    const m = decisions.get(s.student_id);
     for (const item of s.items) {
-      const done = getLetter(s.student_id, item.criterion) !== undefined;
-      if (done) decided += 1; else if (item.needs_review) queuedLeft += 1;
+      if (m && m.has(item.criterion)) decided += 1; else if (item.needs_review) queuedLeft += 1;
     }
     return { decided, queuedLeft, total: s.items.length };
   }
@@ -115,6 +277,7 @@
     return node;
   }
   function pct(p) { return p == null ? '\u2013' : Math.round(p * 100) + '%'; }
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
   function marksLabel(r) {
     if (r.marks == null) return 'no marks';
     return r.marks_text + (r.marks === 1 ? ' mark' : ' marks');
@@ -125,29 +288,44 @@
     t.textContent = message;
     t.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { t.hidden = true; }, 5000);
+    toastTimer = setTimeout(() => { t.hidden = true; }, 6000);
   }
 
   // ------------------------------------------------------------------ sidebar
+  // Built once per filter; a decision repaints only the rows of the students it touched.
+  let visible = [];
+  let rowsById = new Map();  // id -> [li]
+  function queuedOnly() { return $('queued-only').checked; }
   function visibleEntries() {
     const q = $('search').value.trim().toLowerCase();
-    const queuedOnly = $('queued-only').checked;
+    const onlyQueued = queuedOnly();
     return ENTRIES.filter((e) => {
-      if (queuedOnly && !(e.student && e.student.queued > 0)) return false;
+      if (onlyQueued && !(e.student && e.student.queued > 0)) return false;
       if (!q) return true;
       const raw = e.student ? e.student.raw_id : e.problem.raw_id;
       return e.id.toLowerCase().includes(q) || String(raw).toLowerCase().includes(q);
     });
   }
-  function renderList() {
+  function paintRow(li, e) {
+    const st = entryStatus(e);
+    li.className = 'student status-' + st.key + (e.id === current ? ' selected' : '');
+    li.dataset.status = st.key;
+    li.lastChild.textContent = st.label;
+  }
+  function paintRows(ids) {
+    for (const id of ids) {
+      const e = ENTRY.get(id);
+      for (const li of rowsById.get(id) || []) paintRow(li, e);
+    }
+  }
+  function buildList() {
     const list = $('student-list');
-    const entries = visibleEntries();
-    list.replaceChildren();
-    for (const e of entries) {
-      const st = entryStatus(e);
-      const li = el('li', 'student status-' + st.key + (e.id === current ? ' selected' : ''));
+    visible = visibleEntries();
+    rowsById = new Map();
+    const frag = document.createDocumentFragment();
+    for (const e of visible) {
+      const li = el('li');
       li.dataset.sid = e.id;
-      li.dataset.status = st.key;
       li.tabIndex = -1;
       li.appendChild(el('span', 'status-dot'));
       const name = el('span', 'student-id', e.id);
@@ -158,15 +336,20 @@
         flag.title = e.student.flags.join('\n');
         li.appendChild(flag);
       }
-      li.appendChild(el('span', 'status-label', st.label));
+      li.appendChild(el('span', 'status-label'));
       li.addEventListener('click', () => select(e.id));
-      list.appendChild(li);
+      paintRow(li, e);
+      if (!rowsById.has(e.id)) rowsById.set(e.id, []);
+      rowsById.get(e.id).push(li);
+      frag.appendChild(li);
     }
-    const n = entries.length;
-    $('list-caption').textContent = n + (n === 1 ? ' student' : ' students')
-      + ($('queued-only').checked ? ' with queued items' : '')
+    list.replaceChildren(frag);
+    const n = visible.length;
+    $('list-caption').textContent = plural(n, 'student', 'students')
+      + (queuedOnly() ? ' with queued items' : '')
       + (n !== ENTRIES.length ? ' of ' + ENTRIES.length : '');
-    if (!n) list.appendChild(el('li', 'empty', 'No student matches.'));
+    if (!n) list.appendChild(el('li', 'empty', queuedOnly() && !$('search').value.trim()
+      ? 'Nothing is queued for review on this page.' : 'No student matches.'));
   }
   function renderProgress() {
     let reviewed = 0; let queuedLeft = 0; let done = 0;
@@ -185,10 +368,17 @@
   }
 
   // ------------------------------------------------------------------ student view
-  function currentEntry() { return ENTRIES.find((e) => e.id === current) || null; }
+  function currentEntry() { return current === null ? null : ENTRY.get(current) || null; }
+  // The entry the view shows: none when "queued only" hides the selected student.
+  function shownEntry() {
+    const e = currentEntry();
+    if (!e) return null;
+    if (queuedOnly() && !(e.student && e.student.queued > 0)) return null;
+    return e;
+  }
 
   function visibleItems(s) {
-    return $('queued-only').checked ? s.items.filter((i) => i.needs_review) : s.items;
+    return queuedOnly() ? s.items.filter((i) => i.needs_review) : s.items;
   }
 
   function renderCode(s) {
@@ -213,6 +403,7 @@
     const st = entryStatus(entry);
     $('student-name').textContent = entry.id;
     const status = $('student-status');
+    status.hidden = false;
     status.textContent = st.label;
     status.className = 'pill status-' + st.key;
     const flags = $('flags');
@@ -232,10 +423,10 @@
   }
 
   function renderCriteria() {
-    const entry = currentEntry();
+    const entry = shownEntry();
     const box = $('criteria');
     box.replaceChildren();
-    if (!entry) return;
+    if (!entry) { $('criteria-info').textContent = ''; return; }
     if (!entry.student) {
       const p = entry.problem;
       const card = el('div', 'not-graded-card');
@@ -252,10 +443,11 @@
     const items = visibleItems(s);
     if (focusIndex >= items.length) focusIndex = Math.max(0, items.length - 1);
     const hidden = s.items.length - items.length;
-    $('criteria-info').textContent = items.length + (items.length === 1 ? ' criterion' : ' criteria')
+    $('criteria-info').textContent = plural(items.length, 'criterion', 'criteria')
       + (hidden ? ' \u00B7 ' + hidden + ' unqueued hidden' : '');
-    items.forEach((item, index) => box.appendChild(criterionCard(s, item, index)));
-    if (!items.length) box.appendChild(el('div', 'empty', 'No queued criteria for this student.'));
+    const frag = document.createDocumentFragment();
+    items.forEach((item, index) => frag.appendChild(criterionCard(s, item, index)));
+    box.appendChild(frag);
   }
 
   function criterionCard(s, item, index) {
@@ -290,7 +482,9 @@
       sug.appendChild(text);
       const conf = el('span', 'confidence conf-' + (item.confidence == null ? 'none'
         : item.confidence >= 0.8 ? 'high' : item.confidence >= 0.5 ? 'mid' : 'low'), pct(item.confidence));
-      conf.title = item.calibrated ? 'calibrated confidence' : 'model probability of the suggested rating';
+      conf.title = item.calibrated ? 'calibrated confidence of the suggested rating'
+        : 'model probability of the suggested rating (not calibrated)';
+      conf.dataset.calibrated = item.calibrated ? 'yes' : 'no';
       sug.appendChild(conf);
       const accept = el('button', 'accept', state === 'accepted' ? 'Accepted' : 'Accept ' + item.suggested);
       accept.type = 'button';
@@ -305,7 +499,8 @@
     const notes = [];
     if (item.reason) notes.push(item.reason);
     if (item.shortened) notes.push('the code was shortened to fit the model');
-    if (item.calibrated) notes.push('confidence is calibrated');
+    if (item.suggested && !item.calibrated) notes.push('raw model probability, not calibrated');
+    if (item.auto_accepted) notes.push('auto-accepted in the grading files (calibrated threshold); yours to confirm');
     if (notes.length) card.appendChild(el('div', 'crit-note', notes.join(' \u00B7 ')));
 
     const group = el('div', 'options');
@@ -349,7 +544,8 @@
       clear.type = 'button';
       clear.title = 'Forget this decision';
       clear.addEventListener('click', (ev) => {
-        ev.stopPropagation(); clearLetter(s.student_id, item.criterion); changed();
+        ev.stopPropagation();
+        changed(record([[s.student_id, item.criterion, undefined]], 'clear ' + s.student_id + ' \u00B7 ' + item.criterion));
       });
       badges.insertBefore(clear, badges.firstChild);
     }
@@ -363,11 +559,20 @@
   }
 
   function renderView() {
-    const entry = currentEntry();
+    const entry = shownEntry();
     if (!entry) {
-      $('student-name').textContent = 'No students';
-      $('student-meta').textContent = 'This lab has no submissions to review.';
+      const none = !ENTRIES.length;
+      $('student-name').textContent = none ? 'No students' : 'No student selected';
+      $('student-meta').textContent = none ? 'This lab has no submissions to review.'
+        : (queuedOnly() && !visible.length ? 'Nothing is queued for review. Turn off "Queued only" (q) to see every student.'
+          : 'Choose a student on the left.');
+      $('student-status').hidden = true;
       $('accept-student').disabled = true;
+      $('flags').hidden = true;
+      $('code').replaceChildren();
+      $('code-info').textContent = '';
+      $('criteria').replaceChildren();
+      $('criteria-info').textContent = '';
       return;
     }
     renderHead(entry);
@@ -377,61 +582,174 @@
     markActive();
   }
 
-  function changed() {
+  // After decisions changed for the students in `touched` (a Set of ids).
+  function changed(touched) {
     save();
-    const entry = currentEntry();
-    if (entry) { renderHead(entry); renderCriteria(); markActive(); }
-    renderList();
+    const entry = shownEntry();
+    if (touched.size > 200) buildList(); else paintRows(touched);
     renderProgress();
+    renderUndo();
+    if (offers.length) renderOffer();
+    if (entry) { renderHead(entry); renderCriteria(); markActive(); }  // last: its scroll lays the page out once
   }
 
   function decide(s, item, letter, index) {
-    setLetter(s.student_id, item.criterion, letter);
+    const touched = record([[s.student_id, item.criterion, letter]],
+      s.student_id + ' \u00B7 ' + item.criterion + ' = ' + letter);
     // Move on to the next open criterion of this student (the TA presses j for the next student).
     const items = visibleItems(s);
     const next = items.findIndex((it, i) => i > index && getLetter(s.student_id, it.criterion) === undefined);
     const first = items.findIndex((it) => getLetter(s.student_id, it.criterion) === undefined);
     focusIndex = next >= 0 ? next : (first >= 0 ? first : index);
-    changed();
+    changed(touched);
+  }
+
+  function openIndex(entry) {
+    if (!entry || !entry.student) return 0;
+    const items = visibleItems(entry.student);
+    const open = items.findIndex((it) => getLetter(entry.student.student_id, it.criterion) === undefined);
+    return open >= 0 ? open : 0;
   }
 
   function select(id) {
-    if (id === current) return;
+    if (id === current && shownEntry()) return;
+    const previous = current;
     current = id;
-    const entry = currentEntry();
-    focusIndex = 0;
-    if (entry && entry.student) {
-      const items = visibleItems(entry.student);
-      const open = items.findIndex((it) => getLetter(entry.student.student_id, it.criterion) === undefined);
-      focusIndex = open >= 0 ? open : 0;
-    }
+    focusIndex = openIndex(currentEntry());
     save();
-    renderList();
+    paintRows([previous, id].filter((x) => x !== null));
     renderView();
-    const li = [...$('student-list').children].find((n) => n.dataset.sid === id);
+    const li = (rowsById.get(id) || [])[0];
     if (li) li.scrollIntoView({ block: 'nearest' });
   }
 
   function step(delta) {
-    const entries = visibleEntries();
-    if (!entries.length) return;
-    const i = entries.findIndex((e) => e.id === current);
-    const j = i < 0 ? 0 : Math.max(0, Math.min(entries.length - 1, i + delta));
-    select(entries[j].id);
+    if (!visible.length) return;
+    const i = visible.findIndex((e) => e.id === current);
+    const j = i < 0 ? 0 : Math.max(0, Math.min(visible.length - 1, i + delta));
+    select(visible[j].id);
   }
 
-  function acceptUnqueued(students) {
-    let n = 0;
+  function unqueuedOpen(students) {
+    const list = [];
     for (const s of students) {
       for (const item of s.items) {
         if (!item.needs_review && item.suggested && getLetter(s.student_id, item.criterion) === undefined) {
-          setLetter(s.student_id, item.criterion, item.suggested);
-          n += 1;
+          list.push([s.student_id, item.criterion, item.suggested]);
         }
       }
     }
-    changed();
-    return n;
+    return list;
+  }
+
+  // ------------------------------------------------------------------ confirmation, statement
+  let confirmAction = null;
+  let confirmReturn = null;
+  function ask(text, okLabel, action) {
+    confirmAction = action;
+    confirmReturn = document.activeElement;
+    $('confirm-text').textContent = text;
+    $('confirm-ok').textContent = okLabel;
+    $('confirm').hidden = false;
+    $('confirm-ok').focus();
+  }
+  function closeConfirm(run) {
+    const action = confirmAction;
+    confirmAction = null;
+    $('confirm').hidden = true;
+    if (confirmReturn && confirmReturn.focus) confirmReturn.focus();
+    if (run && action) action();
+  }
+  function confirmOpen() { return !$('confirm').hidden; }
+
+  function toggleStatement(show) {
+    const panel = $('statement-panel');
+    const open = show === undefined ? panel.hidden : show;
+    panel.hidden = !open;
+    $('show-statement').classList.toggle('pressed', open);
+    $('show-statement').setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+
+  // ------------------------------------------------------------------ earlier decisions offered
+  function analyse(list) {
+    const apply = []; const gone = []; const differ = []; let same = 0;
+    for (const [sid, title, letter] of list) {
+      const why = whyNot(sid, title, letter);
+      if (why) { gone.push([sid, title, letter, why]); continue; }
+      const now = getLetter(sid, title);
+      if (now === undefined) apply.push([sid, title, letter]);
+      else if (now === letter) same += 1;
+      else differ.push([sid, title, letter, 'you chose ' + now + ' here (kept)']);
+    }
+    return { apply, gone, differ, same };
+  }
+  function savedWhen(iso) {
+    const d = new Date(iso);
+    return isNaN(d.getTime()) ? '' : ' (saved ' + d.toLocaleString() + ')';
+  }
+  function renderOffer() {
+    const bar = $('offer');
+    const offer = offers[0];
+    if (!offer) { bar.hidden = true; return; }
+    const a = analyse(offer.decisions);
+    const parts = [a.apply.length + ' can be restored to items not decided here'];
+    if (a.gone.length) parts.push(a.gone.length + ' no longer apply');
+    if (a.differ.length) parts.push(a.differ.length + ' differ from your decision here (yours are kept)');
+    if (a.same) parts.push(a.same + ' already match');
+    $('offer-text').textContent = plural(offer.decisions.length, 'decision', 'decisions') + ' from ' + offer.source
+      + savedWhen(offer.saved_at) + ': ' + parts.join(' \u00B7 ') + '.';
+    const apply = $('offer-apply');
+    apply.textContent = a.apply.length ? 'Restore ' + a.apply.length : 'Nothing to restore';
+    apply.disabled = !a.apply.length;
+    $('offer-dismiss').textContent = a.apply.length ? 'Discard' : 'Dismiss';
+    const problems = a.gone.concat(a.differ);
+    const details = $('offer-details');
+    details.hidden = !problems.length;
+    $('offer-summary').textContent = 'Which do not apply';
+    const list = $('offer-list');
+    list.replaceChildren();
+    for (const [sid, title, letter, why] of problems.slice(0, 200)) {
+      list.appendChild(el('li', null, sid + ' \u00B7 ' + title + ' \u00B7 ' + letter + ': ' + why));
+    }
+    if (problems.length > 200) list.appendChild(el('li', null, 'and ' + (problems.length - 200) + ' more'));
+    bar.hidden = false;
+  }
+  function resolveOffer(restore) {
+    const offer = offers.shift();
+    if (!offer) return;
+    let touched = new Set();
+    if (restore) {
+      const a = analyse(offer.decisions);
+      touched = record(a.apply, 'restore ' + plural(a.apply.length, 'earlier decision', 'earlier decisions'));
+      toast('Restored ' + plural(a.apply.length, 'decision', 'decisions') + ' from ' + offer.source + ' (u to undo)');
+    } else {
+      toast('Discarded the decisions from ' + offer.source);
+    }
+    changed(touched);
+    renderOffer();
+  }
+  function loadCsvFile(file) {
+    const reader = new FileReader();
+    reader.onload = () => {
+      let result;
+      try { result = readRatingsCsv(String(reader.result)); } catch (e) {
+        toast(file.name + ' was not loaded: ' + e.message);
+        return;
+      }
+      if (!result.decisions.length) {
+        toast(file.name + ' marks no rating' + (result.problems.length ? ': ' + result.problems.slice(0, 3).join('; ') : ''));
+        return;
+      }
+      offers.unshift({ source: file.name, saved_at: '', decisions: result.decisions });
+      save();
+      renderOffer();
+      if (result.problems.length) {
+        toast(file.name + ': ' + plural(result.problems.length, 'row problem', 'row problems') + ': '
+          + result.problems.slice(0, 3).join('; ') + (result.problems.length > 3 ? ' ...' : ''));
+      }
+    };
+    reader.onerror = () => toast(file.name + ' could not be read');
+    reader.readAsText(file);
   }
 
   // ------------------------------------------------------------------ downloads
@@ -484,29 +802,78 @@
       + ' not reviewed yet and ' + what : ''));
   }
 
+  function renderUndo() {
+    const button = $('undo');
+    const last = history[history.length - 1];
+    button.disabled = !last;
+    button.title = last ? 'Undo: ' + last.label + ' (u)' : 'Nothing to undo (u)';
+  }
+
   // ------------------------------------------------------------------ wiring
   let resetArmed = null;
+  function disarmReset() {
+    const reset = $('reset');
+    clearTimeout(resetArmed);
+    resetArmed = null;
+    reset.textContent = 'Reset all decisions';
+    reset.classList.remove('armed');
+  }
   function wire() {
     $('lab-name').textContent = D.lab;
     document.title = 'Review: ' + D.lab;
-    $('lab-sub').textContent = [D.model ? 'model ' + D.model : '',
-      D.review_threshold != null ? 'queued below ' + pct(D.review_threshold) : '',
+    const calibrated = D.trust.calibration === 'calibrated';
+    $('lab-sub').textContent = [D.model ? 'model ' + D.model : '', D.scoring,
+      D.review_threshold != null ? 'queued below ' + pct(D.review_threshold)
+        + (calibrated ? ' calibrated confidence' : ' model probability') : '',
       D.students.length + ' graded', D.not_graded.length ? D.not_graded.length + ' not graded' : '']
       .filter(Boolean).join(' \u00B7 ');
     $('lab-sub').title = $('lab-sub').textContent;
-    $('search').addEventListener('input', () => { renderList(); });
+    $('trust-agreement').textContent = D.trust.agreement;
+    $('trust-agreement').classList.toggle('warn', !D.trust.agreement_measured);
+    $('trust-calibration').textContent = D.trust.calibration_text;
+    $('trust-calibration').classList.toggle('warn', D.trust.calibration !== 'calibrated');
+    $('trust').title = D.trust.agreement + '\n' + D.trust.calibration_text;
+
+    $('statement-text').textContent = D.statement || 'The lab folder has no problem statement.';
+    $('statement-file').textContent = D.statement_file;
+    $('show-statement').addEventListener('click', () => toggleStatement());
+    $('close-statement').addEventListener('click', () => toggleStatement(false));
+
+    $('search').addEventListener('input', () => { buildList(); });
     $('queued-only').addEventListener('change', () => {
-      focusIndex = 0; renderList(); renderCriteria(); markActive();
+      buildList();
+      if (queuedOnly() && !visible.some((e) => e.id === current)) {
+        // never leave a student without queued items selected with an empty rubric
+        const previous = current;
+        current = visible.length ? visible[0].id : current;
+        if (previous !== null) paintRows([previous]);
+        if (current !== null) paintRows([current]);
+      }
+      focusIndex = openIndex(shownEntry());
+      renderView();
     });
     $('accept-unqueued').addEventListener('click', () => {
-      const n = acceptUnqueued(D.students);
-      toast(n ? 'Accepted ' + n + ' unqueued suggestions' : 'Nothing left to accept outside the queue');
+      const list = unqueuedOpen(D.students);
+      if (!list.length) { toast('Nothing left to accept outside the queue'); return; }
+      const students = new Set(list.map((d) => d[0])).size;
+      ask('Accept ' + plural(list.length, 'suggestion', 'suggestions') + ' of ' + plural(students, 'student', 'students')
+        + ' that are not queued for review and not decided yet? Queued items stay open. Undo (u) takes all of '
+        + 'them back at once.', 'Accept ' + list.length, () => {
+        const touched = record(list, 'accept all ' + list.length + ' unqueued suggestions');
+        changed(touched);
+        toast('Accepted ' + plural(list.length, 'unqueued suggestion', 'unqueued suggestions') + ' (u or Undo to take them back)');
+      });
     });
+    $('confirm-ok').addEventListener('click', () => closeConfirm(true));
+    $('confirm-cancel').addEventListener('click', () => closeConfirm(false));
+    $('confirm').addEventListener('click', (ev) => { if (ev.target === $('confirm')) closeConfirm(false); });
+    $('undo').addEventListener('click', undo);
     $('accept-student').addEventListener('click', () => {
-      const entry = currentEntry();
+      const entry = shownEntry();
       if (entry && entry.student) {
-        const n = acceptUnqueued([entry.student]);
-        toast(n ? 'Accepted ' + n + ' suggestions of ' + entry.id : 'Nothing to accept outside the queue');
+        const list = unqueuedOpen([entry.student]);
+        changed(record(list, 'accept ' + list.length + ' suggestions of ' + entry.id));
+        toast(list.length ? 'Accepted ' + list.length + ' suggestions of ' + entry.id : 'Nothing to accept outside the queue');
       }
     });
     $('prev-student').addEventListener('click', () => step(-1));
@@ -523,37 +890,46 @@
     } else {
       $('download-gradebook').hidden = true;
     }
+    $('load-csv').addEventListener('change', (ev) => {
+      const file = ev.target.files && ev.target.files[0];
+      $('more-menu').open = false;
+      if (file) loadCsvFile(file);
+      ev.target.value = '';
+    });
+    $('offer-apply').addEventListener('click', () => resolveOffer(true));
+    $('offer-dismiss').addEventListener('click', () => resolveOffer(false));
     const reset = $('reset');
     reset.addEventListener('click', () => {
       if (!resetArmed) {
         reset.textContent = 'Click again to reset';
         reset.classList.add('armed');
-        resetArmed = setTimeout(() => {
-          resetArmed = null; reset.textContent = 'Reset'; reset.classList.remove('armed');
-        }, 4000);
+        resetArmed = setTimeout(disarmReset, 4000);
         return;
       }
-      clearTimeout(resetArmed);
-      resetArmed = null;
-      reset.textContent = 'Reset';
-      reset.classList.remove('armed');
-      decisions = new Map();
-      try { window.localStorage.removeItem(D.storage_key); } catch (e) { /* nothing saved */ }
+      disarmReset();
+      $('more-menu').open = false;
+      const list = [];
+      for (const [sid, m] of decisions) for (const title of m.keys()) list.push([sid, title, undefined]);
       focusIndex = 0;
-      changed();
-      toast('All decisions were forgotten');
+      const touched = record(list, 'reset (' + plural(list.length, 'decision', 'decisions') + ')');
+      changed(touched);
+      toast('All decisions were forgotten (u or Undo brings them back)');
     });
     document.addEventListener('keydown', onKey);
   }
 
   function onKey(ev) {
+    if (confirmOpen()) {
+      if (ev.key === 'Escape') { closeConfirm(false); ev.preventDefault(); }
+      return;  // Enter and Space act on the focused dialog button
+    }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const t = ev.target;
     if (t && (t.tagName === 'INPUT' && t.type !== 'radio' && t.type !== 'checkbox' || t.tagName === 'TEXTAREA')) {
       if (ev.key === 'Escape') t.blur();
       return;
     }
-    const entry = currentEntry();
+    const entry = shownEntry();
     const s = entry && entry.student;
     const items = s ? visibleItems(s) : [];
     const key = ev.key;
@@ -571,6 +947,13 @@
       if (!item) return;
       const rating = CRITERIA.get(item.criterion).ratings[Number(key) - 1];
       if (rating) decide(s, item, rating.letter, focusIndex);
+    } else if (key === 'u') {
+      undo();
+    } else if (key === 's') {
+      toggleStatement();
+    } else if (key === 'Escape') {
+      if ($('statement-panel').hidden) return;
+      toggleStatement(false);
     } else if (key === 'q') {
       $('queued-only').click();
     } else if (key === '/') {
@@ -582,12 +965,11 @@
   load();
   wire();
   if (current === null && ENTRIES.length) current = ENTRIES[0].id;
-  const first = currentEntry();
-  if (first && first.student) {
-    focusIndex = Math.max(0, visibleItems(first.student).findIndex((it) => getLetter(first.id, it.criterion) === undefined));
-  }
-  renderList();
+  focusIndex = openIndex(currentEntry());
+  buildList();
   renderProgress();
   renderView();
+  renderUndo();
+  renderOffer();
   document.body.classList.add('ready');
 })();

@@ -5,12 +5,29 @@
 file (CSS and JS are inlined from `review_page.css` and `review_page.js` beside this module). The
 TA opens it by double-click, accepts or changes every suggestion, and downloads
 
-- the final `rubric_ratings.csv` (the six header rows and the column order are computed here,
-  by the same code that writes the suggested CSV; the page's JS only writes the student rows),
-  which `Utils.labs.read_lab` reads back, and
-- a gradebook CSV (student id, total marks, one column per criterion) for Moodle or Canvas.
+- `<lab>_final_ratings.csv` in the rubric_ratings.csv layout (the six header rows and the column
+  order are computed here, by the same code that writes the suggested CSV; the page's JS only
+  writes the student rows), which `Utils.labs.read_lab` reads back, and
+- `<lab>_gradebook.csv` (student id, total marks, one column per criterion): a total only for a
+  student whose every criterion is decided.
 
-Decisions live in the browser's localStorage, keyed by lab and a hash of the data.
+Decisions live in the browser's localStorage under the lab's name, one entry per (student,
+criterion). A page regenerated for the same lab (new suggestions, another threshold) finds the
+decisions saved by the earlier page and offers them, saying which no longer apply (student or
+criterion gone, option letter gone); the TA can also load an earlier `<lab>_final_ratings.csv`
+(read by the JS twin of `Utils.labs.parse_ratings_csv`'s cell rules). Bulk actions ask first and
+can be undone.
+
+Trust signals (`trust_signals`): a confidence is labelled calibrated only when the suggestions
+say it was (`"calibrated": true` per item, set by `Utils.grading.lab_suggestions`), and the page
+header states the run's measured agreement with TAs on held-out labs, with its 95% interval and
+the constant-answer and chance baselines, from `data["model"]["agreement"]`, or says that it
+was never measured.
+
+Command line: `python -m Utils.review_page --lab_dir LAB --suggestions OUT/<lab>_suggestions.json`
+rebuilds a lab's page from grade.py's suggestions JSON without scoring again (e.g. after the page
+file was lost or deleted, or with another `--gradebook_id_header`); the decisions saved in the
+browser carry over to the rebuilt page as described above.
 
 Safety: student code and ids are hostile input. Everything the page shows is embedded as JSON in
 a `<script type="application/json">` block with `<`, `>`, `&` (and every non-ASCII character,
@@ -35,15 +52,18 @@ import sys
 from pathlib import Path
 
 from Utils.grading import output_path, safe_filename
-from Utils.labs import NO_SOURCE, Lab, csv_text, neutralize_cell, ratings_csv_header
+from Utils.labs import (MARK_WORDS, NO_SOURCE, NULL_CELLS, Lab, csv_text, neutralize_cell,
+                        ratings_csv_header)
 
 HTML_SUFFIX = "_review.html"
 RATINGS_SUFFIX = "_final_ratings.csv"
 GRADEBOOK_SUFFIX = "_gradebook.csv"
 GRADEBOOK_ID_HEADER = "Student ID"
 GRADEBOOK_TOTAL_HEADER = "Total"
-STORAGE_PREFIX = "rubric-review:v1"
-PAGE_VERSION = 1
+STORAGE_PREFIX = "rubric-review:v2"
+LEGACY_STORAGE_PREFIX = "rubric-review:v1"  # keyed by lab and data hash: read once, offered
+PAGE_VERSION = 2
+NEVER_MEASURED = "never measured"
 
 # OWASP "CSV injection": a cell starting with one of these is read as a formula by spreadsheets.
 # Plain numbers ("-1", "+0.5") are left alone: a spreadsheet reads them as numbers, not formulas,
@@ -89,11 +109,94 @@ def header_and_columns(lab: Lab) -> tuple[list[list[str]], list[tuple[str, str]]
 
 
 def data_hash(lab: Lab, data: dict) -> str:
-    """16 hex digits identifying the suggestions and the rubric (the localStorage key uses it)."""
+    """16 hex digits identifying the suggestions and the rubric: the page loads the decisions it
+    saved itself silently and offers those of a page built from other data."""
     rubric = [[c.title, c.description, [[r.letter, r.description, r.marks] for r in c.ratings]]
               for c in lab.rubric]
     blob = json.dumps({"data": data, "rubric": rubric}, sort_keys=True, ensure_ascii=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _baseline(value) -> float | None:
+    """A baseline accuracy given as a number or as evaluate.py's {"accuracy": x}."""
+    if isinstance(value, dict):
+        value = value.get("accuracy")
+    x = _finite(value)
+    return x if x is not None and 0 <= x <= 1 else None
+
+
+def agreement_text(agreement) -> tuple[bool, str]:
+    """(measured, one sentence) for the page header from `data["model"]["agreement"]`
+    (`Utils.grading.measured_agreement` writes it).
+
+    Keys read: `measured` (False: never measured, `note` says why), `accuracy` (0-1, agreement
+    with the TAs' ratings; required when measured), `interval_95` ([low, high]), `n_items`,
+    `labs` (the held-out lab names) or `n_labs`, `on` (default "held-out labs"), `cohen_kappa`,
+    `baselines` {"constant_answer": x, "chance": y} (numbers or {"accuracy": x}). A missing,
+    malformed or out-of-range record reads as never measured, never as a number."""
+    record = agreement if isinstance(agreement, dict) else {}
+    where = str(record.get("on") or record.get("evaluated_on") or "held-out labs")
+    accuracy = _finite(record.get("accuracy"))
+    if record.get("measured") is False or accuracy is None or not 0 <= accuracy <= 1:
+        note = str(record.get("note") or "").strip()
+        if note:
+            text = note[0].upper() + note[1:]
+        else:
+            text = (f"Agreement with TAs on {where}: {NEVER_MEASURED} for this model (run evaluate.py on the "
+                    "training run)")
+        return False, text.rstrip(".") + ". Treat every suggestion as unverified."
+    text = f"Agreement with TAs on {where}: {_pct(accuracy)}"
+    details = []
+    interval = record.get("interval_95")
+    if isinstance(interval, (list, tuple)) and len(interval) == 2:
+        low, high = _finite(interval[0]), _finite(interval[1])
+        if low is not None and high is not None:
+            details.append(f"95% interval {100 * low:.0f}\u2013{100 * high:.0f}%")
+    n_items = _finite(record.get("n_items"))
+    if n_items is not None:
+        details.append(f"{int(n_items)} item{'s' if int(n_items) != 1 else ''}")
+    labs = record.get("labs")
+    n_labs = len(labs) if isinstance(labs, (list, tuple)) else _finite(record.get("n_labs"))
+    if n_labs is not None:
+        details.append(f"{int(n_labs)} lab{'s' if int(n_labs) != 1 else ''}")
+    kappa = _finite(record.get("cohen_kappa"))
+    if kappa is not None:
+        details.append(f"Cohen's kappa {kappa:.2f}")
+    if details:
+        text += " (" + ", ".join(details) + ")"
+    baselines = record.get("baselines") if isinstance(record.get("baselines"), dict) else {}
+    compared = [f"{name} {_pct(value)}" for name, value in
+                (("always the most common rating", _baseline(baselines.get("constant_answer"))),
+                 ("chance", _baseline(baselines.get("chance")))) if value is not None]
+    text += "; " + (", ".join(compared) if compared else "no baseline recorded") + " on the same items"
+    return True, text
+
+
+def trust_signals(data: dict, items: list[dict]) -> dict:
+    """What the page says about how far to trust the suggestions: the measured agreement (see
+    `agreement_text`) and whether the confidences shown are calibrated (only when every scored
+    item says so; `data["model"]["temperature"]` and `["calibration_note"]` explain it)."""
+    model = data.get("model") if isinstance(data.get("model"), dict) else {}
+    measured, agreement = agreement_text(model.get("agreement"))
+    scored = [i for i in items if i["confidence"] is not None]
+    calibrated = sum(i["calibrated"] for i in scored)
+    temperature = _finite(model.get("temperature"))
+    if scored and calibrated == len(scored):
+        state = "calibrated"
+        text = "Confidences: calibrated on the run's evaluation" + (
+            f" (temperature {temperature:.3g})" if temperature is not None else "")
+    elif calibrated:
+        state = "partly"
+        text = f"Confidences: {calibrated} of {len(scored)} calibrated, the rest raw model probabilities"
+    else:
+        state = "none"
+        note = str(model.get("calibration_note") or "")
+        text = "Confidences: raw model probabilities, not calibrated" + (f" ({note})" if note else "")
+    return {"agreement_measured": measured, "agreement": agreement, "calibration": state, "calibration_text": text}
 
 
 def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
@@ -133,23 +236,27 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
             suggested = entry.get("suggested_option")
             if suggested not in letters:
                 suggested = None
-            calibrated = _finite(entry.get("confidence"))
+            confidence = _finite(entry.get("confidence"))
+            if confidence is None:
+                confidence = _finite(entry.get("top_probability"))
             probabilities = entry.get("probabilities") or {}
             items.append({
                 "criterion": title,
                 "suggested": suggested,
-                "confidence": calibrated if calibrated is not None else _finite(entry.get("top_probability")),
-                "calibrated": calibrated is not None,
+                "confidence": confidence if suggested is not None else None,
+                # only what the suggestions say: lab_suggestions sets it when a calibration was applied
+                "calibrated": entry.get("calibrated") is True and confidence is not None and suggested is not None,
                 "probabilities": {k: _finite(v) for k, v in probabilities.items() if k in letters},
                 "needs_review": bool(entry.get("needs_review")) or suggested is None,
                 "reason": str(entry.get("reason") or ""),
                 "shortened": bool(entry.get("shortened")),
+                "auto_accepted": bool(entry.get("auto_accepted")),
             })
         missing = [c.title for c in lab.rubric if c.title not in {i["criterion"] for i in items}]
         for title in missing:  # never silently ungradeable: the TA rates it by hand
             items.append({"criterion": title, "suggested": None, "confidence": None, "calibrated": False,
                           "probabilities": {}, "needs_review": True, "reason": "no suggestion in the data",
-                          "shortened": False})
+                          "shortened": False, "auto_accepted": False})
         items.sort(key=lambda i: not i["needs_review"])  # stable: queued first, rubric order kept
         student_notices = list(notices.get(sid, []))
         if submission is None:
@@ -177,10 +284,12 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
         r["cell"] = neutralize_cell(r["raw_id"])
 
     model = data.get("model") or {}
+    scoring = ""
     if isinstance(model, dict):
         model_name = str(model.get("name") or model.get("hub_id") or "")
         if model.get("adapter_path"):
             model_name += " + adapter " + Path(str(model["adapter_path"])).name
+        scoring = ", ".join(str(model[k]) for k in ("method", "quantization") if model.get(k))
     else:
         model_name = str(model)
     digest = data_hash(lab, data)
@@ -189,9 +298,14 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
         "version": PAGE_VERSION,
         "lab": lab.name,
         "model": model_name,
+        "scoring": scoring,
         "review_threshold": _finite(data.get("review_threshold")),
+        "trust": trust_signals(data, [i for s in students for i in s["items"]]),
+        "statement": lab.statement or "",
+        "statement_file": lab.statement_file or "",
         "data_hash": digest,
-        "storage_key": f"{STORAGE_PREFIX}:{lab.name}:{digest}",
+        "storage_key": f"{STORAGE_PREFIX}:{lab.name}",
+        "legacy_storage_prefix": f"{LEGACY_STORAGE_PREFIX}:{lab.name}:",
         "criteria": criteria,
         "students": students,
         "not_graded": not_graded,
@@ -200,6 +314,9 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
             "header_rows": [[neutralize_cell(c) for c in row] for row in header],
             "columns": [list(c) for c in columns],
             "rows": rows,
+            # how the page reads an earlier final CSV back: Utils.labs' cell words
+            "mark_words": sorted(MARK_WORDS),
+            "null_words": sorted(NULL_CELLS),
         },
         "gradebook_csv": {
             "filename": base + GRADEBOOK_SUFFIX,
@@ -297,30 +414,58 @@ def write_review_page(output_dir: str | Path, lab: Lab, data: dict, *, gradebook
 # Static markup only: every piece of data is put in by the JS, with textContent.
 _BODY = """\
 <header class="topbar">
-  <div class="brand">
-    <div class="brand-title"><span class="logo" aria-hidden="true">&#10003;</span><span id="lab-name"></span></div>
-    <div class="brand-sub" id="lab-sub"></div>
-  </div>
-  <div class="progress" aria-live="polite">
-    <div class="progress-bar"><div class="progress-fill" id="progress-fill"></div></div>
-    <div class="progress-counts">
-      <span><b id="count-reviewed">0</b> / <span id="count-total">0</span> reviewed</span>
-      <span class="dot-sep">&middot;</span>
-      <span><b id="count-queued-left">0</b> of <span id="count-queued">0</span> queued left</span>
-      <span class="dot-sep">&middot;</span>
-      <span><b id="count-students-done">0</b> / <span id="count-students">0</span> students done</span>
+  <div class="topbar-row">
+    <div class="brand">
+      <div class="brand-title"><span class="logo" aria-hidden="true">&#10003;</span><span id="lab-name"></span></div>
+      <div class="brand-sub" id="lab-sub"></div>
+    </div>
+    <div class="progress" aria-live="polite">
+      <div class="progress-bar"><div class="progress-fill" id="progress-fill"></div></div>
+      <div class="progress-counts">
+        <span><b id="count-reviewed">0</b>/<span id="count-total">0</span> reviewed</span>
+        <span class="dot-sep">&middot;</span>
+        <span><b id="count-queued-left">0</b>/<span id="count-queued">0</span> queued left</span>
+        <span class="dot-sep">&middot;</span>
+        <span><b id="count-students-done">0</b>/<span id="count-students">0</span> students done</span>
+      </div>
+    </div>
+    <div class="actions" id="actions">
+      <button type="button" id="show-statement" title="The lab's problem statement (s)">Statement</button>
+      <button type="button" id="accept-unqueued"
+        title="Accept every suggestion that is not queued for review and not yet decided (asks first)">Accept all unqueued</button>
+      <button type="button" id="undo" disabled title="Nothing to undo (u)">Undo</button>
+      <button type="button" id="download-csv" class="primary"
+        title="The final ratings (rubric_ratings.csv layout) with your decisions">Ratings CSV</button>
+      <button type="button" id="download-gradebook"
+        title="Student id, total and marks per criterion; a total only when every criterion is decided">Gradebook CSV</button>
+      <details class="menu" id="more-menu">
+        <summary title="Load an earlier final ratings CSV, reset">More</summary>
+        <div class="menu-pop">
+          <label class="menu-item" for="load-csv" id="load-csv-label">Load earlier final ratings CSV&hellip;</label>
+          <input type="file" id="load-csv" class="visually-hidden" accept=".csv,text/csv">
+          <button type="button" id="reset" class="menu-item danger-ghost" title="Forget every decision on this page (undo brings them back)">Reset all decisions</button>
+        </div>
+      </details>
     </div>
   </div>
-  <div class="actions">
-    <button type="button" id="accept-unqueued"
-      title="Accept every suggestion that is not queued for review and not yet decided">Accept all unqueued</button>
-    <button type="button" id="download-csv" class="primary"
-      title="rubric_ratings.csv with your decisions">Download ratings CSV</button>
-    <button type="button" id="download-gradebook"
-      title="Student id, total and marks per criterion (Moodle, Canvas)">Gradebook CSV</button>
-    <button type="button" id="reset" class="danger-ghost" title="Forget every decision on this page">Reset</button>
+  <div class="trust" id="trust">
+    <span class="trust-item" id="trust-agreement"></span>
+    <span class="trust-item" id="trust-calibration"></span>
   </div>
 </header>
+<div class="offer-bar" id="offer" hidden>
+  <div class="offer-main">
+    <div class="offer-text" id="offer-text"></div>
+    <div class="offer-actions">
+      <button type="button" id="offer-apply" class="primary"></button>
+      <button type="button" id="offer-dismiss">Discard</button>
+    </div>
+  </div>
+  <details class="offer-details" id="offer-details" hidden>
+    <summary id="offer-summary"></summary>
+    <ul id="offer-list"></ul>
+  </details>
+</div>
 <div class="notice-bar" id="storage-warning" hidden></div>
 <div class="layout">
   <aside class="sidebar">
@@ -333,11 +478,10 @@ _BODY = """\
     <div class="shortcuts" id="shortcuts">
       <div class="shortcuts-title">Keyboard</div>
       <div><kbd>j</kbd> <kbd>k</kbd> next / previous student</div>
-      <div><kbd>1</kbd>&ndash;<kbd>9</kbd> choose an option</div>
-      <div><kbd>a</kbd> accept the suggestion</div>
+      <div><kbd>1</kbd>&ndash;<kbd>9</kbd> choose &nbsp; <kbd>a</kbd> accept</div>
       <div><kbd>n</kbd> <kbd>p</kbd> next / previous criterion</div>
-      <div><kbd>q</kbd> queued only &nbsp; <kbd>/</kbd> find student</div>
-      <div class="shortcuts-hint">Keys act on the active (outlined) criterion.</div>
+      <div><kbd>u</kbd> undo &nbsp; <kbd>s</kbd> statement</div>
+      <div><kbd>q</kbd> queued only &nbsp; <kbd>/</kbd> find</div>
     </div>
   </aside>
   <main class="student-view" id="student-view">
@@ -366,6 +510,23 @@ _BODY = """\
       </section>
     </div>
   </main>
+</div>
+<aside class="statement-panel" id="statement-panel" hidden aria-label="Problem statement">
+  <div class="statement-head">
+    <span class="statement-title">Problem statement</span>
+    <span class="pane-sub" id="statement-file"></span>
+    <button type="button" id="close-statement" class="icon" title="Close (Esc)">&#10005;</button>
+  </div>
+  <div class="statement-text" id="statement-text"></div>
+</aside>
+<div class="modal" id="confirm" hidden>
+  <div class="modal-box" role="dialog" aria-modal="true" aria-labelledby="confirm-text">
+    <div class="modal-text" id="confirm-text"></div>
+    <div class="modal-actions">
+      <button type="button" id="confirm-cancel">Cancel</button>
+      <button type="button" id="confirm-ok" class="primary"></button>
+    </div>
+  </div>
 </div>
 <div class="toast" id="toast" role="status" hidden></div>
 <noscript><div class="noscript">This review page needs JavaScript

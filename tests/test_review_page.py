@@ -4,13 +4,17 @@
 Browser tests need Debian's chromium and chromium-driver (`apt-get install -y chromium
 chromium-driver`) and the `selenium` package; without them they skip and say so.
 `REVIEW_PAGE_SCREENSHOT=docs/review_page.png pytest tests/test_review_page.py -k screenshot`
-rewrites the screenshot in the docs.
+rewrites the screenshots in the docs (that file at 1440 px, and `_1024`, `_1440` and `_1920`
+beside it). `test_browser_decision_speed_on_a_1000_student_page` prints how long one decision
+takes on a 1,000-student page (and writes it to $REVIEW_PAGE_BENCH when set): a measurement, not
+an assertion.
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -24,13 +28,13 @@ from pathlib import Path
 import pytest
 
 from fixtures import REPO, RUBRIC, write_lab
-from Utils.grading import lab_suggestions
+from Utils.grading import ReviewPolicy, lab_suggestions
 from Utils.labs import format_ratings_csv
 from Utils.labs import (NO_RATING, NO_SOURCE, RATINGS_FILE, Lab, Submission, collect_items, parse_rubric,
                         parse_ratings_csv, read_lab)
 from Utils.labs import csv_text, neutralize_cell
-from Utils.review_page import (embed_json, final_ratings_csv, gradebook_csv, page_data, render_review_page,
-                               write_review_page)
+from Utils.review_page import (agreement_text, embed_json, final_ratings_csv, gradebook_csv, page_data,
+                               render_review_page, write_review_page)
 from Utils.scoring import ItemScore
 
 try:  # items_to_grade moved from Utils.scoring to Utils.items
@@ -43,9 +47,16 @@ HOSTILE_CODE = ("int main() { // </script><script>document.title='pwned'</script
                 "  return 0; }\n")
 HOSTILE_ID = '=HYPERLINK("http://x")'
 FLAG = "suspicious text: possible prompt injection"
+ESCAPE = "\ue00c"  # selenium's Keys.ESCAPE (selenium is imported only where a browser runs)
 
 
 # --------------------------------------------------------------------------- fixtures in plain data
+
+
+def suggestions(lab, scores, threshold=0.5, model=None, calibrated=False):
+    """grade.py's JSON data for `scores`: items below `threshold` queued, nothing auto-accepted."""
+    return lab_suggestions(lab, scores, ReviewPolicy(threshold, "test threshold", calibrated),
+                           {"name": "tiny"} if model is None else model)
 
 
 def fake_scores(lab, probabilities):
@@ -75,8 +86,10 @@ def graded_lab(labs_dir, name="lab1"):
     (path / "submissions" / "s9@uni.edu" / "notes.txt").write_text("no code here")
     (path / RATINGS_FILE).unlink()
     lab = read_lab(path, with_ratings=False)
-    csv_text_, data = lab_suggestions(lab, fake_scores(lab, PROBABILITIES), 0.5, {"name": "tiny"})
-    return lab, data, csv_text_
+    data = suggestions(lab, fake_scores(lab, PROBABILITIES))
+    rows = [(s["submission"], {c["criterion"]: c["suggested_option"] for c in s["criteria"]}) for s in data["students"]]
+    suggested = format_ratings_csv(lab.rubric, sorted(rows + [("s9@uni.edu", {})]))  # the suggestions, as a CSV
+    return lab, data, suggested
 
 
 def hostile_lab(tmp_path):
@@ -91,7 +104,7 @@ def hostile_lab(tmp_path):
     lab = Lab('lab"<b>x</b>', tmp_path, "Print 1.", rubric, submissions)
     probs = {(sid, c.title): {r.letter: (0.9 if r.letter == "A" else 0.1 / (len(c.ratings) - 1))
                               for r in c.ratings} for sid in submissions for c in rubric}
-    _, data = lab_suggestions(lab, fake_scores(lab, probs), 0.5, {"name": "tiny"})
+    data = suggestions(lab, fake_scores(lab, probs))
     for s in data["students"]:
         if s["student_id"] == HOSTILE_ID:
             s["flags"] = [FLAG]
@@ -172,7 +185,7 @@ def test_header_rows_come_from_the_suggested_csv_and_accepting_all_gives_it_back
 
 def test_students_and_items_queued_first_with_confidence_and_flags(labs_dir):
     lab, data, _ = graded_lab(labs_dir)
-    data["students"][1]["criteria"][0]["confidence"] = 0.93  # s2: a calibrated confidence wins
+    data["students"][1]["criteria"][0].update(confidence=0.93, calibrated=True)  # s2: a calibrated confidence wins
     data["students"][3]["flags"] = [FLAG]
     page = page_data(lab, data)
     assert [s["student_id"] for s in page["students"]] == ["s1", "s3", "s2", "s4"]
@@ -187,12 +200,14 @@ def test_students_and_items_queued_first_with_confidence_and_flags(labs_dir):
                                    "detail": "s9@uni.edu"}]
 
 
-def test_storage_key_names_the_lab_and_changes_with_the_data(labs_dir):
+def test_storage_key_names_only_the_lab_so_a_regenerated_page_finds_the_decisions(labs_dir):
     lab, data, _ = graded_lab(labs_dir)
-    key = page_data(lab, data)["storage_key"]
-    assert key.startswith("rubric-review:v1:lab1:") and key == page_data(lab, data)["storage_key"]
-    data["students"][0]["criteria"][0]["top_probability"] = 0.11
-    assert page_data(lab, data)["storage_key"] != key
+    page = page_data(lab, data)
+    assert page["storage_key"] == "rubric-review:v2:lab1"
+    assert page["legacy_storage_prefix"] == "rubric-review:v1:lab1:"  # the older pages' keys, offered once
+    data["students"][0]["criteria"][0]["top_probability"] = 0.11  # new suggestions: same key, new data hash
+    regenerated = page_data(lab, data)
+    assert regenerated["storage_key"] == page["storage_key"] and regenerated["data_hash"] != page["data_hash"]
 
 
 def test_python_twins_read_back_as_the_decisions(labs_dir):
@@ -276,8 +291,17 @@ def reload_until(driver, condition, timeout=15.0):
     wait(reloaded, timeout)
 
 
-def open_page(driver, path: Path):
-    """Load the page from file:// with no saved decisions."""
+def set_viewport(driver, width, height):
+    """Make the page's viewport (window.innerWidth x innerHeight) exactly width x height."""
+    driver.set_window_size(width, height)
+    inner = js(driver, "return [window.innerWidth, window.innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+def open_page(driver, path: Path, size=(1440, 900)):
+    """Load the page from file:// with no saved decisions, in a `size` viewport."""
+    set_viewport(driver, *size)
     driver.get(path.as_uri())
     driver.execute_script("localStorage.clear()")
     reload_until(driver, lambda: driver.execute_script("return localStorage.length") == 0)
@@ -323,6 +347,16 @@ def click_option(driver, criterion, letter):
 def click_accept(driver, criterion):
     js(driver, "[...document.querySelectorAll('#criteria .crit')].find(c => c.dataset.criterion === arguments[0])"
                ".querySelector('button.accept').click();", criterion)
+
+
+def accept_all(driver, confirm=True) -> str:
+    """Click "Accept all unqueued", then OK (or Cancel) in the dialog it opens; returns the dialog's text."""
+    js(driver, "document.getElementById('accept-unqueued').click()")
+    wait(lambda: js(driver, "return !document.getElementById('confirm').hidden"))
+    text = js(driver, "return document.getElementById('confirm-text').textContent")
+    js(driver, f"document.getElementById('{'confirm-ok' if confirm else 'confirm-cancel'}').click()")
+    assert js(driver, "return document.getElementById('confirm').hidden")
+    return text
 
 
 def saved_decisions(driver, key) -> dict:
@@ -390,7 +424,7 @@ def test_browser_decisions_download_and_read_back(browser, labs_dir, tmp_path):
     path = write_review_page(tmp_path, lab, data)
     key = page_data(lab, data)["storage_key"]
     open_page(browser, path)
-    js(browser, "document.getElementById('accept-unqueued').click()")
+    accept_all(browser)
     # s1: Loop bound was queued with A suggested at 45%; the TA changes it to B.
     select_student(browser, "s1")
     click_option(browser, "Loop bound", "B")
@@ -484,7 +518,7 @@ def test_browser_hostile_submission_is_inert_and_neutralized(browser, tmp_path):
     assert js(browser, "return document.getElementById('flags').textContent") == FLAG
     assert js(browser, "return getComputedStyle(document.getElementById('flags')).display") != "none"
     assert [sid for sid, _ in sidebar(browser)] == [s["student_id"] for s in page["students"]]
-    js(browser, "document.getElementById('accept-unqueued').click()")
+    accept_all(browser)
     select_student(browser, "__proto__")
     click_option(browser, "Loop bound", "B")
     time.sleep(0.3)
@@ -506,6 +540,369 @@ def test_browser_hostile_submission_is_inert_and_neutralized(browser, tmp_path):
     assert gradebook == gradebook_csv(page, decisions)
     assert '"\'=HYPERLINK(""http://x"")",3,2,1' in gradebook.splitlines()
     assert [e for e in severe_logs(browser) if "Content Security Policy" not in e["message"]] == []
+
+
+# --------------------------------------------------------------------------- trust, statement (no browser)
+
+
+def test_confidence_is_called_calibrated_only_when_the_suggestions_say_so(labs_dir):
+    lab, data, _ = graded_lab(labs_dir)
+    page = page_data(lab, data)  # grading without a calibration: confidences are raw probabilities
+    items = [i for s in page["students"] for i in s["items"]]
+    assert all(i["confidence"] is not None and not i["calibrated"] for i in items)
+    assert page["trust"]["calibration"] == "none" and "not calibrated" in page["trust"]["calibration_text"]
+    for s in data["students"]:  # a confidence value alone (the old page's rule) is not a calibration
+        for c in s["criteria"]:
+            c["confidence"] = c["top_probability"]
+    assert not any(i["calibrated"] for s in page_data(lab, data)["students"] for i in s["items"])
+    scores = fake_scores(lab, PROBABILITIES)
+    for score in scores:
+        score.confidence = 0.5
+    data = suggestions(lab, scores, calibrated=True)
+    page = page_data(lab, data)
+    assert all(i["calibrated"] and i["confidence"] == 0.5 for s in page["students"] for i in s["items"])
+    assert page["trust"]["calibration"] == "calibrated"
+
+
+def test_header_states_the_measured_agreement_or_that_it_was_never_measured(labs_dir):
+    measured = {"measured": True, "on": "held-out labs", "labs": ["lab7", "lab8"], "n_items": 384,
+                "accuracy": 0.8312, "interval_95": [0.79, 0.871], "cohen_kappa": 0.705,
+                "baselines": {"constant_answer": 0.64, "chance": 0.36}}
+    assert agreement_text(measured) == (True, "Agreement with TAs on held-out labs: 83% (95% interval 79\u201387%, "
+                                              "384 items, 2 labs, Cohen's kappa 0.70); always the most common "
+                                              "rating 64%, chance 36% on the same items")
+    # evaluate.py's baseline rows ({"accuracy": x}) read the same; a missing baseline is said to be missing
+    assert agreement_text({**measured, "baselines": {"constant_answer": {"accuracy": 0.64}}})[1].endswith(
+        "; always the most common rating 64% on the same items")
+    assert agreement_text({"accuracy": 0.8})[1].endswith("80%; no baseline recorded on the same items")
+    note = "agreement with TAs was never measured for this model on held-out labs (run evaluate.py)"
+    for record in (None, {}, {"measured": False, "note": note}, {"measured": True, "accuracy": "n/a"},
+                   {"accuracy": 1.7}, {"accuracy": float("nan")}, "83%"):
+        is_measured, text = agreement_text(record)
+        assert not is_measured and "never measured" in text and "%" not in text, record
+    assert agreement_text({"measured": False, "note": note})[1] == (
+        "Agreement with TAs was never measured for this model on held-out labs (run evaluate.py). "
+        "Treat every suggestion as unverified.")
+    lab, data, _ = graded_lab(labs_dir)
+    assert not page_data(lab, data)["trust"]["agreement_measured"]  # {"name": "tiny"}: no agreement key
+    data["model"]["agreement"] = measured
+    assert page_data(lab, data)["trust"]["agreement"] == agreement_text(measured)[1]
+
+
+def test_page_carries_the_statement(labs_dir):
+    lab, data, _ = graded_lab(labs_dir)
+    page = page_data(lab, data)
+    assert page["statement"] == lab.statement == "Read n and print the sum of 1..n."
+    assert page["statement_file"] == lab.statement_file == "modified_ps.txt"
+
+
+# --------------------------------------------------------------------------- earlier decisions, bulk actions, layout
+
+
+def regenerated(lab, labs_dir):
+    """The same lab graded again with other suggestions (a lower threshold), student s4 gone and
+    criterion Variable names' option C gone from the rubric."""
+    rubric = json.loads(json.dumps(RUBRIC))
+    rubric[0]["Ratings"] = rubric[0]["Ratings"][:2]
+    again = Lab(lab.name, lab.path, lab.statement, parse_rubric(json.dumps(rubric)),
+                {k: v for k, v in lab.submissions.items() if k != "s4"}, problems=lab.problems,
+                statement_file=lab.statement_file)
+    probabilities = {k: ({"A": 0.5, "B": 0.5} if k[1] == "Variable names" else v)
+                     for k, v in PROBABILITIES.items() if k[0] != "s4"}
+    return again, suggestions(again, fake_scores(again, probabilities), 0.3)
+
+
+def open_again(driver, path: Path):
+    """Load a page keeping what the browser saved."""
+    driver.get(path.as_uri())
+    wait(lambda: js(driver, "return document.body.classList.contains('ready')"))
+
+
+def offer_text(driver):
+    return js(driver, "return document.getElementById('offer').hidden ? null"
+                      " : document.getElementById('offer-text').textContent")
+
+
+def test_browser_regenerated_page_offers_the_earlier_decisions_and_says_which_no_longer_apply(browser, labs_dir,
+                                                                                               tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    first = write_review_page(tmp_path / "first", lab, data)
+    key = page_data(lab, data)["storage_key"]
+    open_page(browser, first)
+    earlier = {"s1": {"Loop bound": "B", "Variable names": "C"}, "s2": {"Variable names": "B"},
+               "s4": {"Loop bound": "A"}}
+    for sid, chosen in earlier.items():
+        select_student(browser, sid)
+        for title, letter in chosen.items():
+            click_option(browser, title, letter)
+    assert saved_decisions(browser, key) == earlier
+
+    lab2, data2 = regenerated(lab, labs_dir)
+    second = write_review_page(tmp_path / "second", lab2, data2)
+    assert page_data(lab2, data2)["storage_key"] == key  # found under the lab's name
+    open_again(browser, second)
+    assert js(browser, "return document.getElementById('count-reviewed').textContent") == "0"
+    assert offer_text(browser).startswith("4 decisions from an earlier version of this page (saved ")
+    assert "2 can be restored to items not decided here \u00B7 2 no longer apply." in offer_text(browser)
+    listed = js(browser, "return [...document.querySelectorAll('#offer-list li')].map(li => li.textContent)")
+    assert sorted(listed) == ["s1 \u00B7 Variable names \u00B7 C: option C no longer exists",
+                              "s4 \u00B7 Loop bound \u00B7 A: student not on this page"]
+    # Until the TA answers, the earlier decisions are kept: a decision here and a reload lose nothing.
+    select_student(browser, "s3")
+    click_option(browser, "Loop bound", "A")
+    reload_until(browser, lambda: saved_decisions(browser, key) == {"s3": {"Loop bound": "A"}}
+                 and offer_text(browser) is not None)
+    js(browser, "document.getElementById('offer-apply').click()")
+    assert offer_text(browser) is None
+    restored = {"s1": {"Loop bound": "B"}, "s2": {"Variable names": "B"}, "s3": {"Loop bound": "A"}}
+    assert saved_decisions(browser, key) == restored
+    select_student(browser, "s1")
+    assert dict((c, s) for c, s, _ in cards(browser)) == {"Loop bound": "changed", "Variable names": "open"}
+    js(browser, "document.getElementById('undo').click()")  # one undo takes the whole restore back
+    assert saved_decisions(browser, key) == {"s3": {"Loop bound": "A"}}
+    reload_until(browser, lambda: saved_decisions(browser, key) == {"s3": {"Loop bound": "A"}})
+    assert offer_text(browser) is None  # answered: not offered again
+    assert severe_logs(browser) == []
+
+
+def test_browser_page_of_an_older_version_offers_its_decisions(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    path = write_review_page(tmp_path, lab, data)
+    page = page_data(lab, data)
+    open_page(browser, path)
+    old = {"version": 1, "lab": "lab1", "saved_at": "2026-03-01T10:00:00Z",
+           "decisions": [["s2", "Loop bound", "B"], ["s4", "Variable names", "A"]]}
+    js(browser, "localStorage.setItem(arguments[0], JSON.stringify(arguments[1]))",
+       page["legacy_storage_prefix"] + "0123456789abcdef", old)
+    reload_until(browser, lambda: offer_text(browser) is not None)
+    assert "2 can be restored" in offer_text(browser)
+    js(browser, "document.getElementById('offer-apply').click()")
+    assert saved_decisions(browser, page["storage_key"]) == {"s2": {"Loop bound": "B"}, "s4": {"Variable names": "A"}}
+
+
+def test_browser_loads_an_earlier_final_ratings_csv(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    page = page_data(lab, data)
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    earlier = final_ratings_csv(page, {"s1": {"Variable names": "B", "Loop bound": "B"},
+                                       "s2": {"Variable names": "C", "Loop bound": "A"},
+                                       "s3": {"Variable names": "A"}, "s4": {"Loop bound": "B"}})
+    rows = list(csv.reader(io.StringIO(earlier)))
+    by_id = {r[0]: r for r in rows[6:]}
+    by_id["s2@uni.edu"][1:4] = ["", "", "x"]    # a TA's spreadsheet edit: "x" marks C
+    by_id["s3@uni.edu"][4:6] = ["1", "1"]       # two ratings marked: skipped, said so
+    by_id["s4@uni.edu"][1:4] = ["2", "0", "0"]  # unclear: skipped, said so
+    rows.append(["=cmd|calc", "1", "0", "0", "1", "0"])  # a student not on the page
+    text = csv_text(rows)
+    table = parse_ratings_csv(text)  # the toolkit's own reader reads the same marks
+    assert [m.letter for m in table.marks(next(r for r in table.rows if r.student_id == "s2"), table.criteria[0])] == ["C"]
+    csv_file = tmp_path / "lab1_final_ratings.csv"
+    csv_file.write_text(text)
+    select_student(browser, "s1")
+    click_option(browser, "Variable names", "A")  # decided here already: kept
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.ID, "load-csv").send_keys(str(csv_file))
+    wait(lambda: offer_text(browser) is not None)
+    # s1 B/B (Variable names decided here), s2 C/A, s3 A, s4 B, and the unknown student's two
+    assert offer_text(browser) == ("8 decisions from lab1_final_ratings.csv: 5 can be restored to items not decided "
+                                   "here \u00B7 2 no longer apply \u00B7 1 differ from your decision here (yours "
+                                   "are kept).")
+    toast = js(browser, "return document.getElementById('toast').textContent")
+    assert "row 9, Loop bound: several ratings marked (A, B), skipped" in toast
+    assert "row 10, Variable names: unclear cell under A, skipped" in toast
+    js(browser, "document.getElementById('offer-apply').click()")
+    assert saved_decisions(browser, page["storage_key"]) == {
+        "s1": {"Variable names": "A", "Loop bound": "B"}, "s2": {"Variable names": "C", "Loop bound": "A"},
+        "s3": {"Variable names": "A"}, "s4": {"Loop bound": "B"}}
+    broken = tmp_path / "notes.csv"
+    broken.write_text("just,a,note\n")
+    browser.find_element(By.ID, "load-csv").send_keys(str(broken))
+    wait(lambda: "notes.csv was not loaded: expected six header rows" in
+         js(browser, "return document.getElementById('toast').textContent"))
+    assert offer_text(browser) is None
+
+
+def test_browser_accept_all_asks_with_the_count_and_one_undo_restores(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    key = page_data(lab, data)["storage_key"]
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    select_student(browser, "s2")
+    click_option(browser, "Loop bound", "B")
+    before = {"s2": {"Loop bound": "B"}}
+    text = accept_all(browser, confirm=False)
+    assert text.startswith("Accept 5 suggestions of 4 students that are not queued")
+    assert saved_decisions(browser, key) == before  # cancelled: nothing changed
+    accept_all(browser)
+    assert js(browser, "return document.getElementById('count-reviewed').textContent") == "6"
+    assert js(browser, "return document.getElementById('undo').title") == "Undo: accept all 5 unqueued suggestions (u)"
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).send_keys("u").perform()
+    assert saved_decisions(browser, key) == before
+    assert sidebar(browser)[:4] == [["s1", "queued"], ["s3", "queued"], ["s2", "partial"], ["s4", "todo"]]
+    assert js(browser, "return document.getElementById('count-reviewed').textContent") == "1"
+    ActionChains(browser).send_keys("u").perform()  # and the single decision before it
+    assert saved_decisions(browser, key) == {}
+    js(browser, "document.getElementById('accept-unqueued').click()")
+    ActionChains(browser).send_keys(ESCAPE).perform()  # Escape cancels
+    assert js(browser, "return document.getElementById('confirm').hidden") and saved_decisions(browser, key) == {}
+
+
+def test_browser_statement_is_one_click_away(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    from selenium.webdriver.common.by import By
+
+    assert not browser.find_element(By.ID, "statement-panel").is_displayed()
+    browser.find_element(By.ID, "show-statement").click()
+    assert browser.find_element(By.ID, "statement-text").text == "Read n and print the sum of 1..n."
+    assert browser.find_element(By.ID, "statement-file").text == "modified_ps.txt"
+    assert browser.find_element(By.ID, "code").is_displayed()  # the code stays in view beside it
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).send_keys(ESCAPE).perform()
+    assert not browser.find_element(By.ID, "statement-panel").is_displayed()
+    ActionChains(browser).send_keys("s").perform()
+    assert browser.find_element(By.ID, "statement-panel").is_displayed()
+
+
+def test_browser_trust_signals_in_the_header_and_on_each_confidence(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    agreement = js(browser, "return document.getElementById('trust-agreement').textContent")
+    assert "never measured" in agreement and "unverified" in agreement
+    assert "not calibrated" in js(browser, "return document.getElementById('trust-calibration').textContent")
+    assert js(browser, "return [...document.querySelectorAll('.confidence')].map(c => c.dataset.calibrated)") == [
+        "no", "no"]
+    assert "queued below 50% model probability" in js(browser, "return document.getElementById('lab-sub').textContent")
+    shown = js(browser, "return document.body.innerText + [...document.querySelectorAll('[title]')]"
+                        ".map(e => e.title).join(' ')")
+    assert "calibrated confidence" not in shown and "is calibrated" not in shown
+
+
+def test_browser_queued_only_never_leaves_an_unqueued_student_selected(browser, labs_dir, tmp_path):
+    lab, data, _ = graded_lab(labs_dir)
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    select_student(browser, "s2")  # nothing queued
+    js(browser, "document.getElementById('queued-only').click()")
+    assert js(browser, "return document.getElementById('student-name').textContent") == "s1"
+    assert [c for c, _, q in cards(browser) if q] == ["Loop bound"] and len(cards(browser)) == 1
+    assert js(browser, "return document.querySelector('#student-list li.selected').dataset.sid") == "s1"
+    js(browser, "document.getElementById('queued-only').click()")
+    select_student(browser, "s9")  # not graded: not in the queue either
+    js(browser, "document.getElementById('queued-only').click()")
+    assert js(browser, "return document.getElementById('student-name').textContent") == "s1"
+
+    for s in data["students"]:  # a page with nothing queued
+        for c in s["criteria"]:
+            c["needs_review"] = False
+    path = write_review_page(tmp_path / "none", lab, data)
+    open_page(browser, path)
+    js(browser, "document.getElementById('queued-only').click()")
+    assert js(browser, "return document.getElementById('student-name').textContent") == "No student selected"
+    assert "Nothing is queued" in js(browser, "return document.getElementById('student-meta').textContent")
+    assert cards(browser) == [] and sidebar(browser) == []
+
+
+def test_browser_layout_from_1024_to_1920_px(browser, tmp_path):
+    lab, data = demo_suggestions(REPO / "examples" / "labs" / "lab01_sum_of_digits")
+    data["model"]["name"] = "a-rather-long-model-name-for-the-top-bar-to-hold-7b-instruct"
+    sid = data["students"][0]["student_id"]
+    long_code = "int main() {\n" + "".join(f"  int v{i} = {i};  // line {i + 2}\n" for i in range(60)) + "}\n"
+    lab.submissions[sid] = dataclasses.replace(lab.submissions[sid], code=long_code)
+    path = write_review_page(tmp_path, lab, data)
+    for size in ((1024, 768), (1280, 800), (1440, 900), (1920, 1080)):
+        open_page(browser, path, size)
+        select_student(browser, sid)
+        box = js(browser, """
+            const r = (id) => document.getElementById(id).getBoundingClientRect();
+            const bar = document.querySelector('.topbar-row');
+            const buttons = [...document.querySelectorAll('#actions > button:not([hidden]), #actions > details')]
+              .map(b => b.getBoundingClientRect());
+            const code = r('code');
+            const lines = [...document.querySelectorAll('#code .line')].filter(l => {
+              const b = l.getBoundingClientRect(); return b.top >= code.top && b.bottom <= code.bottom; }).length;
+            return {page: document.documentElement.scrollWidth, bar: bar.scrollWidth - bar.clientWidth,
+                    buttons: buttons.map(b => [b.left, b.right, b.top, b.bottom]),
+                    parts: ['.brand', '.progress', '#actions'].map(q => {
+                      const b = document.querySelector(q).getBoundingClientRect();
+                      return [b.left, b.right, b.top, b.bottom]; }),
+                    criteria: r('criteria').width, lines: lines, inner: window.innerWidth};""")
+        width = size[0]
+        assert box["inner"] == width
+        assert box["page"] <= width and box["bar"] <= 0, (size, box)  # nothing overflows the top bar
+        for (left, right, top, bottom), nxt in zip(box["buttons"], box["buttons"][1:]):
+            assert 0 <= left and right <= width and right <= nxt[0], (size, box)  # on screen, not overlapping
+        for i, a in enumerate(box["parts"]):  # title, progress and actions never overlap
+            for b in box["parts"][i + 1:]:
+                assert a[1] <= b[0] + 0.5 or b[1] <= a[0] + 0.5 or a[3] <= b[2] + 0.5 or b[3] <= a[2] + 0.5, (size, box)
+        assert box["criteria"] >= 300, (size, box)
+        assert box["lines"] >= (24 if size[1] >= 768 else 0), (size, box)  # the code keeps a full column
+    set_viewport(browser, 1440, 900)
+
+
+def big_lab(n_students=1000):
+    """A lab of `n_students` students x 4 criteria, in memory, and its suggestions."""
+    rubric_json = [{"id": k, "title": f"Criterion {k}", "description": f"Check {k}",
+                    "Ratings": [{"id": 10 * k + j, "title": "ABCD"[j], "description": f"Level {j}", "marks": 3 - j}
+                                for j in range(4)]} for k in range(1, 5)]
+    rubric = parse_rubric(json.dumps(rubric_json))
+    rng = random.Random(3)
+    code = "".join(f"  int v{i} = {i};\n" for i in range(40))
+    submissions = {f"st{i:04d}": Submission(f"st{i:04d}", f"st{i:04d}@uni.edu", "int main() {\n" + code + "}\n",
+                                            "cpp", ("main.cpp",)) for i in range(n_students)}
+    lab = Lab("big", Path("."), "Print the sum.", rubric, submissions)
+    probabilities = {}
+    for sid in submissions:
+        for c in rubric:
+            weights = [rng.random() ** 3 for _ in c.ratings]
+            probabilities[(sid, c.title)] = {r.letter: w / sum(weights) for r, w in zip(c.ratings, weights)}
+    return lab, suggestions(lab, fake_scores(lab, probabilities), 0.6)
+
+
+def test_browser_decision_speed_on_a_1000_student_page(browser, tmp_path):
+    lab, data = big_lab(1000)
+    path = write_review_page(tmp_path, lab, data)
+    open_page(browser, path)
+    assert len(sidebar(browser)) == 1000
+    # One decision = the click's handlers (save, repaint of the student's row, cards and counts)
+    # plus the style and layout the browser does before it can paint.
+    times = js(browser, """
+        const out = [];
+        const ids = [...document.querySelectorAll('#student-list li.student')].slice(0, 40).map(li => li.dataset.sid);
+        for (const sid of ids) {
+          [...document.querySelectorAll('#student-list li.student')].find(li => li.dataset.sid === sid).click();
+          for (const [card, letter] of [[0, 'B'], [1, 'C']]) {
+            const input = document.querySelectorAll('#criteria .crit')[card].querySelector('input[value="' + letter + '"]');
+            const t0 = performance.now();
+            input.click();
+            document.body.getBoundingClientRect();  // force style and layout
+            out.push(performance.now() - t0);
+          }
+        }
+        return out;""")
+    times.sort()
+    median, worst = times[len(times) // 2], times[-1]
+    line = (f"review page, 1000 students x 4 criteria: one decision takes {median:.1f} ms (median of {len(times)}), "
+            f"{worst:.1f} ms at most, headless chromium on this machine")
+    print("\n" + line)
+    if os.environ.get("REVIEW_PAGE_BENCH"):
+        Path(os.environ["REVIEW_PAGE_BENCH"]).write_text(json.dumps(
+            {"students": 1000, "criteria": 4, "decisions": len(times), "median_ms": round(median, 2),
+             "max_ms": round(worst, 2)}) + "\n")
+    # the decisions took effect, row by row
+    assert js(browser, "return document.getElementById('count-reviewed').textContent") == "80"
+    rows = lambda: js(browser, "return [...document.querySelectorAll('#student-list li.student')]"  # noqa: E731
+                               ".map(li => [li.dataset.sid, li.className, li.textContent])")
+    repainted = rows()
+    assert all(status != "todo" for _, status in sidebar(browser)[:40])
+    reload_until(browser, lambda: rows() == repainted)  # row by row == drawn afresh from the saved decisions
 
 
 # --------------------------------------------------------------------------- the screenshot in docs/
@@ -533,27 +930,39 @@ def demo_suggestions(lab_dir: Path, seed: int = 7, limit: int = 24):
             for x, w in zip(others, rest):
                 probs[x] = (1 - p) * w / sum(rest)
             probabilities[(sid, c.title)] = probs
-    _, data = lab_suggestions(lab, fake_scores(lab, probabilities), 0.5,
-                              {"name": "qwen2.5-coder-7b", "adapter_path": "runs/model_20260301_093005"})
-    return lab, data
+    model = {"name": "qwen2.5-coder-7b", "adapter_path": "runs/model_20260301_093005", "method": "likelihood",
+             "quantization": "bf16", "temperature": 1.42,
+             "agreement": {"measured": True, "on": "held-out labs", "labs": ["lab07", "lab08"], "n_items": 384,
+                           "accuracy": 0.83, "interval_95": [0.79, 0.87], "cohen_kappa": 0.71,
+                           "baselines": {"constant_answer": 0.64, "chance": 0.36}}}
+    scores = fake_scores(lab, probabilities)
+    for score in scores:
+        score.confidence = max(score.probabilities.values())  # illustrative: as if calibrated
+    return lab, suggestions(lab, scores, 0.7, model, calibrated=True)
 
 
 @pytest.mark.skipif(not os.environ.get("REVIEW_PAGE_SCREENSHOT"), reason="set REVIEW_PAGE_SCREENSHOT=<png path>")
 def test_screenshot(browser, tmp_path):
+    """The page part way through a review at 1024x768, 1440x900 and 1920x1080: <path> is the
+    1440 one (the README's), <stem>_<width>.png the three."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     lab, data = demo_suggestions(REPO / "examples" / "labs" / "lab01_sum_of_digits")
     flagged = next(s for s in data["students"] if any(c["needs_review"] for c in s["criteria"]))
     flagged["flags"] = [FLAG]
     path = write_review_page(tmp_path, lab, data)
-    browser.set_window_size(1600, 1000)
-    open_page(browser, path)
-    for sid in [s["student_id"] for s in data["students"]][4:14]:  # the TA is part way through
-        select_student(browser, sid)
-        js(browser, "document.getElementById('accept-student').click()")
-    select_student(browser, flagged["student_id"])
-    ActionChains(browser).send_keys("2").perform()  # change the queued item to option B
-    js(browser, "document.getElementById('toast').hidden = true")
     target = Path(os.environ["REVIEW_PAGE_SCREENSHOT"])
     target.parent.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(target))
+    for size in ((1024, 768), (1440, 900), (1920, 1080)):
+        open_page(browser, path, size)
+        for sid in [s["student_id"] for s in data["students"]][4:14]:  # the TA is part way through
+            select_student(browser, sid)
+            js(browser, "document.getElementById('accept-student').click()")
+        select_student(browser, flagged["student_id"])
+        ActionChains(browser).send_keys("2").perform()  # change the queued item to option B
+        js(browser, "document.getElementById('toast').hidden = true")
+        shot = target.with_name(f"{target.stem}_{size[0]}{target.suffix}")
+        browser.save_screenshot(str(shot))
+        if size[0] == 1440:
+            shutil.copyfile(shot, target)
+    set_viewport(browser, 1440, 900)
