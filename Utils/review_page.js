@@ -823,8 +823,8 @@
     document.title = 'Review: ' + D.lab;
     const calibrated = D.trust.calibration === 'calibrated';
     $('lab-sub').textContent = [D.model ? 'model ' + D.model : '', D.scoring,
-      D.review_threshold != null ? 'queued below ' + pct(D.review_threshold)
-        + (calibrated ? ' calibrated confidence' : ' model probability') : '',
+      D.review_threshold == null ? '' : (D.review_threshold >= 1 ? 'every item queued'
+        : 'queued below ' + pct(D.review_threshold) + (calibrated ? ' calibrated confidence' : ' model probability')),
       D.students.length + ' graded', D.not_graded.length ? D.not_graded.length + ' not graded' : '']
       .filter(Boolean).join(' \u00B7 ');
     $('lab-sub').title = $('lab-sub').textContent;

@@ -51,6 +51,7 @@ import math
 import sys
 from pathlib import Path
 
+from Utils.files import write_text_atomic
 from Utils.grading import output_path, safe_filename
 from Utils.labs import (MARK_WORDS, NO_SOURCE, NULL_CELLS, Lab, csv_text, neutralize_cell,
                         ratings_csv_header)
@@ -206,8 +207,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
     Students with queued items (needs_review) come first, and within a student the queued
     criteria come first. `csv` holds the neutralized header rows, columns and row order of the
     final rubric_ratings.csv; `gradebook_csv` the gradebook's header (None without a gradebook),
-    whose first column is named `gradebook_id_header` (Canvas matches rows by a column named
-    `SIS Login ID`, `SIS User ID` or `ID`; Moodle lets the importer map any column).
+    whose first column is named `gradebook_id_header`.
     """
     header, columns = header_and_columns(lab)
     marks_text = dict(zip(columns, header[4][1:]))
@@ -402,12 +402,12 @@ def render_review_page(lab: Lab, data: dict, *, gradebook: bool = True,
 
 def write_review_page(output_dir: str | Path, lab: Lab, data: dict, *, gradebook: bool = True,
                       gradebook_id_header: str = GRADEBOOK_ID_HEADER) -> Path:
-    """Write `<output_dir>/<lab>_review.html` (name made safe) and return its path."""
+    """Write `<output_dir>/<lab>_review.html` (name made safe, written atomically) and return its path."""
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = output_path(out, lab.name, HTML_SUFFIX)
-    path.write_text(render_review_page(lab, data, gradebook=gradebook, gradebook_id_header=gradebook_id_header),
-                    encoding="utf-8")
+    write_text_atomic(render_review_page(lab, data, gradebook=gradebook, gradebook_id_header=gradebook_id_header),
+                      path)
     return path
 
 
@@ -536,20 +536,35 @@ _BODY = """\
 def main(argv: list[str] | None = None) -> int:
     from Utils.labs import read_lab
 
-    parser = argparse.ArgumentParser(description="Write the HTML review page of one graded lab.")
+    parser = argparse.ArgumentParser(description=(
+        "Rebuild the HTML review page of one graded lab from grade.py's <lab>_suggestions.json, without "
+        "scoring again (e.g. when the page file was lost). Decisions saved in the browser carry over."))
     parser.add_argument("--lab_dir", required=True, help="the lab folder that was graded")
     parser.add_argument("--suggestions", required=True, help="its <lab>_suggestions.json written by grade.py")
     parser.add_argument("--output_dir", default=None, help="default: the folder of --suggestions")
     parser.add_argument("--verbose", type=int, default=0, help="statement file choice, as in grade.py")
     parser.add_argument("--no_gradebook", action="store_true", help="leave out the gradebook download")
     parser.add_argument("--gradebook_id_header", default=GRADEBOOK_ID_HEADER,
-                        help="name of the gradebook's id column (Canvas: 'SIS Login ID')")
+                        help="name of the id column of the page's gradebook download")
     args = parser.parse_args(argv)
-    lab = read_lab(args.lab_dir, verbose=args.verbose, with_ratings=False)
-    data = json.loads(Path(args.suggestions).read_text(encoding="utf-8"))
-    out = args.output_dir or str(Path(args.suggestions).resolve().parent)
-    path = write_review_page(out, lab, data, gradebook=not args.no_gradebook,
-                             gradebook_id_header=args.gradebook_id_header)
+    try:
+        lab = read_lab(args.lab_dir, verbose=args.verbose, with_ratings=False)
+        try:
+            data = json.loads(Path(args.suggestions).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ValueError(f"--suggestions {args.suggestions}: not readable as grade.py's JSON ({e})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("students"), list):
+            raise ValueError(f"--suggestions {args.suggestions}: not a <lab>_suggestions.json written by grade.py "
+                             "(no 'students' list)")
+        if data.get("lab") not in (None, lab.name):
+            raise ValueError(f"--suggestions {args.suggestions} grades lab {data.get('lab')!r}, but --lab_dir "
+                             f"{args.lab_dir} is lab {lab.name!r}")
+        out = args.output_dir or str(Path(args.suggestions).resolve().parent)
+        path = write_review_page(out, lab, data, gradebook=not args.no_gradebook,
+                                 gradebook_id_header=args.gradebook_id_header)
+    except (ValueError, OSError) as e:  # LabFormatError is a ValueError
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     print(path)
     return 0
 

@@ -4,8 +4,8 @@
 Browser tests need Debian's chromium and chromium-driver (`apt-get install -y chromium
 chromium-driver`) and the `selenium` package; without them they skip and say so.
 `REVIEW_PAGE_SCREENSHOT=docs/review_page.png pytest tests/test_review_page.py -k screenshot`
-rewrites the screenshots in the docs (that file at 1440 px, and `_1024`, `_1440` and `_1920`
-beside it). `test_browser_decision_speed_on_a_1000_student_page` prints how long one decision
+rewrites the screenshots in the docs (that file at 1440 px; `review_page_1024.png` and
+`review_page_1920.png` beside it). `test_browser_decision_speed_on_a_1000_student_page` prints how long one decision
 takes on a 1,000-student page (and writes it to $REVIEW_PAGE_BENCH when set): a measurement, not
 an assertion.
 """
@@ -596,6 +596,28 @@ def test_page_carries_the_statement(labs_dir):
     assert page["statement_file"] == lab.statement_file == "modified_ps.txt"
 
 
+def test_command_line_rebuilds_the_page_from_the_suggestions_json(labs_dir, tmp_path, capsys):
+    from Utils.review_page import main
+
+    lab, data, _ = graded_lab(labs_dir)
+    suggestions_json = tmp_path / "out" / "lab1_suggestions.json"
+    suggestions_json.parent.mkdir()
+    suggestions_json.write_text(json.dumps(data))
+    assert main(["--lab_dir", str(lab.path), "--suggestions", str(suggestions_json)]) == 0
+    page = tmp_path / "out" / "lab1_review.html"
+    assert capsys.readouterr().out.strip() == str(page.resolve())
+    payload = payload_of(page.read_text())
+    assert payload == json.loads(json.dumps(page_data(lab, data)))  # what grade.py's page holds
+    assert payload["storage_key"] == "rubric-review:v2:lab1"  # so the browser's decisions carry over
+
+    other = write_lab(labs_dir, "lab2")
+    assert main(["--lab_dir", str(other), "--suggestions", str(suggestions_json)]) == 2
+    assert "grades lab 'lab1', but --lab_dir" in capsys.readouterr().err
+    (tmp_path / "broken.json").write_text("{")
+    assert main(["--lab_dir", str(lab.path), "--suggestions", str(tmp_path / "broken.json")]) == 2
+    assert "broken.json: not readable as grade.py's JSON" in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- earlier decisions, bulk actions, layout
 
 
@@ -943,8 +965,8 @@ def demo_suggestions(lab_dir: Path, seed: int = 7, limit: int = 24):
 
 @pytest.mark.skipif(not os.environ.get("REVIEW_PAGE_SCREENSHOT"), reason="set REVIEW_PAGE_SCREENSHOT=<png path>")
 def test_screenshot(browser, tmp_path):
-    """The page part way through a review at 1024x768, 1440x900 and 1920x1080: <path> is the
-    1440 one (the README's), <stem>_<width>.png the three."""
+    """The page part way through a review at 1440x900 (<path>, the README's), 1024x768 and
+    1920x1080 (<stem>_1024.png, <stem>_1920.png beside it)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     lab, data = demo_suggestions(REPO / "examples" / "labs" / "lab01_sum_of_digits")
@@ -961,8 +983,6 @@ def test_screenshot(browser, tmp_path):
         select_student(browser, flagged["student_id"])
         ActionChains(browser).send_keys("2").perform()  # change the queued item to option B
         js(browser, "document.getElementById('toast').hidden = true")
-        shot = target.with_name(f"{target.stem}_{size[0]}{target.suffix}")
-        browser.save_screenshot(str(shot))
-        if size[0] == 1440:
-            shutil.copyfile(shot, target)
+        browser.save_screenshot(str(target if size[0] == 1440 else
+                                    target.with_name(f"{target.stem}_{size[0]}{target.suffix}")))
     set_viewport(browser, 1440, 900)
