@@ -47,12 +47,11 @@ import base64
 import hashlib
 import html
 import json
-import math
 import sys
 from pathlib import Path
 
 from Utils.files import write_text_atomic
-from Utils.grading import output_path, safe_filename
+from Utils.grading import finite, output_path, safe_filename
 from Utils.labs import (MARK_WORDS, NO_SOURCE, NULL_CELLS, Lab, csv_text, neutralize_cell,
                         ratings_csv_header)
 
@@ -79,14 +78,6 @@ def embed_json(obj) -> str:
     of the element's textContent gives `obj` back."""
     text = json.dumps(obj, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _finite(x) -> float | None:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
 
 
 def _format_number(x: float) -> str:
@@ -126,7 +117,7 @@ def _baseline(value) -> float | None:
     """A baseline accuracy given as a number or as evaluate.py's {"accuracy": x}."""
     if isinstance(value, dict):
         value = value.get("accuracy")
-    x = _finite(value)
+    x = finite(value)
     return x if x is not None and 0 <= x <= 1 else None
 
 
@@ -141,7 +132,7 @@ def agreement_text(agreement) -> tuple[bool, str]:
     malformed or out-of-range record reads as never measured, never as a number."""
     record = agreement if isinstance(agreement, dict) else {}
     where = str(record.get("on") or record.get("evaluated_on") or "held-out labs")
-    accuracy = _finite(record.get("accuracy"))
+    accuracy = finite(record.get("accuracy"))
     if record.get("measured") is False or accuracy is None or not 0 <= accuracy <= 1:
         note = str(record.get("note") or "").strip()
         if note:
@@ -154,17 +145,17 @@ def agreement_text(agreement) -> tuple[bool, str]:
     details = []
     interval = record.get("interval_95")
     if isinstance(interval, (list, tuple)) and len(interval) == 2:
-        low, high = _finite(interval[0]), _finite(interval[1])
+        low, high = finite(interval[0]), finite(interval[1])
         if low is not None and high is not None:
             details.append(f"95% interval {100 * low:.0f}\u2013{100 * high:.0f}%")
-    n_items = _finite(record.get("n_items"))
+    n_items = finite(record.get("n_items"))
     if n_items is not None:
         details.append(f"{int(n_items)} item{'s' if int(n_items) != 1 else ''}")
     labs = record.get("labs")
-    n_labs = len(labs) if isinstance(labs, (list, tuple)) else _finite(record.get("n_labs"))
+    n_labs = len(labs) if isinstance(labs, (list, tuple)) else finite(record.get("n_labs"))
     if n_labs is not None:
         details.append(f"{int(n_labs)} lab{'s' if int(n_labs) != 1 else ''}")
-    kappa = _finite(record.get("cohen_kappa"))
+    kappa = finite(record.get("cohen_kappa"))
     if kappa is not None:
         details.append(f"Cohen's kappa {kappa:.2f}")
     if details:
@@ -185,7 +176,7 @@ def trust_signals(data: dict, items: list[dict]) -> dict:
     measured, agreement = agreement_text(model.get("agreement"))
     scored = [i for i in items if i["confidence"] is not None]
     calibrated = sum(i["calibrated"] for i in scored)
-    temperature = _finite(model.get("temperature"))
+    temperature = finite(model.get("temperature"))
     if scored and calibrated == len(scored):
         state = "calibrated"
         text = "Confidences: calibrated on the run's evaluation" + (
@@ -214,7 +205,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
     rubric = {c.title: c for c in lab.rubric}
     criteria = [{
         "title": c.title, "description": c.description,
-        "ratings": [{"letter": r.letter, "description": r.description, "marks": _finite(r.marks),
+        "ratings": [{"letter": r.letter, "description": r.description, "marks": finite(r.marks),
                      "marks_text": marks_text[(c.title, r.letter)]} for r in c.ratings],
     } for c in lab.rubric]
 
@@ -236,9 +227,9 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
             suggested = entry.get("suggested_option")
             if suggested not in letters:
                 suggested = None
-            confidence = _finite(entry.get("confidence"))
+            confidence = finite(entry.get("confidence"))
             if confidence is None:
-                confidence = _finite(entry.get("top_probability"))
+                confidence = finite(entry.get("top_probability"))
             probabilities = entry.get("probabilities") or {}
             items.append({
                 "criterion": title,
@@ -246,7 +237,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
                 "confidence": confidence if suggested is not None else None,
                 # only what the suggestions say: lab_suggestions sets it when a calibration was applied
                 "calibrated": entry.get("calibrated") is True and confidence is not None and suggested is not None,
-                "probabilities": {k: _finite(v) for k, v in probabilities.items() if k in letters},
+                "probabilities": {k: finite(v) for k, v in probabilities.items() if k in letters},
                 "needs_review": bool(entry.get("needs_review")) or suggested is None,
                 "reason": str(entry.get("reason") or ""),
                 "shortened": bool(entry.get("shortened")),
@@ -299,7 +290,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
         "lab": lab.name,
         "model": model_name,
         "scoring": scoring,
-        "review_threshold": _finite(data.get("review_threshold")),
+        "review_threshold": finite(data.get("review_threshold")),
         "trust": trust_signals(data, [i for s in students for i in s["items"]]),
         "statement": lab.statement or "",
         "statement_file": lab.statement_file or "",
