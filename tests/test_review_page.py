@@ -693,11 +693,15 @@ def test_browser_page_of_an_older_version_offers_its_decisions(browser, labs_dir
     page = page_data(lab, data)
     open_page(browser, path)
     old = {"version": 1, "lab": "lab1", "saved_at": "2026-03-01T10:00:00Z",
-           "decisions": [["s2", "Loop bound", "B"], ["s4", "Variable names", "A"]]}
+           "decisions": [["s2", "Loop bound", "B"], ["s4", "Variable names", "A"], ["s2", "Style", "A"],
+                         ["s9", "Loop bound", "A"], ["s3", 7, "A"]]}  # the last one is malformed: ignored
     js(browser, "localStorage.setItem(arguments[0], JSON.stringify(arguments[1]))",
        page["legacy_storage_prefix"] + "0123456789abcdef", old)
     reload_until(browser, lambda: offer_text(browser) is not None)
-    assert "2 can be restored" in offer_text(browser)
+    assert "2 can be restored to items not decided here \u00B7 2 no longer apply." in offer_text(browser)
+    assert sorted(js(browser, "return [...document.querySelectorAll('#offer-list li')].map(li => li.textContent)")) == [
+        "s2 \u00B7 Style \u00B7 A: criterion no longer in the rubric",
+        "s9 \u00B7 Loop bound \u00B7 A: student not graded on this page"]
     js(browser, "document.getElementById('offer-apply').click()")
     assert saved_decisions(browser, page["storage_key"]) == {"s2": {"Loop bound": "B"}, "s4": {"Variable names": "A"}}
 
