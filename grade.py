@@ -1,13 +1,13 @@
-"""Suggest ratings for new submissions, for TAs to accept or overrule.
+"""Suggest ratings for new submissions, for TAs to decide; only decisions become grades.
 
     python grade.py --adapter_path runs/model_20250101-120000 --parent_dir new_labs --output_dir results/grades
 
 Reads lab folders (statement, rubrics.json, submissions; no TA ratings needed), scores every
 option of every criterion for every student (one packed forward pass per student), and writes
-per lab the suggested ratings in the rubric_ratings.csv layout, a JSON with every option's
-probability and the review queue, a self-contained HTML review page, and a gradebook CSV
-(layout: Utils/grading.py). Items whose confidence is below the review threshold, and every item
-of a submission with text that addresses the grader, are queued for a TA.
+per lab the suggestions (JSON, and an unreviewed CSV with no marks), a self-contained HTML review
+page on which a TA decides every item, and the files a grading system imports, which hold only
+what a calibrated threshold auto-accepted (layout: Utils/grading.py, Utils/gradebooks.py).
+Without a calibration for the scoring setting every item goes to a TA.
 
 Under `accelerate launch --num_processes N grade.py ...` the N processes share each lab's
 students (Utils/scoring.py) and the main process alone writes the same files as one process
@@ -16,21 +16,25 @@ would, and prints.
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from Utils import calibration as calib, distributed
+from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
 from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
-from Utils.files import check_outputs, write_json_atomic
-from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, choose_threshold, lab_suggestions, previous_run,
-                           safe_filename, write_lab_outputs)
+from Utils.files import check_outputs
+from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, choose_threshold,
+                           files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, safe_filename, write_lab_outputs,
+                           write_summary)
 from Utils.items import items_to_grade, select_lab_dirs
 from Utils.labs import LabFormatError, read_lab
 from Utils.models import load_for_scoring, resolve_device, resolve_max_length
-from Utils.review_page import GRADEBOOK_ID_HEADER
 from Utils.scoring import score_likelihood
+
+METHODS = ("first_token", "likelihood")  # fastest first (bench/results/bench_grading--students-100--generate_items-16.md)
 
 
 @dataclass(kw_only=True)
@@ -44,28 +48,101 @@ class GradeArguments(ModelArguments):
                 "edited them)"})
     verbose: int = field(default=0, metadata={"help": "0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
     system_prompt_path: str | None = field(default=None, metadata={
-        "help": "system prompt file (default: system_prompt.txt of the repo; use the one the model was trained with)"})
+        "help": "system prompt file (default: the one the run was trained with, else system_prompt.txt of the repo)"})
     target_accuracy: float = field(default=DEFAULT_TARGET_ACCURACY, metadata={
-        "help": "queue for a TA every item below the confidence at which the run's held-out evaluation reached "
-                "this accuracy (needs evaluate.py run on the training run first)"})
+        "help": "auto-accept items at or above the confidence at which the run's calibration (evaluate.py on the "
+                "run, same --method and --quantization) reached this accuracy on held-out items; without such a "
+                "calibration every item goes to a TA"})
     review_threshold: float | None = field(default=None, metadata={
-        "help": "instead of --target_accuracy: queue items whose confidence (calibrated probability of the "
-                "suggestion) is below this; 1 queues every item"})
-    gradebook_id_header: str = field(default=GRADEBOOK_ID_HEADER, metadata={
-        "help": "first column of the gradebook CSV (Canvas matches 'SIS Login ID' or 'ID')"})
-    method: str = field(default="likelihood", metadata={
-        "help": "likelihood: each option's full answer; first_token: each option's letter, one position per "
-                "criterion (faster)", "choices": ["likelihood", "first_token"]})
+        "help": "instead of --target_accuracy: queue items whose confidence is below this (0-1; 1 queues every "
+                "item); nothing is auto-accepted, a TA decides every item on the review page"})
+    method: str = field(default="auto", metadata={
+        "help": "auto: first_token, unless the run is calibrated only for likelihood (then likelihood, so the "
+                "calibration applies); first_token: each option's letter, one position per criterion (fastest; "
+                "picks the same option as likelihood on the measured items: bench/results/bench_grading--students-100--generate_items-16.md); likelihood: each "
+                "option's full answer", "choices": ["auto", *METHODS]})
     batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
+    gradebook: str = field(default="plain", metadata={
+        "help": "layout of <lab>_<format>_gradebook_auto_accepted.csv: plain (id, total, marks per criterion, "
+                "status), canvas (Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one "
+                "assignment column), moodle (Moodle's CSV grade import: identifier, one grade column)",
+        "choices": list(gradebooks.FORMATS)})
+    gradebook_id_header: str | None = field(default=None, metadata={
+        "help": "the column that holds the student's submission folder name (e.g. s1@uni.edu). canvas: 'SIS Login "
+                "ID' (default) or 'SIS User ID' (Canvas matches by its own ID, then SIS User ID, then SIS Login ID, "
+                "then name); moodle: any header, default 'Email address' (map it to email, username or ID number "
+                "when importing); plain: default 'Student ID'. With --roster: the roster's column to match"})
+    gradebook_assignment: str | None = field(default=None, metadata={
+        "help": "canvas/moodle: the name of the one grade column (default: the lab's name). Canvas matches an "
+                "existing assignment by 'Title (canvas id)' or exact title, else creates one"})
+    gradebook_points_possible: bool = field(default=False, metadata={
+        "help": "canvas: add a 'Points Possible' row with the rubric's highest total"})
+    roster: str | None = field(default=None, metadata={
+        "help": "CSV of the course's students (e.g. the LMS's gradebook export) with a --gradebook_id_header "
+                "column: students it does not know are listed and left out of canvas/moodle files"})
+    evaluation_report: str | None = field(default=None, metadata={
+        "help": "evaluate.py's report.json of this run: the page and suggestions state its measured agreement on "
+                "held-out labs (default: say it was never measured)"})
+
+
+def _finite_flag(value: float, flag: str, low: float, high: float, low_open: bool = False) -> None:
+    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+        span = f"({low:g}, {high:g}]" if low_open else f"[{low:g}, {high:g}]"
+        raise UsageError(f"{flag} must be a number in {span}, got {value}")
+
+
+def check_output_dir(path: str) -> None:
+    """--output_dir is, or can become, a writable folder (checked before any model loads)."""
+    out = Path(path)
+    if not path.strip():
+        raise UsageError("--output_dir must not be empty")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--output_dir {out}: exists and is not a folder")
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"--output_dir {out}: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--output_dir {out}: {existing} is not writable")
 
 
 def check_args(args: GradeArguments) -> GradeArguments:
+    """Every flag of grade.py's own, before any model loads; raises UsageError naming the flag."""
     args.lab_names = split_names(args.lab_names, "--lab_names")
-    if args.review_threshold is not None and not 0.0 <= args.review_threshold <= 1.0:
-        raise UsageError(f"--review_threshold must be between 0 and 1, got {args.review_threshold}")
-    if not 0.0 < args.target_accuracy <= 1.0:
-        raise UsageError(f"--target_accuracy must be in (0, 1], got {args.target_accuracy}")
+    if args.review_threshold is not None:
+        _finite_flag(args.review_threshold, "--review_threshold", 0.0, 1.0)
+    _finite_flag(args.target_accuracy, "--target_accuracy", 0.0, 1.0, low_open=True)
+    if args.batch_size < 1:
+        raise UsageError(f"--batch_size must be at least 1, got {args.batch_size}")
+    if args.max_length is not None and args.max_length < 1:
+        raise UsageError(f"--max_length must be at least 1, got {args.max_length}")
+    if args.max_group_tokens < 1:
+        raise UsageError(f"--max_group_tokens must be at least 1, got {args.max_group_tokens}")
+    try:
+        args.gradebook_id_header = gradebooks.check_gradebook_flags(args.gradebook, args.gradebook_id_header,
+                                                                     args.gradebook_assignment)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if args.gradebook_points_possible and args.gradebook != "canvas":
+        raise UsageError("--gradebook_points_possible is for --gradebook canvas (Moodle takes the maximum from the "
+                         "grade item)")
+    check_output_dir(args.output_dir)
     return args
+
+
+def choose_method(method: str, calibrations: list[dict], precision: str) -> str:
+    """--method auto: the fastest method the run is calibrated for in this precision, else the fastest."""
+    if method != "auto":
+        return method
+    for m in METHODS:
+        if calib.for_setting(calibrations, m, precision)[0] is not None:
+            return m
+    return METHODS[0]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,74 +159,104 @@ def main(argv: list[str] | None = None) -> int:
         check_outputs({"--output_dir": output_dir}, inputs={"--system_prompt_path": prompt_path},
                       input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
         earlier = previous_run(output_dir, [d.name for d in lab_dirs])
+        earlier_files = files_of_earlier_run(output_dir) if earlier else set()
         if earlier and not args.overwrite:
             raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
                              f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
                              "another --output_dir, or pass --overwrite to replace them")
+        roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
+        report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
         device = distributed.join_for_scoring(resolve_device(args.device), processes)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if main_process else 2
     if loaded.system_prompt is not None and args.system_prompt_path is None:
-        system_prompt = loaded.system_prompt  # an exported grader folder carries the prompt it was trained with
+        system_prompt = loaded.system_prompt  # the prompt the run (or exported grader) was trained with
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
-    saved, why_not = calib.for_setting(loaded.calibrations, args.method, loaded.precision)
+    method = choose_method(args.method, loaded.calibrations, loaded.precision)
+    saved, why_not = calib.for_setting(loaded.calibrations, method, loaded.precision)
     calibration = calib.Calibration.from_dict(saved)
     if why_not:
         say(f"note: {why_not}")
-    threshold, threshold_source = choose_threshold(args.review_threshold, args.target_accuracy, saved)
+    policy = choose_threshold(args.review_threshold, args.target_accuracy, saved)
+    agreement = measured_agreement(report, loaded.weights_dir)
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
-             "max_length": max_length, "max_length_source": max_length_source, "method": args.method,
-             "quantization": loaded.precision, "temperature": calibration.temperature if calibration else None,
-             "calibration_note": why_not}
-    say(f"grading {len(lab_dirs)} labs with {loaded.spec.name}"
+             "max_length": max_length, "max_length_source": max_length_source, "method": method,
+             "quantization": loaded.precision, "calibrated": calibration is not None,
+             "temperature": calibration.temperature if calibration else None,
+             "calibration": {**calibration.to_dict(), "auto_accept": saved.get("auto_accept", [])} if calibration else None,
+             "calibration_note": why_not, "review_policy": policy.to_dict(), "agreement": agreement}
+    say(f"grading {plural(len(lab_dirs), 'lab')} with {loaded.spec.name}"
         + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
-        + f"; max_length {max_length}; review threshold {threshold:.3g} ({threshold_source})"
+        + f"; --method {method}; max_length {max_length}; review threshold {policy.threshold:.3g} ({policy.source})"
         + (f"; {processes.count} processes share each lab's students" if processes.count > 1 else ""))
+    if not agreement["measured"]:
+        say(f"note: {agreement['note']}")
 
-    summary = {"arguments": asdict(args), "model": model, "review_threshold": threshold,
-               "review_threshold_source": threshold_source, "labs": [], "labs_not_read": []}
+    summary = {"arguments": asdict(args), "model": model, "review_threshold": policy.threshold,
+               "review_threshold_source": policy.source, "review_policy": policy.to_dict(),
+               "labs": [], "labs_not_read": []}
     summary_path = output_dir / SUMMARY_FILE
-    file_names: dict[str, str] = {}  # safe file name -> lab, so two labs never write the same file
+    options = GradebookOptions(args.gradebook, args.gradebook_id_header, args.gradebook_assignment,
+                               args.gradebook_points_possible, roster)
+    file_names: dict[str, str] = {}  # safe file name (case-folded) -> lab, so two labs never write the same file
     for lab_dir in lab_dirs:
+        key = safe_filename(lab_dir.name).casefold()
         try:
             lab = read_lab(lab_dir, verbose=args.verbose, with_ratings=False)
-            if safe_filename(lab_dir.name) in file_names:
+            if key in file_names:
                 raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
-                                     f"used by lab {file_names[safe_filename(lab_dir.name)]!r}; rename one folder")
+                                     f"used by lab {file_names[key]!r}; rename one folder")
         except LabFormatError as e:
             say(f"SKIPPED {lab_dir.name}: {e}", file=sys.stderr)
             summary["labs_not_read"].append({"lab": lab_dir.name, "error": str(e)})
             if main_process:
-                write_json_atomic(summary, summary_path)
+                output_dir.mkdir(parents=True, exist_ok=True)
+                write_summary(summary, summary_path)
             continue
-        file_names[safe_filename(lab_dir.name)] = lab_dir.name
+        file_names[key] = lab_dir.name
         run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, system_prompt), max_length,
                                loaded.supports_system, args.batch_size, args.max_group_tokens,
                                progress=Progress(lab.name) if main_process else None,
-                               first_token=args.method == "first_token")
+                               first_token=method == "first_token")
         if not main_process:  # every process holds the lab's scores; the main one writes them
             continue
         if calibration:
             calib.calibrate(run.scores, calibration)
-        csv_text, data = lab_suggestions(lab, run.scores, threshold, model)
-        paths = write_lab_outputs(output_dir, lab, csv_text, data, args.gradebook_id_header)
-        print(f"{lab.name}: {data['n_students']} students, {data['n_items']} items "
+        data = lab_suggestions(lab, run.scores, policy, model)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        paths, book, removed = write_lab_outputs(output_dir, lab, data, options, earlier_files)
+        print(f"{lab.name}: {plural(data['n_students'], 'student')}, {plural(data['n_items'], 'item')} "
               f"({run.items_per_second:.1f} items/s); {data['n_needs_review']} queued for a TA, "
-              f"{data['n_flagged_students']} submissions flagged, {len(data['not_graded'])} not readable")
+              f"{data['n_auto_accepted']} auto-accepted, {plural(data['n_flagged_students'], 'submission')} flagged, "
+              f"{len(data['not_graded'])} not readable; {paths['gradebook'].name}: "
+              f"{plural(book.with_total, 'student')} with a total")
         for p in data["not_graded"]:
             print(f"  not graded: {p['student_id']}: {p['reason']}" + (f" ({p['detail']})" if p["detail"] else ""))
+        if book.unknown_to_roster:
+            print(f"  not in the roster {roster.path.name} (left out of the {args.gradebook} gradebook): "
+                  + ", ".join(book.unknown_to_roster))
+        for p in removed:
+            print(f"  removed {p.name} of the earlier run (--overwrite)")
+        ips = run.items_per_second
         summary["labs"].append({"lab": lab.name, **{k: p.name for k, p in paths.items()},
                                 "students": data["n_students"], "items": data["n_items"],
-                                "needs_review": data["n_needs_review"], "flagged_students": data["n_flagged_students"],
-                                "not_graded": len(data["not_graded"]), "items_per_second": run.items_per_second})
-        write_json_atomic(summary, summary_path)  # after every lab: it always describes the files that exist
+                                "needs_review": data["n_needs_review"], "auto_accepted": data["n_auto_accepted"],
+                                "flagged_students": data["n_flagged_students"],
+                                "not_graded": len(data["not_graded"]),
+                                "gradebook_students_with_total": book.with_total,
+                                "unknown_to_roster": book.unknown_to_roster if roster else None,
+                                "items_per_second": ips if math.isfinite(ips) else None})
+        write_summary(summary, summary_path)  # after every lab: it always describes the files that exist
     if not main_process:
         return 1 if summary["labs_not_read"] else 0
-    write_json_atomic(summary, summary_path)
-    print(f"wrote {len(summary['labs'])} labs to {output_dir}/ (per lab: *_review.html to review, "
-          f"*_suggested_ratings.csv to import, *_gradebook.csv, *_suggestions.json) and {summary_path.name}")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    write_summary(summary, summary_path)
+    print(f"wrote {plural(len(summary['labs']), 'lab')} to {output_dir}/ (per lab: *_review.html for a TA to decide "
+          f"every item; *_suggestions.json and *_suggestions_unreviewed.csv: suggestions, not grades; "
+          f"*_auto_accepted_ratings.csv and *_gradebook_auto_accepted.csv: only auto-accepted items) and "
+          f"{summary_path.name}")
     if summary["labs_not_read"]:
         print(f"error: {len(summary['labs_not_read'])} lab(s) could not be read; see above", file=sys.stderr)
         return 1

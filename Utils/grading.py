@@ -1,23 +1,30 @@
-"""Grading outputs: suggested ratings as a rubric_ratings.csv to import, and a JSON for review.
+"""Grading outputs: suggestions for review, and only decided marks in anything a grading system imports.
 
-Per lab, `grade.py` writes:
+A suggestion is not a grade. Per lab, `grade.py` writes:
 
-- `<lab>_suggested_ratings.csv`: exactly the layout of rubric_ratings.csv (six header rows
-  built from rubrics.json, then one row per student with `1` in the suggested rating's column
-  and `0` elsewhere), so the grading system (and `Utils.labs.read_lab`) reads it back. A
-  student whose submission could not be read, or an item that could not be scored, gets `0`
-  in every column of that criterion: no rating is suggested, and the JSON says why.
-- `<lab>_suggestions.json`: per student and criterion the suggestion, its confidence (the
-  calibrated probability when the run folder holds a calibration) and every option's
-  probability; the review queue (items below the review threshold, items that could not be
-  scored, and every item of a submission with text that addresses the grader); the students
-  not graded.
-- `<lab>_review.html`: the review page (`Utils.review_page`): the TA accepts or changes each
-  suggestion and downloads the final CSV and a gradebook.
-- `<lab>_gradebook.csv`: student, total marks and each criterion's marks, from the
-  suggestions, for Moodle or Canvas (the page writes the same from the TA's decisions).
-- `grade_summary.json`: the arguments, the model, the threshold and one line per lab, rewritten
-  after every lab, so it always describes the files that exist.
+- `<lab>_suggestions.json`: per student and criterion the suggestion, the model's probability of
+  it (`top_probability`), its calibrated confidence (`confidence`, only when the run's calibration
+  for this scoring setting was applied: `calibrated` says so) and every option's probability;
+  whether it is queued for a TA and every reason why; whether it was auto-accepted. Valid JSON
+  (a non-finite number is written as null and its item queued).
+- `<lab>_suggestions_unreviewed.csv`: the same, one row per item, for a spreadsheet. It holds no
+  marks and no totals: nothing in it is a grade.
+- `<lab>_review.html`: the review page (`Utils.review_page`) on which a TA decides every item.
+- `<lab>_auto_accepted_ratings.csv` (the rubric_ratings.csv layout) and
+  `<lab>_<format>_auto_accepted.csv` (`Utils.gradebooks`: plain, canvas or moodle): only the items
+  a calibrated threshold auto-accepted, named as such; an item awaiting a TA is left unmarked and
+  a student with any such item has no total.
+- `grade_summary.json`: the arguments, the model, the review policy and one line per lab,
+  rewritten after every lab, so it always describes the files that exist.
+
+What goes to a TA (`needs_review`, with `reasons`): every item when the run has no calibrated
+threshold for this scoring setting and target accuracy (a raw probability is not a measured
+accuracy: the demo's model says 99% while agreeing with TAs less often than the most common
+rating); items below the threshold; items that could not be scored or whose scores are not finite
+(no suggestion is made); items whose code was shortened to fit --max_length; every item of a
+submission that is empty or whitespace only, that is not valid UTF-8 (or not text), or that holds
+text addressing the grader. Only an item with none of these reasons, scored at or above a
+threshold that a calibration measured on held-out labs for the target accuracy, is auto-accepted.
 
 Every CSV cell is neutralized against spreadsheet formula injection (`Utils.labs.csv_text`).
 Student ids are written into the files, never used as paths; lab names become file names only
@@ -28,23 +35,97 @@ without --overwrite: a TA may have edited its files.
 from __future__ import annotations
 
 import json
+import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from Utils import gradebooks
 from Utils.files import write_json_atomic, write_text_atomic
 from Utils.injection import suspicious_text
-from Utils.labs import NO_SOURCE, Lab, Problem, format_ratings_csv, is_notice
+from Utils.labs import NO_SOURCE, Lab, Problem, csv_text, format_ratings_csv, is_notice
 from Utils.scoring import ItemScore
 
-CSV_SUFFIX = "_suggested_ratings.csv"
 JSON_SUFFIX = "_suggestions.json"
+UNREVIEWED_SUFFIX = "_suggestions_unreviewed.csv"
+RATINGS_SUFFIX = "_auto_accepted_ratings.csv"
 HTML_SUFFIX = "_review.html"
-GRADEBOOK_SUFFIX = "_gradebook.csv"
+AUTO_ACCEPTED = "auto_accepted"
 SUMMARY_FILE = "grade_summary.json"
-SUFFIXES = (CSV_SUFFIX, JSON_SUFFIX, HTML_SUFFIX, GRADEBOOK_SUFFIX)
+# Files earlier versions wrote: they gave marks and totals for queued items, so a run with
+# --overwrite removes them together with the lab's other earlier files.
+LEGACY_SUFFIXES = ("_suggested_ratings.csv", "_gradebook.csv")
 DEFAULT_TARGET_ACCURACY = 0.9
-UNCALIBRATED_THRESHOLD = 0.8  # without a calibration: flag items whose top probability is below this
+
 SUSPICIOUS = "the submission holds text that addresses the grader (possible prompt injection)"
+EMPTY_SOURCE = "the submission's source is empty or whitespace only"
+NOT_TEXT = "the submission's source is not valid UTF-8 text (decoded with replacement characters)"
+NOT_FINITE = "the model's scores for this item are not finite numbers (NaN or infinity): no suggestion"
+SHORTENED = "the code was shortened to fit --max_length: the model did not see all of it"
+NOT_SCORED = "not scored"
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """Which items go to a TA and which, if any, are auto-accepted.
+
+    `threshold`: items whose confidence is below it are queued (1 queues every item).
+    `calibrated`: confidences are calibrated probabilities (the run's temperature for this
+    scoring setting was applied). `auto_accept`: the threshold is the one the calibration found
+    to reach `target_accuracy` on held-out items, so items at or above it count as decided;
+    a threshold given by hand (--review_threshold) only orders the TA's work."""
+
+    threshold: float
+    source: str
+    calibrated: bool = False
+    auto_accept: bool = False
+    target_accuracy: float | None = None
+
+    @property
+    def decided_by(self) -> str | None:
+        if not self.auto_accept:
+            return None
+        return (f"auto-accepted (calibrated threshold {self.threshold:.3g} for target accuracy "
+                f"{100 * self.target_accuracy:.0f}%)")
+
+    def to_dict(self) -> dict:
+        return {"threshold": self.threshold, "source": self.source, "calibrated": self.calibrated,
+                "auto_accept": self.auto_accept, "target_accuracy": self.target_accuracy,
+                "decided_by": self.decided_by}
+
+
+def choose_threshold(review_threshold: float | None, target_accuracy: float, calibration: dict | None
+                     ) -> ReviewPolicy:
+    """The review policy: --review_threshold when given (nothing auto-accepted); else the threshold
+    that reached --target_accuracy on held-out items in the run's calibration for this scoring
+    setting (items at or above it auto-accepted), or 1 (every item queued) when the calibration
+    found that no confidence reached it, when it has no threshold for this target, or when there
+    is no calibration for this setting at all."""
+    calibrated = calibration is not None
+    if review_threshold is not None:
+        on = "calibrated confidence" if calibrated else "the raw model probability (no calibration)"
+        return ReviewPolicy(review_threshold, f"--review_threshold on {on}; nothing auto-accepted: a TA decides "
+                                              "every item", calibrated)
+    target = f"{100 * target_accuracy:.0f}%"
+    if not calibrated:
+        return ReviewPolicy(1.0, "no calibration for this scoring setting in the run folder: a raw model probability "
+                                 "is not a measured accuracy, so every item goes to a TA (run evaluate.py on the run "
+                                 "with grade.py's --method and --quantization to calibrate; or give --review_threshold "
+                                 "to order the queue)")
+    points = calibration.get("auto_accept") or []
+    for point in points:
+        if abs(point["target_accuracy"] - target_accuracy) >= 1e-9:
+            continue
+        where = point.get("evaluated_on", "evaluated")
+        if point.get("threshold") is None:
+            return ReviewPolicy(1.0, f"calibrated: no confidence reached {target} accuracy on the {where} items, so "
+                                     "every item goes to a TA", True)
+        return ReviewPolicy(float(point["threshold"]),
+                            f"calibrated: {100 * point['coverage']:.0f}% of the {where} items reached {target} "
+                            "accuracy at or above it", True, True, target_accuracy)
+    have = ", ".join(f"{100 * p['target_accuracy']:.0f}%" for p in points) or "none"
+    return ReviewPolicy(1.0, f"the run's calibration has no threshold for target accuracy {target} (it has: {have}): "
+                             "every item goes to a TA", True)
 
 
 def safe_filename(name: str) -> str:
@@ -61,96 +142,249 @@ def output_path(output_dir: Path, name: str, suffix: str) -> Path:
     return path
 
 
-def lab_suggestions(lab: Lab, scores: list[ItemScore], review_threshold: float, model: dict
-                    ) -> tuple[str, dict]:
-    """The CSV text and the JSON data of one graded lab (pure: no files touched)."""
+def finite(x) -> float | None:
+    """`x` as a float when it is a finite number, else None (JSON has no NaN)."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _is_empty(code: str) -> bool:
+    """No text but whitespace (and the `// file: name` lines that join several files)."""
+    return not re.sub(r"(?m)^(//|#) file: .*$", "", code).strip()
+
+
+def submission_reasons(submission) -> list[str]:
+    """Why every item of a submission goes to a TA, whatever the model says."""
+    reasons = []
+    if _is_empty(submission.code):
+        reasons.append(EMPTY_SOURCE)
+    undecodable = tuple(getattr(submission, "not_utf8", ()) or ())
+    if undecodable:
+        reasons.append(f"{NOT_TEXT}: {', '.join(undecodable)}")
+    reasons += [f"{SUSPICIOUS}: {line}" for line in suspicious_text(submission.code)]
+    return reasons
+
+
+def _item_entry(title: str, score: ItemScore | None, policy: ReviewPolicy, student_reasons: list[str]) -> dict:
+    """One criterion of one student: the suggestion, its numbers, and why it is queued (if it is)."""
+    reasons = list(student_reasons)
+    entry: dict = {"criterion": title, "suggested_option": None, "top_probability": None, "confidence": None,
+                   "calibrated": False, "probabilities": None}
+    numbers = (list((score.probabilities or {}).values()) + list((score.logprobs or {}).values())
+               + ([score.confidence] if score.confidence is not None else [])) if score else []
+    if score is None or score.predicted_option is None:
+        reasons.insert(0, (score.error if score is not None and score.error else NOT_SCORED))
+    elif not score.probabilities or any(finite(v) is None for v in numbers):
+        reasons.insert(0, NOT_FINITE)
+    else:
+        top = max(score.probabilities.values())
+        confidence = score.confidence if policy.calibrated and score.confidence is not None else None
+        entry.update(suggested_option=score.predicted_option, top_probability=top, confidence=confidence,
+                     calibrated=confidence is not None, probabilities=dict(score.probabilities))
+        if score.shortened:
+            entry["shortened"] = True
+            reasons.append(SHORTENED)
+        if policy.calibrated and confidence is None:  # calibration could not be applied to this item
+            reasons.append("no calibrated confidence for this item")
+        value = confidence if confidence is not None else top
+        if policy.threshold >= 1.0 and not policy.auto_accept:
+            reasons.append(policy.source)
+        elif value < policy.threshold:
+            reasons.append(f"confidence {value:.3f} below the review threshold {policy.threshold:.3g}")
+    entry["needs_review"] = bool(reasons)
+    entry["reasons"] = reasons
+    entry["reason"] = "; ".join(reasons)
+    entry["auto_accepted"] = policy.auto_accept and not reasons
+    entry["decided_by"] = policy.decided_by if entry["auto_accepted"] else None
+    return entry
+
+
+def lab_suggestions(lab: Lab, scores: list[ItemScore], policy: ReviewPolicy, model: dict) -> dict:
+    """The JSON data of one graded lab (pure: no files touched)."""
     by_student: dict[str, dict[str, ItemScore]] = {}
     for s in scores:
         by_student.setdefault(s.item.student_id, {})[s.item.criterion] = s
     not_graded = [p for p in lab.problems if not is_notice(p)]
     notices = list(lab.lab_notices) + [p for p in lab.problems if is_notice(p)]
-    students, review, csv_rows = [], [], []
+    students, review = [], []
     for student_id, submission in sorted(lab.submissions.items()):
+        student_reasons = submission_reasons(submission)
+        flags = [r for r in student_reasons if r.startswith(SUSPICIOUS)]
         criteria = []
-        suggested: dict[str, str | None] = {}
-        flags = [f"{SUSPICIOUS}: {line}" for line in suspicious_text(submission.code)]
         for criterion in lab.rubric:
-            score = by_student.get(student_id, {}).get(criterion.title)
-            entry = {"criterion": criterion.title}
-            if score is None or score.predicted_option is None:
-                entry.update(suggested_option=None, needs_review=True,
-                             reason=score.error if score is not None else "not scored")
-            else:
-                top = max(score.probabilities.values())
-                confidence = score.confidence if score.confidence is not None else top
-                entry.update(suggested_option=score.predicted_option, top_probability=top, confidence=confidence,
-                             calibrated=score.confidence is not None, probabilities=score.probabilities,
-                             needs_review=review_threshold >= 1.0 or confidence < review_threshold)
-                if flags:
-                    entry.update(needs_review=True, reason=SUSPICIOUS)
-                if score.shortened:
-                    entry["shortened"] = True
-            suggested[criterion.title] = entry["suggested_option"]
+            entry = _item_entry(criterion.title, by_student.get(student_id, {}).get(criterion.title), policy,
+                                student_reasons)
             if entry["needs_review"]:
                 review.append({"student_id": student_id, "criterion": criterion.title,
                                "suggested_option": entry["suggested_option"],
-                               "top_probability": entry.get("top_probability"),
-                               **({"reason": entry["reason"]} if "reason" in entry else {})})
+                               "top_probability": entry["top_probability"], "reason": entry["reason"]})
             criteria.append(entry)
         students.append({"student_id": student_id, "submission": submission.folder_name, "criteria": criteria,
-                         **({"flags": flags} if flags else {})})
-        csv_rows.append((submission.folder_name, suggested))
-    for p in not_graded:  # listed in the CSV too, with no rating marked, so no student goes missing
-        # The folder name is the full id (<id>@<domain>) when there is exactly one folder.
-        csv_rows.append((p.detail if p.reason == NO_SOURCE and p.detail else p.student, {}))
-    csv_rows.sort(key=lambda r: r[0])
-    data = {
+                         **({"flags": flags} if flags else {}),
+                         **({"queue_reasons": student_reasons} if student_reasons else {})})
+    return {
         "lab": lab.name,
         "model": model,
-        "review_threshold": review_threshold,
+        "review_threshold": policy.threshold,
+        "review_policy": policy.to_dict(),
         "n_students": len(students),
         "n_items": sum(len(s["criteria"]) for s in students),
         "n_needs_review": len(review),
+        "n_auto_accepted": sum(c["auto_accepted"] for s in students for c in s["criteria"]),
         "n_flagged_students": sum(bool(s.get("flags")) for s in students),
         "needs_review": review,
         "not_graded": [_problem(p) for p in not_graded],
         "notices": [_problem(p) for p in notices],
         "students": students,
     }
-    return format_ratings_csv(lab.rubric, csv_rows), data
 
 
 def _problem(p: Problem) -> dict:
     return {"student_id": p.student, "reason": p.reason, "detail": p.detail}
 
 
-def lab_outputs(output_dir: Path, lab_name: str) -> list[Path]:
+def _not_graded_raw_id(problem: dict) -> str:
+    # The folder name is the full id (<id>@<domain>) when there is exactly one folder.
+    return problem["detail"] if problem["reason"] == NO_SOURCE and problem.get("detail") else problem["student_id"]
+
+
+def auto_accepted_ratings_csv(lab: Lab, data: dict) -> str:
+    """rubric_ratings.csv with `1` only for auto-accepted items: an item awaiting a TA, and a
+    student who could not be graded, have no rating marked."""
+    rows = [(s["submission"], {c["criterion"]: c["suggested_option"] for c in s["criteria"] if c["auto_accepted"]})
+            for s in data["students"]]
+    rows += [(_not_graded_raw_id(p), {}) for p in data["not_graded"]]
+    return format_ratings_csv(lab.rubric, sorted(rows, key=lambda r: r[0]))
+
+
+def unreviewed_csv(lab: Lab, data: dict) -> str:
+    """One row per item: the suggestion, its numbers and status. No marks: nothing here is a grade."""
+    descriptions = {(c.title, r.letter): r.description for c in lab.rubric for r in c.ratings}
+    rows = [["student", "criterion", "suggested option (unreviewed)", "option text", "model probability",
+             "calibrated confidence", "status", "reasons"]]
+    for s in data["students"]:
+        for c in s["criteria"]:
+            status = c["decided_by"] or ("queued for a TA" if c["needs_review"] else "awaits a TA's decision")
+            rows.append([s["submission"], c["criterion"], c["suggested_option"] or "",
+                         descriptions.get((c["criterion"], c["suggested_option"]), ""),
+                         _number(c["top_probability"]), _number(c["confidence"]), status, c["reason"]])
+    for p in data["not_graded"]:
+        rows.append([_not_graded_raw_id(p), "", "", "", "", "", "not graded", p["reason"]])
+    return csv_text(rows)
+
+
+def _number(x) -> str:
+    return f"{x:.4f}" if x is not None else ""
+
+
+def student_marks(lab: Lab, data: dict, decisions: dict[str, dict[str, str]] | None = None, *,
+                  decided_by: str = "") -> list[gradebooks.StudentMarks]:
+    """Every student's decided marks: `decisions` {student id: {criterion: letter}} (a TA's), else
+    the auto-accepted items of `data`. Students not graded are included with no marks."""
+    out = []
+    for s in data["students"]:
+        if decisions is None:
+            chosen = {c["criterion"]: c["suggested_option"] for c in s["criteria"] if c["auto_accepted"]}
+        else:
+            chosen = decisions.get(s["student_id"], {})
+        marks = []
+        for criterion in lab.rubric:
+            rating = next((r for r in criterion.ratings if r.letter == chosen.get(criterion.title)), None)
+            marks.append(finite(rating.marks) if rating is not None else None)
+        waiting = sum(m is None for m in marks)
+        status = (f"{waiting} of {len(marks)} items await a TA: no total" if waiting
+                  else (decided_by or data["review_policy"]["decided_by"] or "decided"))
+        out.append(gradebooks.StudentMarks(s["submission"], s["student_id"], marks, status))
+    for p in data["not_graded"]:
+        out.append(gradebooks.StudentMarks(_not_graded_raw_id(p), p["student_id"] or "", [None] * len(lab.rubric),
+                                           f"not graded: {p['reason']}", graded=False))
+    return out
+
+
+@dataclass
+class GradebookOptions:
+    format: str = "plain"
+    id_header: str = gradebooks.DEFAULT_ID_HEADER["plain"]
+    assignment: str | None = None  # default: the lab's name
+    points_possible: bool = False
+    roster: gradebooks.Roster | None = None
+
+
+def lab_outputs(output_dir: Path, lab_name: str, fmt: str = "plain") -> dict[str, Path]:
     """The files grading one lab writes, in the output folder."""
-    return [output_path(output_dir, lab_name, suffix) for suffix in SUFFIXES]
+    suffixes = {"json": JSON_SUFFIX, "unreviewed": UNREVIEWED_SUFFIX, "html": HTML_SUFFIX, "ratings": RATINGS_SUFFIX,
+                "gradebook": gradebooks.gradebook_suffix(fmt, AUTO_ACCEPTED)}
+    return {k: output_path(output_dir, lab_name, s) for k, s in suffixes.items()}
+
+
+def known_outputs(output_dir: Path, lab_name: str) -> list[Path]:
+    """Every file a grading run (this version, any gradebook format, or an earlier version) may
+    have written for this lab."""
+    paths = {p for fmt in gradebooks.FORMATS for p in lab_outputs(output_dir, lab_name, fmt).values()}
+    paths |= {output_path(output_dir, lab_name, s) for s in LEGACY_SUFFIXES}
+    return sorted(paths)
 
 
 def previous_run(output_dir: Path, lab_names: list[str]) -> list[Path]:
     """Files of an earlier grading run that this run would write over (a TA may have edited them)."""
     if not output_dir.is_dir():
         return []
-    candidates = [output_dir / SUMMARY_FILE] + [p for name in lab_names for p in lab_outputs(output_dir, name)]
+    candidates = [output_dir / SUMMARY_FILE] + [p for name in lab_names for p in known_outputs(output_dir, name)]
     return [p for p in candidates if p.exists()]
 
 
-def write_lab_outputs(output_dir: Path, lab: Lab, csv_text: str, data: dict, gradebook_id_header: str
-                      ) -> dict[str, Path]:
-    """The lab's suggested CSV, suggestions JSON, review page and gradebook, each written atomically."""
-    from Utils.review_page import gradebook_csv, page_data, render_review_page
+def files_of_earlier_run(output_dir: Path) -> set[str]:
+    """The file names the earlier run's grade_summary.json lists (what grade.py wrote there): only
+    these are ever removed, never a file a TA put in the folder (e.g. a download from the page)."""
+    try:
+        summary = json.loads((output_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+        return {v for lab in summary.get("labs", []) if isinstance(lab, dict) for v in lab.values()
+                if isinstance(v, str) and "/" not in v}
+    except (OSError, ValueError, AttributeError):
+        return set()
 
-    paths = dict(zip(("csv", "json", "html", "gradebook"), lab_outputs(output_dir, lab.name)))
-    write_text_atomic(csv_text, paths["csv"])
-    write_json_atomic(data, paths["json"])
-    write_text_atomic(render_review_page(lab, data, gradebook_id_header=gradebook_id_header), paths["html"])
-    suggested = {s["student_id"]: {c["criterion"]: c["suggested_option"] for c in s["criteria"]
-                                   if c.get("suggested_option")} for s in data["students"]}
-    page = page_data(lab, data, gradebook_id_header=gradebook_id_header)
-    write_text_atomic(gradebook_csv(page, suggested), paths["gradebook"])
-    return paths
+
+def json_text(data) -> str:
+    """Strict JSON (a NaN or infinity raises instead of writing `NaN`)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+
+
+def write_lab_outputs(output_dir: Path, lab: Lab, data: dict, options: GradebookOptions,
+                      earlier_files: set[str] = frozenset()) -> tuple[dict[str, Path], gradebooks.Gradebook, list[Path]]:
+    """The lab's files, each written atomically; then the files of the earlier run for this lab
+    (`earlier_files`: `files_of_earlier_run`, read before this run rewrote the summary) that this
+    run did not write (another gradebook format, or an earlier version's full-marks files) are
+    removed. Returns the paths, the gradebook's account and the removed files."""
+    from Utils.review_page import render_review_page
+
+    paths = lab_outputs(output_dir, lab.name, options.format)
+    criteria = [(c.title, gradebooks.highest_marks([finite(r.marks) for r in c.ratings])) for c in lab.rubric]
+    book = gradebooks.build_gradebook(options.format, student_marks(lab, data), criteria,
+                                      id_header=options.id_header, assignment=options.assignment or lab.name,
+                                      points_possible=options.points_possible, roster=options.roster)
+    data["gradebook"] = {"format": options.format, "file": paths["gradebook"].name, "id_header": options.id_header,
+                         "assignment": options.assignment or lab.name, "students_with_total": book.with_total,
+                         "students_without_total": book.without_total,
+                         "unknown_to_roster": book.unknown_to_roster if options.roster else None,
+                         "roster": str(options.roster.path) if options.roster else None}
+    write_text_atomic(json_text(data), paths["json"])
+    write_text_atomic(unreviewed_csv(lab, data), paths["unreviewed"])
+    write_text_atomic(auto_accepted_ratings_csv(lab, data), paths["ratings"])
+    write_text_atomic(book.text, paths["gradebook"])
+    write_text_atomic(render_review_page(lab, data, gradebook_id_header=options.id_header), paths["html"])
+    written = set(paths.values())
+    removed = [p for p in known_outputs(output_dir, lab.name)
+               if p not in written and p.name in earlier_files and p.exists()]
+    for p in removed:
+        p.unlink()
+    return paths, book, removed
+
+
+def write_summary(summary: dict, path: Path) -> Path:
+    return write_text_atomic(json_text(summary), path)
 
 
 def read_suggestions(output_dir: Path, lab_name: str) -> dict[tuple[str, str], dict]:
@@ -174,23 +408,55 @@ def compare_suggestions(run: dict[tuple[str, str], dict], reference: dict[tuple[
             "mean_largest_change": sum(change) / len(change)}
 
 
-def choose_threshold(review_threshold: float | None, target_accuracy: float, calibration: dict | None
-                     ) -> tuple[float, str]:
-    """The confidence below which an item goes to a TA, and why: --review_threshold when given;
-    else the threshold that reached --target_accuracy on the held-out labs when the run folder's
-    calibration has one, or 1 (every item queued) when its evaluation found that no confidence
-    reached it; else UNCALIBRATED_THRESHOLD. A threshold of 1 queues every item."""
-    if review_threshold is not None:
-        return review_threshold, "--review_threshold"
-    for point in (calibration or {}).get("auto_accept", []):
-        if abs(point["target_accuracy"] - target_accuracy) >= 1e-9:
-            continue
-        where = point.get("evaluated_on", "evaluated")
-        if point.get("threshold") is None:
-            return 1.0, (f"calibrated: no confidence reached {100 * target_accuracy:.0f}% accuracy on the {where} "
-                         "items, so every item goes to a TA")
-        return point["threshold"], (f"calibrated: {100 * point['coverage']:.0f}% of the {where} items reached "
-                                    f"{100 * target_accuracy:.0f}% accuracy above it")
-    return UNCALIBRATED_THRESHOLD, ("no calibration for this target and this scoring setting in the run folder (run "
-                                    "evaluate.py on the run with grade.py's --method and --quantization first): a "
-                                    "fixed threshold on the raw probability")
+# --------------------------------------------------------------------------- what the page says about the model
+
+NEVER_MEASURED = ("agreement with TAs was never measured for this model on held-out labs (run evaluate.py on the "
+                  "training run, then pass its report.json with --evaluation_report)")
+
+
+def read_evaluation_report(path: str | Path) -> dict:
+    """evaluate.py's report.json (raises ValueError naming the flag when it cannot be used)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"--evaluation_report {path}: file not found (evaluate.py writes report.json into its "
+                         "--output_dir)")
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"--evaluation_report {path}: not a JSON report ({e})") from None
+    if not isinstance(report, dict) or not isinstance(report.get("rows"), dict):
+        raise ValueError(f"--evaluation_report {path}: not a report.json written by evaluate.py (no 'rows')")
+    report["_path"] = str(path)
+    return report
+
+
+def measured_agreement(report: dict | None, weights_dir: Path | None) -> dict:
+    """What the page and the suggestions JSON say about how far to trust the model: its agreement
+    with the TAs on held-out labs (micro accuracy with its 95% interval, Cohen's kappa) next to the
+    constant answer and chance on the same items, from evaluate.py's report of this model; or
+    `measured: False` with why."""
+    if report is None:
+        return {"measured": False, "note": NEVER_MEASURED}
+    evaluated = (report.get("model") or {}).get("adapter_path")
+    if weights_dir is not None and evaluated and Path(evaluated).resolve() != Path(weights_dir).resolve():
+        return {"measured": False, "source": report["_path"],
+                "note": f"the evaluation report describes {evaluated}, not this model ({weights_dir}): " + NEVER_MEASURED}
+    if weights_dir is not None and not evaluated:
+        return {"measured": False, "source": report["_path"],
+                "note": "the evaluation report describes the bare base model, not this training run: " + NEVER_MEASURED}
+    held = report["rows"].get("held-out labs")
+    if not held or not report.get("held_out_labs"):
+        return {"measured": False, "source": report["_path"],
+                "note": "the evaluation scored no held-out lab (only students of the training labs): " + NEVER_MEASURED}
+    baselines = report.get("baselines") or {}
+    constant = ((baselines.get("constant_answer") or {}).get("held-out labs") or {}).get("accuracy")
+    chance = ((baselines.get("chance") or {}).get("held-out labs") or {}).get("accuracy")
+    interval = held.get("interval_95")
+    return {"measured": True, "source": report["_path"], "on": "held-out labs",
+            "labs": list(report.get("held_out_labs") or []), "n_items": held.get("n"),
+            "accuracy": finite(held.get("accuracy")),
+            "interval_95": [finite(interval[0]), finite(interval[1])] if interval else None,
+            "cohen_kappa": finite(held.get("cohen_kappa")),
+            "baselines": {"constant_answer": finite(constant), "chance": finite(chance)},
+            "method": report.get("method"),
+            "quantization": (report.get("arguments") or {}).get("quantization")}
