@@ -22,12 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from Utils.console import Progress
-from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
+from Utils.cli import (Checks, ModelArguments, UsageError, check_model_arguments, check_output_dir, fail, list_field,
+                       parse, quiet_libraries, read_system_prompt, split_names)
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
 from Utils.models import load_for_scoring, resolve_device, resolve_max_length
 from Utils.pairs import read_items
 from Utils import calibration as calib, distributed, runs as run_folder
-from Utils.files import check_outputs
+from Utils.files import check_outputs, read_json_object
 from Utils.predictions import predictions_of
 from Utils.report import (BASE, FINE_TUNED, baseline_section, build_report, comparison_rows, format_table,
                           model_section, verdict, write_evaluation)
@@ -69,18 +70,108 @@ class EvaluateArguments(ModelArguments):
 
 
 def check_args(args: EvaluateArguments) -> EvaluateArguments:
+    """The flags' values (names, counts), all problems at once (UsageError); `check_inputs` checks
+    the files they name."""
     args.lab_names = split_names(args.lab_names, "--lab_names")
     if args.test_dataset_path and args.parent_dir:
         raise UsageError("give --test_dataset_path or --parent_dir, not both")
     if not args.parent_dir and not args.test_dataset_path:
         args.test_dataset_path = DEFAULT_TEST_DATASET
+    checks = Checks()
     if args.skip_base and not args.adapter_path:
-        raise UsageError("--skip_base needs --adapter_path (without an adapter only the base model is scored)")
-    if args.max_students_per_lab is not None and args.max_students_per_lab < 1:
-        raise UsageError("--max_students_per_lab must be at least 1")
-    if args.max_items is not None and args.max_items < 1:
-        raise UsageError("--max_items must be at least 1")
+        checks.add("--skip_base needs --adapter_path (without an adapter only the base model is scored)")
+    checks.positive("--max_students_per_lab", args.max_students_per_lab)
+    checks.positive("--max_items", args.max_items)
+    checks.positive("--batch_size", args.batch_size)
+    checks.positive("--max_new_tokens", args.max_new_tokens)
+    checks.positive("--max_length", args.max_length)
+    checks.positive("--max_group_tokens", args.max_group_tokens)
+    checks.raise_if_any()
     return args
+
+
+def check_inputs(args: EvaluateArguments) -> Checks:
+    """The input files and folders (test JSONL or lab folders, model, run folder, adapter, calibration)
+    and the output folder, checked before anything is loaded. Returns the problems found (the caller
+    adds those of reading the items and reports all at once)."""
+    checks = Checks()
+    if args.test_dataset_path and not Path(args.test_dataset_path).is_file():
+        checks.add(f"--test_dataset_path {args.test_dataset_path}: file not found")
+    if args.parent_dir and not Path(args.parent_dir).is_dir():
+        checks.add(f"--parent_dir {args.parent_dir}: folder not found")
+    check_model_arguments(args, checks)
+    checks.run(check_output_dir, args.output_dir, "--output_dir")
+    checks.run(check_earlier_evaluation, Path(args.output_dir))
+    return checks
+
+
+EVALUATION_FILES = ("predictions.jsonl", "report.json", "report.md")
+
+
+def check_earlier_evaluation(output_dir: Path) -> None:
+    """--output_dir may hold an earlier evaluation (replaced), but no other file of the names
+    evaluate.py writes: those it did not write are never overwritten."""
+    taken = [name for name in EVALUATION_FILES if (output_dir / name).exists()]
+    if not taken:
+        return
+    try:
+        report = json.loads((output_dir / "report.json").read_text(encoding="utf-8"))
+        ours = isinstance(report, dict) and {"method", "test_data"} <= set(report)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        ours = False
+    if not ours:
+        raise UsageError(f"--output_dir {output_dir}: holds {', '.join(taken)} that evaluate.py did not write "
+                         "(no evaluation report.json); refusing to overwrite them: choose another folder")
+
+
+def trained_on(adapter_path: str | None) -> dict | None:
+    """The builder's report the run copied (which labs and how many of their students it trained on),
+    None without a run or when the run keeps none."""
+    if not adapter_path:
+        return None
+    report = run_folder.run_dir_of(run_folder.find_weights_dir(adapter_path)) / run_folder.DATASET_REPORT
+    if not report.is_file():
+        return None
+    return read_json_object(report)
+
+
+def leave_out_training_students(items: list, report: dict | None) -> tuple[list, list[str], list[str]]:
+    """Items read from lab folders (--parent_dir) without those of the run's training students.
+
+    The run trained on the first share of the students of each lab it did not hold out (the
+    builder's split, `split_students`, redone with the run's train_split/shuffle/seed); those
+    students' items are left out, so the in-lab rows and the calibration fitted on them see only
+    students the run never saw. A lab whose students no longer add up to the run's counts is left out
+    whole. Returns (items, held-out labs, notes)."""
+    from Utils.create_dataset import split_students
+
+    if report is None:
+        return items, [], []
+    arguments = report.get("arguments") or {}
+    labs = {lab.get("lab"): lab for lab in report.get("labs", []) if isinstance(lab, dict)}
+    held_out = sorted(name for name, lab in labs.items() if lab.get("split") == "test")
+    by_lab: dict[str, set[str]] = {}
+    for item in items:
+        by_lab.setdefault(item.lab, set()).add(item.student_id)
+    keep: dict[str, set[str]] = {}
+    notes = []
+    for lab, students in by_lab.items():
+        summary = labs.get(lab)
+        if summary is None or summary.get("split") != "train+test":
+            keep[lab] = students
+            continue
+        train_ids, test_ids = split_students(sorted(students), float(arguments.get("train_split", 0.7)),
+                                             bool(arguments.get("shuffle", False)), int(arguments.get("seed", 42)))
+        if (len(train_ids), len(test_ids)) != (summary.get("students_train"), summary.get("students_test")):
+            notes.append(f"lab {lab}: the run trained on some of its students, and the lab's students no longer "
+                         f"match the run's split ({summary.get('students_train')} train / "
+                         f"{summary.get('students_test')} test): left out")
+            keep[lab] = set()
+            continue
+        notes.append(f"lab {lab}: the run trained on {len(train_ids)} of its students: their items are left out; "
+                     f"its {len(test_ids)} test students are scored")
+        keep[lab] = test_ids
+    return [i for i in items if i.student_id in keep[i.lab]], held_out, notes
 
 
 def held_out_labs(test_dataset_path: str | None) -> list[str]:
@@ -103,9 +194,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         (args,) = parse(EvaluateArguments, argv, __doc__.split("\n\n")[0])
         check_args(args)
+        checks = check_inputs(args)
+        if checks.problems:  # reported together with the test file's own problems, before any model loads
+            if args.test_dataset_path and Path(args.test_dataset_path).is_file():
+                checks.run(read_items, args.test_dataset_path)
+            checks.raise_if_any()
+        run_report_held_out = []
         if args.parent_dir:
-            system_prompt, _ = read_system_prompt(args.system_prompt_path)
+            # the prompt the run was trained with (its run folder keeps it), unless one is given
+            saved_prompt = None if args.system_prompt_path else (
+                run_folder.run_system_prompt_of(args.adapter_path) if args.adapter_path else None)
+            system_prompt = saved_prompt or read_system_prompt(args.system_prompt_path)[0]
             items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
+            report = trained_on(args.adapter_path)
+            if args.adapter_path and report is None:
+                say(f"note: the run folder keeps no {run_folder.DATASET_REPORT}, so which students it trained on "
+                    "is unknown: if these labs were trained on, the in-lab rows and the fitted temperature include "
+                    "training students (the builder's test JSONL, --test_dataset_path, has none)")
+            items, run_report_held_out, notes = leave_out_training_students(items, report)
+            for note in notes:
+                say(f"note: {note}")
             source = args.parent_dir
         else:
             items = filter_labs(read_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
@@ -156,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
     #    saved in the run folder for grade.py; or the run folder's own.
-    held_out = split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
+    held_out = (split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
+                or run_report_held_out)
     calibrations = {}
     for label, run in runs.items():
         calibration = None

@@ -39,24 +39,15 @@ def nll(items: list[tuple[list[float], int]], temperature: float) -> float:
 
 
 def fit_temperature(items: list[tuple[list[float], int]]) -> float:
-    """The T in [0.05, 100] that minimises `nll` (golden-section search over log T; NLL is convex
-    in 1/T, so the search finds the minimum)."""
+    """The T in [0.05, 100] that minimises `nll` (scipy's bounded Brent search over log T; NLL is
+    convex in 1/T, so the search finds the minimum)."""
     if not items:
         raise ValueError("no items to fit a temperature on")
-    lo, hi = math.log(MIN_T), math.log(MAX_T)
-    ratio = (math.sqrt(5) - 1) / 2
-    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
-    fa, fb = nll(items, math.exp(a)), nll(items, math.exp(b))
-    for _ in range(80):
-        if fa < fb:
-            hi, b, fb = b, a, fa
-            a = hi - ratio * (hi - lo)
-            fa = nll(items, math.exp(a))
-        else:
-            lo, a, fa = a, b, fb
-            b = lo + ratio * (hi - lo)
-            fb = nll(items, math.exp(b))
-    return math.exp((lo + hi) / 2)
+    from scipy.optimize import minimize_scalar
+
+    found = minimize_scalar(lambda log_t: nll(items, math.exp(log_t)), bounds=(math.log(MIN_T), math.log(MAX_T)),
+                            method="bounded", options={"xatol": 1e-8})
+    return math.exp(found.x)
 
 
 @dataclass
@@ -83,6 +74,38 @@ class Calibration:
                    str(method), str(quantization) if quantization is not None else None)
 
 
+def entry_problems(entry) -> list[str]:
+    """What is wrong with one saved calibration (a calibration.json setting), [] when it is sound: the
+    temperature must be a finite number > 0, every auto-accept threshold a number in [0, 1] (or null:
+    no threshold reached that accuracy), its target accuracy in (0, 1]."""
+    if not isinstance(entry, dict):
+        return [f"a setting is {type(entry).__name__}, not an object"]
+    problems = []
+
+    def number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    temperature = entry.get("temperature")
+    if not number(temperature) or temperature <= 0:
+        problems.append(f"temperature must be a finite number above 0, got {str(temperature)[:40]}")
+    for key in ("method", "quantization"):
+        if entry.get(key) is not None and not isinstance(entry.get(key), str):
+            problems.append(f"{key} must be a string, got {str(entry.get(key))[:40]}")
+    points = entry.get("auto_accept", [])
+    if not isinstance(points, list):
+        return problems + ["auto_accept must be a list"]
+    for i, point in enumerate(points):
+        if not isinstance(point, dict):
+            problems.append(f"auto_accept[{i}] is not an object")
+            continue
+        threshold, target = point.get("threshold"), point.get("target_accuracy")
+        if threshold is not None and (not number(threshold) or not 0 <= threshold <= 1):
+            problems.append(f"auto_accept[{i}]: threshold must be a number in [0, 1] or null, got {str(threshold)[:40]}")
+        if target is not None and (not number(target) or not 0 < target <= 1):
+            problems.append(f"auto_accept[{i}]: target_accuracy must be in (0, 1], got {str(target)[:40]}")
+    return problems
+
+
 def setting_of(entry: dict) -> tuple[str, str | None]:
     """(method, quantization) a saved calibration was fitted with; files from before the precision
     was recorded give None for it."""
@@ -105,7 +128,7 @@ def for_setting(saved: list[dict], method: str, quantization: str) -> tuple[dict
     when the folder has calibrations but none for it, why none is used. Probabilities from another
     method or precision differ (on the embedded model with first-token scoring, dynamic int8 kept 98%
     of 400 suggestions but changed an item's option probabilities by 0.14 on average, and its
-    review-queue decision on 48.5% of the items: bench/grading.md), so a temperature and thresholds
+    review-queue decision on 48.5% of the items: bench/results/bench_grading--students-100--generate_items-16.md), so a temperature and thresholds
     fitted for one setting are never applied to another."""
     matching = sorted((e for e in saved if fits(e, method, quantization)), key=lambda e: setting_of(e)[1] is None)
     if matching or not saved:

@@ -11,6 +11,8 @@ traceback.
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,17 +69,45 @@ def fail(message: str) -> int:
     return USAGE_ERROR
 
 
+def safe_console() -> None:
+    """A console that cannot encode a character (LANG=C, a cp1252 Windows console) shows it escaped
+    instead of ending the run with UnicodeEncodeError at its last print."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # a replaced stream (pytest's capture) or closed
+            pass
+
+
+# Loggers whose warnings no user can act on. bitsandbytes' CPU backend logs "Failed to load CPU
+# gemm_4bit_forward from kernels-community ... pip install kernels" when it is imported on a CPU with
+# AVX512-BF16 (bitsandbytes/backends/cpu/ops.py) and falls back to its own kernel. It is imported
+# with transformers' Trainer, often before a script's main() runs, so Utils/__init__.py calls
+# quiet_dependency_logs() when the package is first imported.
+QUIET_LOGGERS = ("bitsandbytes.backends.cpu.ops",)
+
+
+def quiet_dependency_logs() -> None:
+    import logging
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def quiet_libraries() -> None:
     """Silence dependency noise a user cannot act on (deprecation notices, "kernels" hints);
-    warnings and errors about the user's own settings still show."""
-    import os
+    warnings and errors about the user's own settings still show. Also makes the console safe for
+    any character (`safe_console`)."""
     import warnings
+
+    safe_console()
 
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", message=".*kernels.*")
+    quiet_dependency_logs()
     try:
         from transformers.utils import logging as hf_logging
 
@@ -112,5 +142,174 @@ class ModelArguments:
     quantization: str = field(default="auto", metadata={
         "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit, none, or int8 (CPU: dynamic int8 matrix products, "
                 "about 1.4x faster scoring; predictions can differ from float32 where options are close: "
-                "bench/grading.md)", "choices": ["auto", "4bit", "8bit", "none", "int8"]})
+                "bench/results/bench_grading--students-100--generate_items-16.md)", "choices": ["auto", "4bit", "8bit", "none", "int8"]})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks before work: every script validates its flags, input files and output paths with these
+# before a model loads, collects every problem, and reports them at once (UsageError, exit 2).
+
+
+class Checks:
+    """Collects problems with flags and files; `raise_if_any` reports them all in one UsageError.
+
+        checks = Checks()
+        checks.positive("--batch_size", args.batch_size)
+        checks.finite("--beta", args.beta)
+        checks.raise_if_any()
+    """
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def number(self, flag: str, value, *, minimum=None, maximum=None, above=None, below=None,
+               integer: bool = False, optional: bool = True) -> bool:
+        """`value` must be a finite number (an integer with `integer`) within the bounds
+        (`minimum`/`maximum` inclusive, `above`/`below` exclusive); None passes when `optional`."""
+        if value is None:
+            if not optional:
+                self.add(f"{flag} must be given")
+            return optional
+        bad = isinstance(value, bool) or not isinstance(value, (int, float))
+        if not bad and not (isinstance(value, int) or math.isfinite(value)):
+            self.add(f"{flag} must be a finite number, got {value}")
+            return False
+        if bad or (integer and not float(value).is_integer()):
+            self.add(f"{flag} must be {'an integer' if integer else 'a number'}, got {shorten(repr(value))}")
+            return False
+        for bound, ok, words in ((minimum, lambda b: value >= b, "at least"), (maximum, lambda b: value <= b, "at most"),
+                                 (above, lambda b: value > b, "more than"), (below, lambda b: value < b, "less than")):
+            if bound is not None and not ok(bound):
+                self.add(f"{flag} must be {words} {bound}, got {value}")
+                return False
+        return True
+
+    def positive(self, flag: str, value, integer: bool = True, optional: bool = True) -> bool:
+        """A count (integer >= 1) or, with integer=False, a finite number > 0."""
+        if integer:
+            return self.number(flag, value, minimum=1, integer=True, optional=optional)
+        return self.number(flag, value, above=0, optional=optional)
+
+    def finite(self, flag: str, value, optional: bool = True) -> bool:
+        return self.number(flag, value, optional=optional)
+
+    def probability(self, flag: str, value, optional: bool = True) -> bool:
+        """A finite number in [0, 1]."""
+        return self.number(flag, value, minimum=0, maximum=1, optional=optional)
+
+    def run(self, check, *args, **kwargs):
+        """Call a check that raises ValueError/FileNotFoundError; its message becomes one problem."""
+        try:
+            return check(*args, **kwargs)
+        except (ValueError, FileNotFoundError, OSError) as e:
+            self.add(str(e))
+            return None
+
+    def raise_if_any(self, heading: str = "") -> None:
+        if len(self.problems) == 1 and not heading:
+            raise UsageError(self.problems[0])
+        if self.problems:
+            raise UsageError((heading or f"{len(self.problems)} problems") + ":\n  " + "\n  ".join(self.problems))
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """`text` cut to `limit` characters with a note of how much was left out: an echo of user
+    input in a message stays short however large the input (a 4 MB rubric prints a line, not 4 MB)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+def check_output_dir(path: str | Path | None, flag: str) -> None:
+    """A folder to write into: raises UsageError when a file (or anything but a folder) stands at
+    `path` or at one of its parents, or when the folder (or the nearest existing parent that would
+    hold it) cannot be written."""
+    if path is None:
+        return
+    path = Path(path)
+    _check_writable_parent(path, flag)
+
+
+def check_output_file(path: str | Path | None, flag: str) -> None:
+    """A file to write: raises UsageError when a folder stands at `path`, a file at one of its
+    parents, or the folder that would hold it cannot be written."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{flag} {path}: is a folder; give a file path")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"{flag} {path}: the file cannot be written (permissions)")
+    _check_writable_parent(path.parent, flag, shown=path)
+
+
+def _check_writable_parent(path: Path, flag: str, shown: Path | None = None) -> None:
+    """The nearest existing one of `path` and its parents must be a folder that can be written."""
+    shown = shown or path
+    probe = path
+    while not (probe.exists() or probe.is_symlink()) and probe.parent != probe:
+        probe = probe.parent
+    if not probe.exists():
+        return
+    if not probe.is_dir():
+        what = "a file" if probe.is_file() else "a special file"
+        raise UsageError(f"{flag} {shown}: is {what}, not a folder" if probe == shown
+                         else f"{flag} {shown}: {probe} is {what}, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {shown}: {probe} cannot be written (permissions)")
+
+
+def read_yaml_file(path: str | Path, flag: str):
+    """A YAML file's data; UsageError naming `flag` and the file (with line) when it is missing,
+    unreadable or not YAML."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{flag} {path}: file not found")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag} {path}: not UTF-8 text") from None
+    except OSError as e:
+        raise UsageError(f"{flag} {path}: cannot be read: {e.strerror or e}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise UsageError(f"{flag} {path}: invalid YAML{where}: {shorten(problem)}") from None
+    except RecursionError:
+        raise UsageError(f"{flag} {path}: invalid YAML: nested too deeply") from None
+
+
+def check_model_arguments(args: ModelArguments, checks: Checks | None = None) -> Checks:
+    """The shared model flags of evaluate.py and grade.py, checked without loading anything: --model
+    is a registry name, a local folder or (online) a hub id, --adapter_path a readable run folder whose adapter fits the base model and
+    whose arguments.yaml and calibration.json are sound. Returns the Checks (raise_if_any to report).
+    (--max_length and --max_group_tokens are counts: `Checks.positive`.)"""
+    from Utils import runs
+    from Utils.models import check_model_name
+
+    checks = checks or Checks()
+    model, model_size = args.model, args.model_size
+    if args.adapter_path:
+        run = checks.run(runs.check_run_folder, args.adapter_path)
+        if run is not None and not model and not model_size:
+            model, model_size = run.get("model"), run.get("model_size")
+            model = model if isinstance(model, str) else None
+            model_size = model_size if isinstance(model_size, str) and not model else None
+        spec = checks.run(check_model_name, model, model_size)
+        if run is not None and spec is not None:
+            checks.run(runs.check_adapter_fits, run["weights_dir"], spec)
+    else:
+        checks.run(check_model_name, model, model_size)
+        if model and Path(model).is_dir():  # an exported grader folder carries a calibration.json
+            checks.run(runs.read_calibrations, Path(model))
+    return checks

@@ -15,12 +15,6 @@ labs named in --eval_lab_names go wholly to the test file. Imports no torch.
 
 from __future__ import annotations
 
-if __package__ in (None, ""):  # run as a file (python Utils/create_dataset.py), as the older tooling's users do
-    import sys as _sys
-    from pathlib import Path as _Path
-
-    _sys.path.insert(0, str(_Path(__file__).resolve().parent.parent))
-
 import json
 import os
 import random
@@ -30,12 +24,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, UsageError, fail, list_field, parse,
-                       read_system_prompt, split_names)
+from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, Checks, UsageError, check_output_file,
+                       fail, list_field, parse, read_system_prompt, safe_console, split_names)
 from Utils.files import check_outputs, write_json_atomic
 from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
-from Utils.labs import STATEMENT_FALLBACK, Lab, LabFormatError, Problem, collect_items, is_notice, list_lab_dirs, read_lab
+from Utils.labs import (STATEMENT_FALLBACK, Lab, LabFormatError, Problem, collect_items, is_notice, lab_name_problems,
+                        list_lab_dirs, read_lab, writable_text)
 from Utils.pairs import encode_records, pair_records, write_pairs
 
 
@@ -55,6 +50,7 @@ class LabSummary:
     pairs_test: int = 0
     skipped: Counter = field(default_factory=Counter)  # items (student, criterion) by reason
     students_skipped: Counter = field(default_factory=Counter)  # submissions with no CSV row etc.
+    criteria_skipped: Counter = field(default_factory=Counter)  # malformed rubric criteria the CSV does not rate
     notices: Counter = field(default_factory=Counter)  # used, with a caveat (e.g. bad bytes)
     error: str = ""
 
@@ -123,7 +119,8 @@ def build_lab_records(lab: Lab, shielded: bool, options: BuildOptions
     summary.pairs_train, summary.pairs_test = len(train), len(test)
     for p in problems:
         counter = summary.notices if is_notice(p) else (
-            summary.skipped if p.criterion is not None else summary.students_skipped)
+            summary.skipped if p.criterion is not None else
+            summary.students_skipped if p.student is not None else summary.criteria_skipped)
         counter[p.reason] += 1
     return train, test, summary, problems
 
@@ -167,6 +164,7 @@ def build_report(dataset: Dataset, args: dict) -> dict:
         "labs": [{**{k: v for k, v in vars(s).items() if not isinstance(v, Counter)},
                   "skipped_by_reason": dict(sorted(s.skipped.items())),
                   "students_skipped_by_reason": dict(sorted(s.students_skipped.items())),
+                  "criteria_skipped_by_reason": dict(sorted(s.criteria_skipped.items())),
                   "notices": dict(sorted(s.notices.items()))} for s in dataset.labs],
         "problems": [vars(p) for p in dataset.problems],
     }
@@ -187,6 +185,8 @@ def format_summary(dataset: Dataset) -> str:
             lines.append(f"{'':<4}{n:>5} items: {reason}")
         for reason, n in sorted(s.students_skipped.items()):
             lines.append(f"{'':<4}{n:>5} students: {reason}")
+        for reason, n in sorted(s.criteria_skipped.items()):
+            lines.append(f"{'':<4}{n:>5} rubric criteria: {reason}")
         for reason, n in sorted(s.notices.items()):
             lines.append(f"{'':<4}{n:>5} notices (items still used): {reason}")
     totals = build_report(dataset, {})["totals"]
@@ -205,10 +205,15 @@ def build_lab(lab_dir: Path, shielded: bool, options: BuildOptions
     try:
         lab = read_lab(lab_dir, verbose=options.verbose)
     except LabFormatError as e:
-        return [], [], LabSummary(lab_dir.name, split="skipped", error=str(e)), [
-            Problem(lab_dir.name, "lab could not be read", detail=str(e))]
+        return skipped_lab(lab_dir, str(e))
     train, test, summary, problems = build_lab_records(lab, shielded, options)
     return encode_records(train), encode_records(test), summary, problems
+
+
+def skipped_lab(lab_dir: Path, why: str) -> tuple[list[str], list[str], LabSummary, list[Problem]]:
+    """A lab that gave no data: a reported skip (its name shown writable, whatever its bytes)."""
+    name = writable_text(lab_dir.name)
+    return [], [], LabSummary(name, split="skipped", error=why), [Problem(name, "lab could not be read", detail=why)]
 
 
 def build_dataset(parent_dir: str | Path, system_prompt: str, eval_lab_names: list[str] = (),
@@ -220,12 +225,17 @@ def build_dataset(parent_dir: str | Path, system_prompt: str, eval_lab_names: li
     if unknown:
         raise ValueError(f"--eval_lab_names: no lab folder in {parent_dir} named {'; '.join(unknown)}")
     options = BuildOptions(system_prompt, train_split, verbose, dpo_reasoning, shuffle, seed, inject_share)
-    shielded = [d.name in set(eval_lab_names) for d in lab_dirs]
-    if workers > 1 and len(lab_dirs) > 1:
-        with ProcessPoolExecutor(min(workers, len(lab_dirs))) as pool:
-            results = list(pool.map(build_lab, lab_dirs, shielded, [options] * len(lab_dirs), chunksize=4))
+    # Names that are not UTF-8 or that collide (case, Unicode normalization) are skipped, reported.
+    bad_names = lab_name_problems(lab_dirs)
+    readable = [d for d in lab_dirs if d not in bad_names]
+    shielded = [d.name in set(eval_lab_names) for d in readable]
+    if workers > 1 and len(readable) > 1:
+        with ProcessPoolExecutor(min(workers, len(readable))) as pool:
+            built = list(pool.map(build_lab, readable, shielded, [options] * len(readable), chunksize=4))
     else:
-        results = list(map(build_lab, lab_dirs, shielded, [options] * len(lab_dirs)))
+        built = list(map(build_lab, readable, shielded, [options] * len(readable)))
+    by_dir = dict(zip(readable, built))
+    results = [by_dir[d] if d in by_dir else skipped_lab(d, bad_names[d]) for d in lab_dirs]
     dataset = Dataset([], [], [], [])
     for train, test, summary, problems in results:
         dataset.train.extend(train)
@@ -278,13 +288,50 @@ class BuildArguments:
             self.report_path = str(Path(self.train_dataset_path).parent / "dataset_report.json")
 
 
+def check_output_paths(args: BuildArguments) -> None:
+    """Each output can be written (no folder where the file goes, no file where a folder must be, the
+    folder writable) and, when it exists, is one the builder wrote: a pairs JSONL (or empty), a
+    report with the builder's keys; any other file is never overwritten."""
+    checks = Checks()
+    for flag, path, ours in (("--train_dataset_path", args.train_dataset_path, _looks_like_pairs),
+                             ("--test_dataset_path", args.test_dataset_path, _looks_like_pairs),
+                             ("--report_path", args.report_path, _looks_like_report)):
+        if checks.run(check_output_file, path, flag) is None and Path(path).is_file() and not ours(Path(path)):
+            checks.add(f"{flag} {path}: the file exists and is not one the builder wrote; refusing to overwrite it "
+                       "(remove it or choose another path)")
+    checks.raise_if_any()
+
+
+def _first_line(path: Path) -> str:
+    with open(path, "rb") as f:
+        return f.readline(1 << 20).decode("utf-8", errors="replace").strip()
+
+
+def _looks_like_pairs(path: Path) -> bool:
+    line = _first_line(path)
+    try:
+        return not line or (isinstance(row := json.loads(line), dict) and "prompt" in row and "chosen" in row)
+    except json.JSONDecodeError:
+        return False
+
+
+def _looks_like_report(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return path.stat().st_size == 0
+    return isinstance(data, dict) and {"arguments", "totals", "labs"} <= set(data)
+
+
 def main(argv: list[str] | None = None) -> int:
+    safe_console()
     try:
         (args,) = parse(BuildArguments, argv, __doc__.split("\n\n")[0])
         system_prompt, prompt_path = read_system_prompt(args.system_prompt_path, args.dpo_reasoning)
         check_outputs({"--train_dataset_path": args.train_dataset_path, "--test_dataset_path": args.test_dataset_path,
                        "--report_path": args.report_path},
                       inputs={"--system_prompt_path": prompt_path}, input_dirs={"--parent_dir": args.parent_dir})
+        check_output_paths(args)
         dataset = build_dataset(args.parent_dir, system_prompt, args.eval_lab_names, args.train_split,
                                 args.verbose, args.dpo_reasoning, args.shuffle, args.seed, args.workers,
                                 args.inject_share)

@@ -3,7 +3,8 @@
 Every file the toolkit writes goes through here: a temporary file in the same folder, renamed
 over the target at the end, so a crash never leaves a half-written file that looks complete.
 `check_outputs` refuses, before anything is written, output paths that are one of the inputs or
-that clash with each other.
+that clash with each other. Files written keep normal permissions (the target's own, or what
+the umask allows a new file), not the 0600 of a temporary file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,22 @@ from pathlib import Path
 from typing import Iterable
 
 
+def umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode a file written at `path` gets: the existing file's, else 0666 less the umask (as
+    `open` would create it; mkstemp's temporary files are 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~umask()
+
+
 def write_lines_atomic(lines: Iterable[str], path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,6 +39,7 @@ def write_lines_atomic(lines: Iterable[str], path: str | Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
             f.writelines(lines)
+            os.fchmod(f.fileno(), new_file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -35,6 +53,19 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
 
 def write_json_atomic(data, path: str | Path) -> Path:
     return write_text_atomic(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", path)
+
+
+def read_json_object(path: str | Path) -> dict:
+    """A JSON file holding one object (UTF-8, a BOM allowed). Raises ValueError naming the file when
+    it is not valid JSON (truncated) or not an object."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: not valid JSON ({str(e)[:80]})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+    return data
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -47,14 +47,61 @@ _PATTERNS = [
 SUSPICIOUS = [re.compile(p, re.I) for p in _PATTERNS]
 
 
+# Letters of other scripts that look like Latin ones (Cyrillic, Greek, a few others): a student can
+# write "grаder" with a Cyrillic "а" to slip past a pattern. Mapped to Latin before matching.
+HOMOGLYPHS = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+    "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ʏ": "y", "ı": "i",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v", "ι": "i", "ρ": "p", "α": "a", "κ": "k",
+    "τ": "t", "υ": "u", "ϲ": "c", "ϳ": "j",
+})
+_COMMENT_LEADER = re.compile(r"^\s*(?://+|#+|/\*+|\*+|--)?\s*")
+
+
+def normalize_for_detection(text: str) -> str:
+    """The text as a reader sees it: invisible format characters (zero-width spaces and joiners, soft
+    hyphens, direction marks: Unicode category Cf) removed, compatibility forms folded (NFKC:
+    fullwidth letters, ligatures), look-alike letters of other scripts mapped to Latin."""
+    import unicodedata
+
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", visible).translate(HOMOGLYPHS)
+
+
+def _matches(line: str) -> bool:
+    return any(p.search(line) for p in SUSPICIOUS)
+
+
 def suspicious_text(code: str) -> list[str]:
     """Lines of the code that look like instructions to the grader (at most 5, shortened), so a TA
-    can check the submission; [] when there are none."""
+    can check the submission; [] when there are none. Hidden characters, look-alike letters and an
+    instruction split over two lines (a comment continued, a backslash line end) are seen through
+    (`normalize_for_detection`)."""
     found = []
-    for number, line in enumerate(code.split("\n"), 1):
-        if any(p.search(line) for p in SUSPICIOUS):
+    lines = [normalize_for_detection(line) for line in code.split("\n")]
+    flagged = set()
+    for index, line in enumerate(lines):
+        if _matches(line):
+            flagged.add(index)
             text = line.strip()
-            found.append(f"line {number}: {text[:120]}" + ("..." if len(text) > 120 else ""))
+            hidden = " (hidden or look-alike characters)" if text != code.split("\n")[index].strip() else ""
+            found.append(f"line {index + 1}: {text[:120]}" + ("..." if len(text) > 120 else "") + hidden)
+    for index in range(len(lines) - 1):
+        if index in flagged or index + 1 in flagged:
+            continue
+        first = lines[index].rstrip()
+        second = _COMMENT_LEADER.sub("", lines[index + 1], count=1).strip()
+        if not first.strip() or not second:
+            continue
+        joined = (first[:-1] + second) if first.endswith("\\") else None
+        candidates = [joined] if joined is not None else [first + second, first + " " + second]
+        if any(_matches(candidate) for candidate in candidates):
+            flagged.update((index, index + 1))
+            text = (first.strip() + " | " + second)
+            found.append(f"lines {index + 1}-{index + 2}: {text[:120]}" + ("..." if len(text) > 120 else ""))
     return found[:5]
 
 

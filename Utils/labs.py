@@ -1,4 +1,4 @@
-"""Read lab folders (format: shared/lab-format.md) into plain Python records.
+"""Read lab folders (format: docs/lab-format.md) into plain Python records.
 
 This is the first step of the data's path and the one every later step reads:
 the dataset builder, the evaluator and the grader all see labs through
@@ -71,7 +71,21 @@ Rules for what is read (the lab folder is the trust boundary):
   row with a blank column 0 stays `MALFORMED_ROW`.
 - A student's unreadable file skips that student with a reason, never the lab.
 - File names that are not UTF-8 are shown (ids, "// file:" lines, reports) with U+FFFD, so
-  everything returned can be written as UTF-8.
+  everything returned can be written as UTF-8. Lab folder names that are not UTF-8, or that
+  differ only in case or Unicode normalization, are reported by `lab_name_problems` (check
+  before anything is written).
+- Encodings. Statements, rubrics.json and the CSV may be UTF-8 (with or without a BOM) or
+  UTF-16/32 with a BOM. A source file that is UTF-16/32 or binary is never used as code: the
+  submission keeps it in `Submission.undecodable` (so a grader can queue it) and the builder skips
+  the student (`UNDECODABLE_SOURCE`).
+- Rubric. Each criterion is checked on its own (`parse_rubric_criteria`): titles and descriptions
+  must be text, marks finite numbers (not booleans, not numbers of hundreds of digits), at least
+  2 ratings with distinct letters; a malformed criterion is left out and reported
+  (`Lab.rubric_problems`, BAD_RUBRIC_CRITERION), the others are used. Values echoed in messages
+  are cut short (ECHO_LIMIT). Ratings are sorted naturally (`rating_sort_key`: A, A+, B, ..., AA).
+- Labels. The CSV header's descriptions and marks must match rubrics.json letter by letter
+  (`rating_differences`); a criterion where they differ is skipped (RATINGS_DIFFER, naming the
+  letter and both files), never re-labelled. Student ids and titles are compared in Unicode NFC.
 """
 
 from __future__ import annotations
@@ -80,10 +94,13 @@ import csv
 import errno
 import io
 import json
+import math
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 # Source files a student may hand in, mapped to the fence/comment language.
@@ -139,6 +156,9 @@ NOT_IN_RUBRIC = "criterion in rubric_ratings.csv missing from rubrics.json"
 NOT_IN_CSV = "criterion in rubrics.json missing from rubric_ratings.csv"
 RATINGS_DIFFER = "criterion's ratings differ between rubric_ratings.csv and rubrics.json"
 TOO_FEW_RATINGS = "criterion has fewer than 2 ratings"
+BAD_RUBRIC_CRITERION = "criterion is malformed in rubrics.json"
+UNDECODABLE_SOURCE = "a source file is binary or UTF-16, not UTF-8 text; not used as code"
+BAD_LAB_NAME = "lab folder name cannot be used"
 LINK_OUTSIDE_LAB = "submission holds a link that leaves the lab folder; not followed"
 UNREADABLE_SOURCE = "a source file cannot be read"
 SOURCE_TOO_LARGE = "submission is larger than the reading limit"
@@ -159,6 +179,9 @@ def _text(value: str) -> str:
             return value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
         except UnicodeEncodeError:
             return value.encode("utf-8", errors="replace").decode("utf-8")
+
+
+writable_text = _text  # public name: any string made writable as UTF-8 (surrogates shown as U+FFFD)
 
 
 class LabFormatError(ValueError):
@@ -293,6 +316,9 @@ class Submission:
     language: str
     files: tuple[str, ...]
     not_utf8: tuple[str, ...] = ()
+    # Source files that are not text (binary, or UTF-16/32): "name (why)". Their bytes are not in
+    # `code`; the builder skips such a student (UNDECODABLE_SOURCE) and a grader must queue them.
+    undecodable: tuple[str, ...] = ()
 
 
 @dataclass
@@ -310,6 +336,9 @@ class Lab:
     statement_file: str = ""
     # Notices about the lab as a whole (student None): STATEMENT_FALLBACK, STATEMENT_NOT_UTF8.
     lab_notices: list[Problem] = field(default_factory=list)
+    # Criteria of rubrics.json that were malformed and left out of `rubric` (BAD_RUBRIC_CRITERION,
+    # `criterion` set to its title when it has a usable one): their items are skipped, never guessed.
+    rubric_problems: list[Problem] = field(default_factory=list)
 
     def criterion(self, title: str) -> Criterion:
         return _find(self.rubric, lambda c: c.title == title, f"lab {self.name!r} has no criterion {title!r}")
@@ -329,9 +358,14 @@ class GradedItem:
     comment: str | None = None
 
 
+def nfc(text: str) -> str:
+    """Unicode NFC: the same letters typed on macOS (NFD) and elsewhere (NFC) compare equal."""
+    return unicodedata.normalize("NFC", text)
+
+
 def student_key(raw_id: str) -> str:
-    """Students are matched by the part of the id before '@', on both sides."""
-    return raw_id.strip().split("@", 1)[0].strip()
+    """Students are matched by the part of the id before '@', on both sides (NFC-normalized)."""
+    return nfc(raw_id.strip().split("@", 1)[0].strip())
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:
@@ -343,68 +377,213 @@ def decode_text(data: bytes) -> tuple[str, bool]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), ok
 
 
+# Byte-order marks of the UTF-16/32 encodings (UTF-32 first: its little-endian mark starts like UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+
+
+def unicode_bom(data: bytes) -> str | None:
+    """'utf-16' or 'utf-32' when `data` starts with that encoding's byte-order mark, else None."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
+def decode_document(data: bytes) -> tuple[str, bool]:
+    """A statement, rubric or CSV: UTF-8 (BOM or not), or UTF-16/32 with a byte-order mark (as
+    Windows editors save "Unicode" text). Returns (text, was_valid)."""
+    codec = unicode_bom(data)
+    if codec is None:
+        return decode_text(data)
+    try:
+        text, ok = data.decode(codec), True
+    except UnicodeDecodeError:
+        text, ok = data.decode(codec, errors="replace"), False
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), ok
+
+
+def source_not_text(data: bytes) -> str | None:
+    """Why a source file's bytes are not program text (None when they are): UTF-16/32 (a byte-order
+    mark, or NUL bytes between ASCII letters), or binary (other NUL bytes, mostly control
+    characters or undecodable bytes). Such a file is never trained on or graded as code."""
+    codec = unicode_bom(data)
+    if codec:
+        return f"{codec.upper()} text, not UTF-8"
+    if b"\x00" in data:
+        sample = data[:4096]
+        odd, even = sample[1::2], sample[0::2]
+        if sample and (odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even)) and \
+                sum(32 <= b < 127 or b in (9, 10, 13) for b in sample if b) > 0.9 * sum(1 for b in sample if b):
+            return "UTF-16 text without a byte-order mark, not UTF-8"
+        return "binary (NUL bytes)"
+    text, _ = decode_text(data)
+    if _looks_binary(data, text):
+        return "binary (mostly control characters or invalid UTF-8)"
+    return None
+
+
 # --------------------------------------------------------------------------- parsing (no I/O)
 
 
-def parse_rubric(text: str, source: str = RUBRIC_FILE) -> list[Criterion]:
-    """Parse rubrics.json. Collects every problem in the file and raises them at once."""
+# Echoes of rubric values in messages are cut to this many characters (a 4 MB title prints one line).
+ECHO_LIMIT = 60
+# Rubric problems listed in one message at most (then "... and N more").
+MAX_LISTED_PROBLEMS = 20
+
+
+def _echo(value) -> str:
+    """`repr(value)`, cut to ECHO_LIMIT characters, for a message about user input."""
+    text = repr(value)
+    return text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}... ({len(text)} characters)"
+
+
+class _HugeNumber(str):
+    """A number in rubrics.json too large to read (thousands of digits): kept as its text, refused
+    where a number is needed, ignored where the field is not used (an `id`)."""
+
+
+def _parse_int(text: str):
+    return _HugeNumber(text) if len(text) > 300 else int(text)
+
+
+def _parse_float(text: str):
+    return _HugeNumber(text) if len(text) > 300 else float(text)
+
+
+def _listed(problems: list[str]) -> str:
+    shown = problems[:MAX_LISTED_PROBLEMS]
+    more = len(problems) - len(shown)
+    return "; ".join(shown) + (f"; ... and {more} more" if more > 0 else "")
+
+
+def rating_sort_key(letter: str) -> tuple:
+    """Natural order of rating titles: A, A+, A-, B, ..., Z, AA (not string order, where AA comes
+    before B), A2 before A10. Case-insensitive first, so 'a' sits beside 'A'."""
+    match = re.fullmatch(r"([A-Za-z]*)(\d*)(.*)", letter, re.S)
+    letters, digits, rest = match.groups()
+    return (len(letters), letters.upper(), letters, int(digits) if digits else -1, rest)
+
+
+def _text_field(value, name: str, where: str, errors: list[str], required: bool = True) -> str | None:
+    """A rubric text field: a string (a number is taken as its text); lists, objects, booleans and
+    null are refused with a message."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or isinstance(value, _HugeNumber):
+        if value is None and not required:
+            return None
+        kind = "a huge number" if isinstance(value, _HugeNumber) else type(value).__name__
+        errors.append(f"{where}: '{name}' must be text, found {kind}" + (f" {_echo(value)}" if value is not None else ""))
+        return None
+    text = nfc(str(value).strip())
+    if not text and required:
+        errors.append(f"{where}: '{name}' is empty")
+        return None
+    return text
+
+
+def _marks_value(value, where: str, errors: list[str]) -> tuple[bool, float | None]:
+    """(ok, marks) of a rating's 'marks': a finite number or numeric text; missing or "" is None."""
+    if value is None or value == "":
+        return True, None
+    if isinstance(value, _HugeNumber):
+        errors.append(f"{where}: 'marks' is a number too large to use ({len(value)} digits)")
+        return False, None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        errors.append(f"{where}: 'marks' must be a number, found {type(value).__name__} {_echo(value)}")
+        return False, None
     try:
-        data = json.loads(text)
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        errors.append(f"{where}: non-numeric 'marks' {_echo(value)}")
+        return False, None
+    if not math.isfinite(number):
+        errors.append(f"{where}: 'marks' must be a finite number, found {_echo(value)}")
+        return False, None
+    return True, number
+
+
+def parse_rubric_criteria(text: str, source: str = RUBRIC_FILE) -> tuple[list[Criterion], list[tuple[str | None, str]]]:
+    """Parse rubrics.json criterion by criterion: (usable criteria, [(criterion title or None, what is
+    wrong)]). A malformed criterion (a list as title, boolean or huge marks, fewer than 2 ratings,
+    repeated letters) is reported and left out; the others are kept. Raises LabFormatError only when
+    the file as a whole is unusable (not JSON, not a list). Echoed values are cut short."""
+    try:
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+                          parse_constant=lambda name: float(name))
     except json.JSONDecodeError as e:
         raise LabFormatError(f"{source}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
     except RecursionError:
         raise LabFormatError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise LabFormatError(f"{source}: expected a JSON list of criteria, found {type(data).__name__}")
-    errors: list[str] = []
+    problems: list[tuple[str | None, str]] = []
     criteria: list[Criterion] = []
-    seen_titles: set[str] = set()
+    counts: dict[str, int] = {}
+    for entry in data:
+        if isinstance(entry, dict) and isinstance(entry.get("title"), (str, int, float)):
+            title = nfc(str(entry["title"]).strip())
+            counts[title] = counts.get(title, 0) + 1
     for index, entry in enumerate(data):
+        errors: list[str] = []
         where = f"criterion {index}"
         if not isinstance(entry, dict):
-            errors.append(f"{where}: expected an object, found {type(entry).__name__}")
+            problems.append((None, f"{where}: expected an object, found {type(entry).__name__}"))
             continue
-        title = str(entry.get("title") or "").strip()
-        if not title:
-            errors.append(f"{where}: missing 'title'")
+        if entry.get("title") is None or entry.get("title") == "":
+            problems.append((None, f"{where}: missing 'title'"))
             continue
-        where = f"criterion {index} ({title!r})"
-        if title in seen_titles:
-            errors.append(f"{where}: title appears more than once")
-        seen_titles.add(title)
+        title = _text_field(entry.get("title"), "title", where, errors)
+        if title is None:
+            problems.append((None, "; ".join(errors)))
+            continue
+        where = f"criterion {index} ({_echo(title)})"
+        if counts.get(title, 0) > 1:
+            problems.append((title, f"{where}: title appears more than once"))
+            continue
         raw_ratings = entry.get("Ratings", entry.get("ratings"))
         if not isinstance(raw_ratings, list) or not raw_ratings:
-            errors.append(f"{where}: missing or empty 'Ratings' list")
+            problems.append((title, f"{where}: missing or empty 'Ratings' list"))
             continue
         ratings: list[Rating] = []
         for r_index, raw in enumerate(raw_ratings):
             if not isinstance(raw, dict):
                 errors.append(f"{where}: rating {r_index} is not an object")
                 continue
-            letter = str(raw.get("title") or "").strip()
-            description = raw.get("description")
-            if not letter:
+            if raw.get("title") is None or raw.get("title") == "":
                 errors.append(f"{where}: rating {r_index} has no 'title'")
                 continue
-            if not isinstance(description, str) or not description.strip():
-                errors.append(f"{where}: rating {letter!r} has no 'description'")
+            letter = _text_field(raw.get("title"), "title", f"{where}: rating {r_index}", errors)
+            if letter is None:
                 continue
-            marks = raw.get("marks")
-            try:
-                marks = float(marks) if marks not in (None, "") else None
-            except (TypeError, ValueError):
-                errors.append(f"{where}: rating {letter!r} has non-numeric 'marks' {marks!r}")
+            rating_where = f"{where}: rating {_echo(letter)}"
+            description = raw.get("description")
+            if description is None or (isinstance(description, str) and not description.strip()):
+                errors.append(f"{rating_where} has no 'description'")
                 continue
-            ratings.append(Rating(letter, description.strip(), marks))
+            if not isinstance(description, str):
+                errors.append(f"{rating_where}: 'description' must be text, found {type(description).__name__}")
+                continue
+            ok, marks = _marks_value(raw.get("marks"), rating_where, errors)
+            if ok:
+                ratings.append(Rating(letter, nfc(description.strip()), marks))
         letters = [r.letter for r in ratings]
         duplicates = sorted({x for x in letters if letters.count(x) > 1})
         if duplicates:
-            errors.append(f"{where}: rating titles repeated: {', '.join(duplicates)}")
+            errors.append(f"{where}: rating titles repeated: {', '.join(_echo(d)[1:-1] for d in duplicates[:5])}")
+        if not errors and len(ratings) < 2:
+            errors.append(f"{where}: only {len(ratings)} rating: a criterion needs at least 2 options to choose from")
+        if errors:
+            problems.append((title, "; ".join(errors[:MAX_LISTED_PROBLEMS])))
             continue
-        description = str(entry.get("description") or "").strip() or title
-        criteria.append(Criterion(title, description, tuple(sorted(ratings, key=lambda r: r.letter))))
-    if errors:
-        raise LabFormatError(f"{source}: " + "; ".join(errors))
+        description = entry.get("description")
+        description = nfc(description.strip()) if isinstance(description, str) and description.strip() else title
+        criteria.append(Criterion(title, description, tuple(sorted(ratings, key=lambda r: rating_sort_key(r.letter)))))
+    return criteria, problems
+
+
+def parse_rubric(text: str, source: str = RUBRIC_FILE) -> list[Criterion]:
+    """Parse rubrics.json. Collects every problem in the file and raises them at once (LabFormatError);
+    `parse_rubric_criteria` instead keeps the sound criteria and reports the others."""
+    criteria, problems = parse_rubric_criteria(text, source)
+    if problems:
+        raise LabFormatError(f"{source}: " + _listed([message for _, message in problems]))
     return criteria
 
 
@@ -514,20 +693,20 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
     seen: set[str] = set()
     column = 1
     while column < width:
-        title = header[0][column].strip()
+        title = nfc(header[0][column].strip())
         if not title:
             errors.append(f"row 1, column {column + 1}: rating column with no criterion title")
             column += 1
             continue
         start = column
-        while column < width and header[0][column].strip() == title:
+        while column < width and nfc(header[0][column].strip()) == title:
             column += 1
         if title in seen:
             errors.append(f"row 1: the columns of criterion {title!r} are not adjacent")
             continue
         seen.add(title)
         span = range(start, column)
-        letters = tuple(header[2][c].strip() for c in span)
+        letters = tuple(nfc(header[2][c].strip()) for c in span)
         blank = [c + 1 for c in span if not header[2][c].strip()]
         if blank:
             errors.append(f"row 3, column(s) {blank}: criterion {title!r} has a rating with no title")
@@ -535,9 +714,9 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
             errors.append(f"row 3: criterion {title!r} repeats a rating title: {', '.join(letters)}")
         criteria.append(CsvCriterion(
             title=title,
-            description=header[1][start].strip(),
+            description=nfc(header[1][start].strip()),
             letters=letters,
-            descriptions=tuple(header[3][c].strip() for c in span),
+            descriptions=tuple(nfc(header[3][c].strip()) for c in span),
             marks=tuple(header[4][c].strip() for c in span),
             first_column=start,
         ))
@@ -637,15 +816,52 @@ def parse_submission_files(student_id: str, folder_name: str, files: dict[str, b
         return None
     language = SOURCE_LANGUAGES[os.path.splitext(sources[0])[1].lower()]
     comment = "#" if language == "python" else "//"
-    parts, not_utf8 = [], []
+    parts, not_utf8, undecodable = [], [], []
     for name in sources:
+        why = source_not_text(files[name])
+        if why:
+            undecodable.append(f"{name} ({why})")
+            continue
         text, ok = decode_text(files[name])
         if not ok:
             not_utf8.append(name)
         if len(sources) > 1:
             text = f"{comment} file: {name}\n{text}"
         parts.append(text.rstrip("\n"))
-    return Submission(student_id, folder_name, "\n\n".join(parts) + "\n", language, tuple(sources), tuple(not_utf8))
+    code = "\n\n".join(parts) + "\n" if parts else ""
+    return Submission(student_id, folder_name, code, language, tuple(sources), tuple(not_utf8), tuple(undecodable))
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal up to Unicode normalization and runs of whitespace."""
+    return " ".join(nfc(a).split()) == " ".join(nfc(b).split())
+
+
+def _same_marks(csv_marks: str, marks: float | None) -> bool:
+    cell = csv_marks.strip()
+    if cell.lower() in NULL_CELLS or cell == "-":  # "-" or "nan": no marks
+        return marks is None
+    try:
+        return marks is not None and float(cell) == marks
+    except ValueError:
+        return False
+
+
+def rating_differences(csv_criterion: CsvCriterion, criterion: Criterion) -> list[str]:
+    """Where rubric_ratings.csv's header and rubrics.json describe a letter differently (its
+    description or marks): e.g. the options were reordered in one file, so the TA's column 'A'
+    would be trained with the other file's text for 'A' (an inverted label). [] when they agree
+    letter by letter; a blank CSV description or mark states nothing and agrees."""
+    found = []
+    for letter, description, marks in zip(csv_criterion.letters, csv_criterion.descriptions, csv_criterion.marks):
+        rating = criterion.rating(letter)
+        if description and not _same_text(description, rating.description):
+            found.append(f"letter {letter}: description {_echo(description)} in {RATINGS_FILE}, "
+                         f"{_echo(rating.description)} in {RUBRIC_FILE}")
+        if marks.strip() and not _same_marks(marks, rating.marks):
+            found.append(f"letter {letter}: marks {_echo(marks.strip())} in {RATINGS_FILE}, "
+                         f"{_marks(rating.marks) or 'none'} in {RUBRIC_FILE}")
+    return found
 
 
 def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
@@ -666,17 +882,29 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
     for c in table.criteria:
         if c.title not in rubric:
             criterion_problem[c.title] = (NOT_IN_RUBRIC, "")
-        elif sorted(c.letters) != list(rubric[c.title].letters):
+        elif set(c.letters) != set(rubric[c.title].letters):
+            ordered = sorted(c.letters, key=rating_sort_key)
             criterion_problem[c.title] = (
-                RATINGS_DIFFER, f"CSV {','.join(sorted(c.letters))} vs JSON {','.join(rubric[c.title].letters)}")
+                RATINGS_DIFFER, f"{RATINGS_FILE} {','.join(ordered)} vs {RUBRIC_FILE} {','.join(rubric[c.title].letters)}")
         elif len(c.letters) < 2:
             criterion_problem[c.title] = (TOO_FEW_RATINGS, "")
+        else:
+            differences = rating_differences(c, rubric[c.title])
+            if differences:
+                criterion_problem[c.title] = (RATINGS_DIFFER, "; ".join(differences))
+    rubric_problems = {p.criterion: p for p in lab.rubric_problems if p.criterion is not None}
     for title in titles:
-        if title not in {c.title for c in table.criteria}:
+        if title in rubric_problems and title not in rubric:  # a malformed criterion: its own reason
+            criterion_problem[title] = (BAD_RUBRIC_CRITERION, rubric_problems[title].detail)
+        elif title not in {c.title for c in table.criteria}:
             criterion_problem[title] = (NOT_IN_CSV, "")
 
     items: list[GradedItem] = []
     problems: list[Problem] = list(lab.lab_notices)
+    for p in lab.rubric_problems:  # a malformed criterion the CSV does not rate: reported for the lab
+        if p.criterion is None or p.criterion not in csv_titles:
+            problems.append(dataclass_replace(p, criterion=None, detail=(
+                f"criterion {_echo(p.criterion)}: " if p.criterion is not None else "") + p.detail))
     row_count: dict[str, int] = {}
     for row in table.rows:
         row_count[row.student_id] = row_count.get(row.student_id, 0) + 1
@@ -886,11 +1114,11 @@ def read_statement_file(lab_dir: str | Path, verbose: int = 0, lab_name: str | N
         except LabFormatError as e:
             refused.append(f"{name}: {getattr(e, 'why', e)}")
             continue
-        text, ok = decode_text(data)
+        text, ok = decode_document(data)
         if not text.strip():
             refused.append(f"{name}: is empty")
             continue
-        if _looks_binary(data, text):
+        if _looks_binary(data if unicode_bom(data) is None else text.encode("utf-8"), text):
             refused.append(f"{name}: is binary, not text")
             continue
         notices = []
@@ -917,7 +1145,7 @@ def _required_lab_file(lab_dir: Path, name: str, max_bytes: int) -> tuple[Path, 
         data = _read_lab_file(Path(lab_dir), name, max_bytes)
     except FileNotFoundError:
         raise LabFormatError(f"{path}: file not found") from None
-    return (path, *decode_text(data))
+    return (path, *decode_document(data))
 
 
 def read_rubric(lab_dir: Path) -> list[Criterion]:
@@ -925,10 +1153,22 @@ def read_rubric(lab_dir: Path) -> list[Criterion]:
     return parse_rubric(text, str(path))
 
 
+def read_rubric_criteria(lab_dir: Path, lab_name: str) -> tuple[list[Criterion], list[Problem]]:
+    """The sound criteria of rubrics.json and a BAD_RUBRIC_CRITERION problem per malformed one
+    (`parse_rubric_criteria`). Raises LabFormatError when the file is unusable or no criterion is sound."""
+    path, text, _ = _required_lab_file(lab_dir, RUBRIC_FILE, MAX_RUBRIC_BYTES)
+    criteria, problems = parse_rubric_criteria(text, str(path))
+    if not criteria:
+        raise LabFormatError(f"{path}: no usable criterion" + (f": {_listed([m for _, m in problems])}"
+                                                                if problems else " (the list is empty)"))
+    return criteria, [Problem(lab_name, BAD_RUBRIC_CRITERION, None, title, f"{RUBRIC_FILE}: {message}")
+                      for title, message in problems]
+
+
 def read_ratings(lab_dir: Path) -> RatingsTable:
     path, text, ok = _required_lab_file(lab_dir, RATINGS_FILE, MAX_CSV_BYTES)
     if not ok:
-        raise LabFormatError(f"{path}: not valid UTF-8 text")
+        raise LabFormatError(f"{path}: not valid UTF-8 (or UTF-16 with a byte-order mark) text")
     if "\x00" in text:
         raise LabFormatError(f"{path}: holds NUL bytes; not a text CSV")
     return parse_ratings_csv(text, str(path))
@@ -1060,6 +1300,8 @@ def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_S
             continue
         for file_name in submission.not_utf8:
             problems.append(Problem(lab_name, NOT_UTF8, sid, None, file_name))
+        if submission.undecodable:  # kept (a grader queues it), but never trained on
+            problems.append(Problem(lab_name, UNDECODABLE_SOURCE, sid, None, "; ".join(submission.undecodable)))
         submissions[sid] = submission
     return submissions, problems
 
@@ -1074,11 +1316,34 @@ def read_lab(lab_dir: str | Path, verbose: int = 0, with_ratings: bool = True,
     _lab_root(lab_dir)
     name = _text(lab_dir.name)
     statement, statement_file, notices = read_statement_file(lab_dir, verbose, lab_name=name)
-    rubric = read_rubric(lab_dir)
+    rubric, rubric_problems = read_rubric_criteria(lab_dir, name)
     ratings = read_ratings(lab_dir) if with_ratings else None
     submissions, problems = read_submissions(name, lab_dir, max_source_bytes)
     return Lab(name, lab_dir, statement, rubric, submissions, ratings, problems,
-               statement_file=statement_file, lab_notices=notices)
+               statement_file=statement_file, lab_notices=notices, rubric_problems=rubric_problems)
+
+
+def lab_name_problems(lab_dirs: list[Path]) -> dict[Path, str]:
+    """Lab folders whose names cannot be used, with why: a name that is not valid UTF-8 (it could
+    not be written into reports, pairs or output names as it is; rename the folder), and names that
+    differ only in case or Unicode normalization ('Lab1' and 'lab1', 'é' composed or not), which
+    name the same output files on many file systems. Check before writing anything."""
+    found: dict[Path, str] = {}
+    by_key: dict[str, list[Path]] = {}
+    for lab_dir in lab_dirs:
+        name = lab_dir.name
+        if _text(name) != name:
+            found[lab_dir] = (f"{BAD_LAB_NAME}: the folder name {_text(name)!r} is not valid UTF-8 "
+                              "(rename the folder)")
+            continue
+        by_key.setdefault(nfc(name).casefold(), []).append(lab_dir)
+    for same in by_key.values():
+        if len(same) > 1:
+            for lab_dir in same:
+                others = ", ".join(repr(d.name) for d in same if d != lab_dir)
+                found[lab_dir] = (f"{BAD_LAB_NAME}: {lab_dir.name!r} differs from {others} only in case or Unicode "
+                                  "normalization, so their outputs would collide (rename one)")
+    return found
 
 
 def list_lab_dirs(parent_dir: str | Path) -> list[Path]:

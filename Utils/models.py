@@ -31,7 +31,7 @@ DEFAULT_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "
 QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
 # Scoring may also run int8 on the CPU: dynamic int8 matrix products (weights int8, activations
 # quantized on the fly), matrix products about 2-3x the float32 rate here, grade.py 1.4x end to end
-# (bench/grading.md). Not for training.
+# (bench/results/bench_grading--students-100--generate_items-16.md). Not for training.
 SCORING_QUANTIZATIONS = (*QUANTIZATIONS, "int8")
 
 
@@ -77,6 +77,45 @@ def resolve_model(model: str | None = None, model_size: str | None = None) -> Mo
     # Not in the registry: a folder or hub id. Its system-message support is probed from the
     # chat template (see `supports_system`).
     return ModelSpec(name=Path(model).name or model, hub_id=model)
+
+
+def check_model_name(model: str | None = None, model_size: str | None = None) -> ModelSpec:
+    """`resolve_model`, refusing before anything loads a --model that is none of: a registry name,
+    a model folder (with config.json, or an exported grader), a hub id of the form owner/name (and,
+    offline, one already in the local hub cache). The message lists the registry's names."""
+    spec = resolve_model(model, model_size)
+    if spec.gguf_package or model is None or spec.name in registry():
+        return spec
+    import difflib
+
+    names = sorted(registry())
+    close = difflib.get_close_matches(model, names, n=2)
+    listing = (f"did you mean {' or '.join(close)}? " if close else "") + f"registry names: {', '.join(names)}"
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ValueError(f"--model {model}: the folder holds no config.json, so it is not a model folder ({listing})")
+        return spec
+    if path.exists():
+        raise ValueError(f"--model {model}: is a file, not a model folder ({listing})")
+    owner, _, name = model.partition("/")
+    if model.startswith((".", "/", "~")) or not owner or not name or "/" in name:
+        raise ValueError(f"--model {model!r}: unknown model: not a registry name nor an existing folder ({listing})")
+    if hub_offline():
+        from huggingface_hub import try_to_load_from_cache
+
+        try:
+            cached = try_to_load_from_cache(model, "config.json")
+        except ValueError:  # an id the hub library refuses (bad characters): not cached either
+            cached = None
+        if not isinstance(cached, str):
+            raise ValueError(f"--model {model!r}: not a registry name, not a local folder, and not in the local hub "
+                             f"cache (offline: HF_HUB_OFFLINE is set, so the hub is not asked) ({listing})")
+    return spec
+
+
+def hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def cache_dir() -> Path:
@@ -250,7 +289,7 @@ class LoadedModel:
     calibrations: list[dict] = field(default_factory=list)  # per scoring setting (Utils.calibration.for_setting)
     quantization: str = "auto"
     device: str = "auto"
-    system_prompt: str | None = None  # the one an exported grader folder was trained with
+    system_prompt: str | None = None  # the one the run or exported grader folder was trained with
 
     @property
     def fine_tuned(self) -> bool:
@@ -290,7 +329,7 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
     weights_dir = run_dir = args_path = None
     run_args: dict = {}
     if adapter_path:
-        weights_dir = runs.find_weights_dir(adapter_path)
+        weights_dir = runs.check_run_folder(adapter_path)["weights_dir"]  # whole files, sound YAML/JSON, first
         run_dir = runs.run_dir_of(weights_dir)
         run_args, args_path = runs.read_run_arguments(run_dir)
         if not model and not model_size:
@@ -298,7 +337,9 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
             model = saved if isinstance(saved, str) else None
             size = run_args.get("model_size")
             model_size = size if isinstance(size, str) and not model else None
-    spec = resolve_model(model, model_size)
+    spec = check_model_name(model, model_size)
+    if weights_dir is not None:
+        runs.check_adapter_fits(weights_dir, spec)
     manifest = export.read_manifest(Path(spec.hub_id)) if spec.hub_id and Path(spec.hub_id).is_dir() else None
     if manifest is not None and weights_dir is None:  # an exported grader folder (Utils/export.py)
         folder = Path(spec.hub_id)
@@ -323,7 +364,8 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
 
             net = PeftModel.from_pretrained(net, str(weights_dir), is_trainable=False)
     net.eval()
-    system_prompt = export.folder_system_prompt(Path(spec.hub_id)) if manifest is not None else None
+    # the prompt it was trained with: an exported grader's, else the training run's (runs.system_prompt)
+    system_prompt = export.folder_system_prompt(Path(spec.hub_id)) if manifest is not None else runs.system_prompt(run_dir)
     return LoadedModel(spec, tokenizer, net, supports_system(spec, tokenizer), weights_dir, run_dir, run_args,
                        args_path, calibrations, quantization, device, system_prompt)
 

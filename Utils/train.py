@@ -12,7 +12,7 @@ each a command-line flag. Values resolve in this order, later winning:
 
 Pairs are read from the builder's JSONL (`Utils.create_dataset`), checked, and shortened
 where needed: when prompt plus the longest answer would exceed --max_length, only the
-student's code is cut in its middle (`Utils.prompts.tokenize_within`), so TRL never
+student's code is cut in its middle (`Utils.prompts.fit_to_model`), so TRL never
 truncates an answer or drops a pair. Each run writes into its own folder
 `<output_dir>/model_<YYYYmmdd_HHMMSS>/`; `final_checkpoint/` appears there last, so a
 folder without it is a run that did not finish.
@@ -119,13 +119,15 @@ def device_config_path(device: str) -> Path:
     return TRAIN_CONFIGS_DIR / ("cuda.yaml" if device.startswith("cuda") else "cpu.yaml")
 
 
-def read_yaml_mapping(path: str | Path) -> dict:
+def read_yaml_mapping(path: str | Path, flag: str = "--config") -> dict:
+    """A YAML file of flag names to values; ValueError naming `flag` and the file (and the line of
+    a YAML error) when it is missing, not YAML, or not a mapping."""
+    from Utils.cli import read_yaml_file
+
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"--config {path}: file not found")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml_file(path, flag) or {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping of flag names to values, got {type(data).__name__}")
+        raise ValueError(f"{flag} {path}: expected a mapping of flag names to values, got {type(data).__name__}")
     both = [f"{old}/{new}" for old, new in ALIASES.items() if old in data and new in data]
     if both:
         raise ValueError(f"{path}: give only one of {both} (the first is the older name of the second)")
@@ -171,13 +173,13 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
                       or read_yaml_mapping(device_config_path(resolve_device("auto"))).get("output_dir", "."))
         run_arguments_path = resume_target(resume, output_dir)[0] / "arguments.yaml"
         if run_arguments_path.is_file():
-            run_arguments = read_yaml_mapping(run_arguments_path)
+            run_arguments = read_yaml_mapping(run_arguments_path, "--resume_from_checkpoint: the run's")
             run_arguments.pop("resume_from_checkpoint", None)
             if distributed.launched().is_main:
                 print(f"resuming with the settings in {run_arguments_path} (--config and flags win)")
     device = resolve_device(known.device or user_config.get("device") or run_arguments.get("device") or "auto")
     defaults_path = device_config_path(device)
-    defaults = read_yaml_mapping(defaults_path)
+    defaults = read_yaml_mapping(defaults_path, "the device defaults")
 
     parser = HfArgumentParser((ScriptArguments, config_class))
     parser.add_argument("--config", default=None, help="YAML file with the same keys as the flags; flags win")
@@ -190,12 +192,73 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
     # Each layer only sets defaults, later layers over earlier ones, so flags still win.
     parser.set_defaults(**{key: value for _, values in layers for key, value in values.items()})
     # HfArgumentParser returns the --config namespace after the dataclasses, and unknown strings last.
-    script_args, training_args, *_, rest = parser.parse_args_into_dataclasses(
-        args=argv, return_remaining_strings=True)
+    try:
+        script_args, training_args, *_, rest = parser.parse_args_into_dataclasses(
+            args=argv, return_remaining_strings=True)
+    except TypeError as e:  # a YAML value of the wrong type (a list where a number belongs)
+        raise ValueError(f"a setting has the wrong type: {str(e)[:200]} (check --config)") from None
     if rest:
         raise ValueError(f"unknown arguments: {rest} (see python dpo_train.py --help)")
     script_args.device = device
     return script_args, training_args
+
+
+def check_training_arguments(script_args: ScriptArguments, training_args) -> None:
+    """Refuse, all at once and before anything loads, values that cannot train: non-finite or
+    impossible numbers (--learning_rate inf or -1, --beta nan, a batch size or --lora_r of 0,
+    --max_length 0), and an --output_dir that cannot hold run folders. Raises UsageError."""
+    from Utils.cli import Checks, check_output_dir
+
+    checks = Checks()
+    a = training_args
+    checks.positive("--learning_rate", a.learning_rate, integer=False)
+    checks.positive("--beta", getattr(a, "beta", None), integer=False)
+    for name in ("per_device_train_batch_size", "per_device_eval_batch_size", "gradient_accumulation_steps",
+                 "max_length", "max_prompt_length", "max_completion_length"):
+        checks.positive(f"--{name}", getattr(a, name, None))
+    checks.number("--num_train_epochs", a.num_train_epochs, above=0)
+    checks.number("--max_steps", a.max_steps, integer=True, minimum=-1)
+    checks.number("--warmup_ratio", getattr(a, "warmup_ratio", None), minimum=0, maximum=1)
+    checks.number("--warmup_steps", a.warmup_steps, minimum=0)
+    checks.number("--weight_decay", a.weight_decay, minimum=0)
+    checks.number("--max_grad_norm", a.max_grad_norm, minimum=0)
+    checks.positive("--adam_epsilon", a.adam_epsilon, integer=False)
+    checks.number("--adam_beta1", a.adam_beta1, minimum=0, below=1)
+    checks.number("--adam_beta2", a.adam_beta2, minimum=0, below=1)
+    checks.number("--label_smoothing", getattr(a, "label_smoothing", None), minimum=0, maximum=0.5)
+    checks.finite("--rpo_alpha", getattr(a, "rpo_alpha", None))
+    checks.number("--seed", a.seed, integer=True)
+    for name in ("logging_steps", "save_steps", "eval_steps"):
+        checks.number(f"--{name}", getattr(a, name, None), above=0)
+    checks.positive("--lora_r", script_args.lora_r)
+    checks.positive("--lora_alpha", script_args.lora_alpha, integer=False)
+    checks.number("--lora_dropout", script_args.lora_dropout, minimum=0, below=1)
+    checks.run(check_output_dir, a.output_dir, "--output_dir")
+    for flag, path in (("--train_dataset_path", script_args.train_dataset_path),
+                       ("--eval_dataset_path", script_args.eval_dataset_path)):
+        if path is not None and not Path(path).is_file():
+            checks.add(f"{flag} {path}: {'is a folder, not a file' if Path(path).is_dir() else 'file not found'}")
+    checks.raise_if_any("these settings cannot train")
+
+
+def pairs_system_prompt(path: str | Path) -> str | None:
+    """The system prompt of a pairs file (every row's first message, when it is a system message): the
+    one the run trains with, kept in the run folder (`runs.write_run_start`). None when the rows hold
+    none or disagree (rows from several builds)."""
+    import json
+
+    prompts = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            messages = json.loads(line).get("prompt") or [{}]
+            if messages[0].get("role") != "system":
+                return None
+            prompts.add(messages[0].get("content", "").strip())
+            if len(prompts) > 1:
+                return None
+    return prompts.pop() if prompts else None
 
 
 def check_combination(device: str, quantization: str, training_args, use_peft: bool = True) -> None:

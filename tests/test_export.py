@@ -8,17 +8,18 @@ import torch
 from transformers import AutoModelForCausalLM
 
 from fixtures import save_run_folder, save_tiny_model
+from Utils.cli import UsageError
 from Utils.export import export_grader
 from Utils.models import load_for_scoring, resolve_max_length
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
 
+@pytest.mark.slow
 def test_exported_grader_equals_the_run_and_needs_no_peft(tmp_path):
     model_dir = save_tiny_model(tmp_path / "tiny")
     run = save_run_folder(tmp_path / "runs" / "model_1", model_dir, max_length=700)
-    (tmp_path / "prompt.txt").write_text("Grade it.\n")
-    (run / "dataset_report.json").write_text(json.dumps({"arguments": {"system_prompt_path": str(tmp_path / "prompt.txt")}}))
+    (run / "system_prompt.txt").write_text("Grade it.\n")  # the run keeps the prompt it was trained with
     (run / "calibration.json").write_text(json.dumps({"temperature": 2.5, "n_items": 40, "auto_accept": []}))
     folder = export_grader(run, tmp_path / "grader")
     assert {"config.json", "model.safetensors", "system_prompt.txt", "calibration.json", "grader.json"} <= {
@@ -33,5 +34,5 @@ def test_exported_grader_equals_the_run_and_needs_no_peft(tmp_path):
     assert loaded.system_prompt == "Grade it."
     assert loaded.calibrations == [{"temperature": 2.5, "n_items": 40, "auto_accept": []}]  # carried into the folder
     assert resolve_max_length(loaded, None)[0] == 700 and not loaded.fine_tuned
-    with pytest.raises(FileExistsError, match="not empty"):
+    with pytest.raises(UsageError, match="holds an earlier export: pass --overwrite"):
         export_grader(run, folder)
