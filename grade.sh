@@ -11,8 +11,14 @@ ADAPTER_PATH="${ADAPTER_PATH-}"          # training run folder or its final_chec
 PARENT_DIR="${PARENT_DIR-examples/labs}" # one sub-folder per lab: statement, rubrics.json, submissions/
 LAB_NAMES="${LAB_NAMES-}"                # space-separated; empty: every lab in PARENT_DIR
 OUTPUT_DIR="${OUTPUT_DIR-}"              # results/grades
-TARGET_ACCURACY="${TARGET_ACCURACY-}"    # 0.9: queue items below the confidence that reached it on held-out labs
-REVIEW_THRESHOLD="${REVIEW_THRESHOLD-}"  # instead: queue items whose confidence is below this
+TARGET_ACCURACY="${TARGET_ACCURACY-}"    # 0.9: auto-accept items at or above the calibrated confidence that reached
+                                         # it on held-out labs; without a calibration every item goes to a TA
+REVIEW_THRESHOLD="${REVIEW_THRESHOLD-}"  # instead: queue items below this (orders the TA's work; accepts nothing)
+METHOD="${METHOD-}"                      # auto: first_token unless the run is calibrated only for likelihood
+GRADEBOOK="${GRADEBOOK-}"                # plain, canvas or moodle (docs/guide.md: importing into the LMS)
+GRADEBOOK_ASSIGNMENT="${GRADEBOOK_ASSIGNMENT-}"  # canvas/moodle: the grade column's name (default: the lab's)
+ROSTER="${ROSTER-}"                      # the LMS's export of the course: unknown students are listed, left out
+EVALUATION_REPORT="${EVALUATION_REPORT-}"  # evaluate.py's report.json of this run: the page states its agreement
 MAX_LENGTH="${MAX_LENGTH-}"              # the run folder's saved max_length, else 1536
 BATCH_SIZE="${BATCH_SIZE-}"              # 4
 VERBOSE="${VERBOSE-}"                    # 0: modified_ps.txt; 1: ps.txt (else problemStatement.txt)
@@ -28,6 +34,11 @@ add --parent_dir "$PARENT_DIR"
 add --output_dir "$OUTPUT_DIR"
 add --target_accuracy "$TARGET_ACCURACY"
 add --review_threshold "$REVIEW_THRESHOLD"
+add --method "$METHOD"
+add --gradebook "$GRADEBOOK"
+add --gradebook_assignment "$GRADEBOOK_ASSIGNMENT"
+add --roster "$ROSTER"
+add --evaluation_report "$EVALUATION_REPORT"
 add --max_length "$MAX_LENGTH"
 add --batch_size "$BATCH_SIZE"
 add --verbose "$VERBOSE"
