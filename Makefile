@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup setup-gemma demo dataset train evaluate test bench clean
+.PHONY: setup setup-gemma demo dataset train evaluate test test-fast bench clean
 
 setup: $(STAMP)
 
@@ -42,10 +42,14 @@ evaluate: setup
 test: setup
 	$(PY) -m pytest -q tests
 
+# The fast loop while editing: all but the slow, browser and distributed tests (under a minute).
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser and not distributed"
+
 bench: setup
-	$(PY) bench/bench_dataset.py
-	$(PY) bench/bench_training.py
-	$(PY) bench/bench_scoring.py
+	$(PY) -m bench.bench_dataset
+	$(PY) -m bench.bench_training
+	$(PY) -m bench.bench_scoring
 
 clean:
 	rm -rf data runs results

@@ -1,6 +1,6 @@
 """Benchmark the dataset builder: 100 labs x 200 students x 4 criteria (3 ratings each).
 
-    .venv/bin/python bench/bench_dataset.py [--labs 100 --students 200]
+    .venv/bin/python -m bench.bench_dataset [--labs 100 --students 200]
 
 Writes synthetic labs to a temporary folder (not timed), then times reading them and
 writing the train/test JSONL, and prints the seconds. Target: under 10 s on 2 CPU cores.
@@ -10,15 +10,12 @@ import argparse
 import csv
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from Utils.create_dataset import build_dataset  # noqa: E402
-from Utils.pairs import write_pairs  # noqa: E402
+from Utils.create_dataset import build_dataset
+from Utils.pairs import write_pairs
 
 CODE = "\n".join(["#include <iostream>", "using namespace std;", "int main() {", "    int n, total = 0;",
                   "    cin >> n;"] + [f"    total += n * {i}; // step {i}" for i in range(25)] +

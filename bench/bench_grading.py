@@ -1,13 +1,14 @@
 """How fast does grade.py grade a whole course lab on this CPU?
 
-    .venv/bin/python bench/bench_grading.py                       # 1,000 students x 4 criteria, embedded model
-    .venv/bin/python bench/bench_grading.py --students 200 --adapter_path runs/model_X
+    .venv/bin/python -m bench.bench_grading                       # 1,000 students x 4 criteria, embedded model
+    .venv/bin/python -m bench.bench_grading --students 200 --adapter_path runs/model_X
 
 Writes one lab of --students submissions with the example generator (lab05_factorial: 4
 criteria; seeded), then times `grade.py` itself end to end (model loading included) with each
 --methods x --quantizations setting, and greedy generation of the answer on --generate_items
 items of the same lab (evaluate.py's generate method) for the ratio. Prints items/second, the
-minutes for the whole lab, and the ratio to generation; writes bench/grading.md. The target:
+minutes for the whole lab, and the ratio to generation; writes bench/results/<the command>.md
+(bench_grading--students-100.md for `--students 100`). The target:
 1,000 students x 4 criteria in at most 10 minutes on 2 cores, and at least 10x generation.
 """
 
@@ -23,9 +24,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "examples"))
-from Utils.files import write_text_atomic  # noqa: E402
+from bench import result_path
+from Utils.files import write_text_atomic
+
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 WORK = REPO / "bench" / ".grading"
 LAB = "lab05_factorial"
@@ -33,7 +34,7 @@ LAB = "lab05_factorial"
 
 def write_lab(students: int) -> Path:
     """One generated lab of `students` submissions, without its TA ratings (as grade.py gets it)."""
-    import generate_labs
+    from examples import generate_labs
 
     parent = WORK / f"labs_{students}"
     if not (parent / LAB).is_dir():
@@ -96,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate_items", type=int, default=32)
     parser.add_argument("--adapter_path", default=None)
     parser.add_argument("--model", default=None)
-    parser.add_argument("--out", default=str(REPO / "bench" / "grading.md"))
+    parser.add_argument("--out", default=None, help="default: bench/results/<the command>.md")
     args = parser.parse_args(argv)
+    args.out = args.out or result_path("bench_grading", sys.argv[1:] if argv is None else argv)
     model_flags = [x for flag, value in (("--model", args.model), ("--adapter_path", args.adapter_path)) if value
                    for x in (flag, value)]
     WORK.mkdir(parents=True, exist_ok=True)

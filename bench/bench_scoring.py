@@ -1,7 +1,7 @@
 """Benchmark scoring: grouped likelihood (one packed pass per item, student or lab) vs generation.
 
     bash create_dpo_dataset.sh                       # writes data/test.jsonl
-    .venv/bin/python bench/bench_scoring.py [--items 48] [--max-new-tokens 25]   # ~9 min
+    .venv/bin/python -m bench.bench_scoring [--items 48] [--max-new-tokens 25]   # ~9 min
 
 The embedded model (smollm2-135m, float32, eval mode) scores the first --items test items (whole
 students, file order). Batch 1, prompts tokenized beforehand:
@@ -34,12 +34,11 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from bench_training import load_average, machine_description, matmul_gflops, read_rows, write_section  # noqa: E402
+from bench import result_path  # noqa: E402
+from bench.bench_training import load_average, machine_description, matmul_gflops, read_rows, write_section  # noqa: E402
 
 HEADING = "## Scoring: items per second"
 
@@ -65,8 +64,9 @@ def main() -> None:
     p.add_argument("--max-new-tokens", type=int, default=25)
     p.add_argument("--max-length", type=int, default=1536)
     p.add_argument("--data", type=Path, default=REPO / "data" / "test.jsonl")
-    p.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    p.add_argument("--out", type=Path, default=None, help="default: bench/results/<the command>.md")
     args = p.parse_args()
+    args.out = args.out or result_path("bench_scoring", sys.argv[1:])
 
     import torch
 
@@ -158,7 +158,7 @@ def main() -> None:
     prompt_tokens = sum(len(i["prompt_ids"]) for i in items) / len(items)
     lines = [f"{HEADING} ({datetime.now():%Y-%m-%d %H:%M})", "",
              f"Machine: {machine_description()}.  ",
-             f"Command: `{' '.join(['.venv/bin/python', 'bench/bench_scoring.py'] + sys.argv[1:])}`  ",
+             f"Command: `{' '.join(['.venv/bin/python', '-m', 'bench.bench_scoring'] + sys.argv[1:])}`  ",
              f"float32 matmul rate: {peak:.1f} GFLOP/s. Load average before: {load_before}, after: {load_average()}.  ",
              f"{len(items)} test items of {len(students)} students, {prompt_tokens:.0f} prompt tokens per item on "
              f"average; generation produced {sum(new_tokens) / len(new_tokens):.1f} new tokens per item "

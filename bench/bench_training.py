@@ -1,7 +1,7 @@
 """Benchmark DPO training: TRL's DPOTrainer (older recipe, best stock settings) vs GroupedDPOTrainer.
 
     bash create_dpo_dataset.sh                       # writes data/train.jsonl
-    .venv/bin/python bench/bench_training.py [--pairs 12] [--options 3 4] [--configs ...]   # ~20 min
+    .venv/bin/python -m bench.bench_training [--pairs 12] [--options 3 4] [--configs ...]   # ~20 min
 
 The embedded model (smollm2-135m, float32, LoRA r16 on all projections) trains on the same
 pairs from data/train.jsonl: the first --pairs pairs of criteria with K options (whole items,
@@ -39,7 +39,6 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -207,9 +206,10 @@ def main() -> None:
                    help="option counts for which old_recipe runs (it is slow and only a reference point)")
     p.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
     p.add_argument("--data", type=Path, default=REPO / "data" / "train.jsonl")
-    p.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    p.add_argument("--out", type=Path, default=None, help="default: bench/results/<the command>.md")
     p.add_argument("--worker", choices=CONFIGS, help=argparse.SUPPRESS)
     args = p.parse_args()
+    args.out = args.out or result_path("bench_training", sys.argv[1:])
 
     if args.worker:
         import tempfile
@@ -225,7 +225,7 @@ def main() -> None:
     print(f"float32 matmul (2048^3 torch.mm, best of 5): {peak:.1f} GFLOP/s; load average {load_before}")
     report = [f"{HEADING} ({datetime.now():%Y-%m-%d %H:%M})", "",
               f"Machine: {machine_description()}.  ",
-              f"Command: `{' '.join(['.venv/bin/python', 'bench/bench_training.py'] + sys.argv[1:])}`  ",
+              f"Command: `{' '.join(['.venv/bin/python', '-m', 'bench.bench_training'] + sys.argv[1:])}`  ",
               f"float32 matmul rate: {peak:.1f} GFLOP/s (2048x2048 torch.mm, best of 5).  ",
               f"Load average (1, 5, 15 min) before: {load_before}.", ""]
     for k in args.options:

@@ -1,7 +1,7 @@
 """The published GPU recipe end to end on the embedded model: training, then scoring, timed.
 
-    .venv/bin/python bench/gpu_recipe.py                    # one CUDA GPU; about 10 minutes
-    .venv/bin/python bench/gpu_recipe.py --train_pairs 256 --eval_items 400 --write
+    .venv/bin/python -m bench.gpu_recipe                    # one CUDA GPU; about 10 minutes
+    .venv/bin/python -m bench.gpu_recipe --train_pairs 256 --eval_items 400 --write
 
 Needs a CUDA GPU (it refuses, exit code 2, without one). Steps:
 
@@ -16,7 +16,7 @@ Needs a CUDA GPU (it refuses, exit code 2, without one). Steps:
 
 Prints pairs/second (training loop and end to end), items/second of scoring, and the peak GPU
 memory of each step (torch.cuda.max_memory_allocated), with the GPU's name; --write puts the table
-into bench/results.md under "## GPU: the published recipe".
+into bench/results/gpu_recipe.md under "## GPU: the published recipe".
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
@@ -49,7 +48,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--train_pairs", type=int, default=256, help="train pairs, whole students (0: all)")
     parser.add_argument("--eval_items", type=int, default=0, help="score only the first N items (0: all)")
     parser.add_argument("--output_dir", default=None, help="where runs and results go (default: a temporary folder)")
-    parser.add_argument("--write", action="store_true", help="put the table into bench/results.md")
+    parser.add_argument("--write", action="store_true", help="put the table into bench/results/gpu_recipe.md")
     return parser.parse_args(argv)
 
 
@@ -147,7 +146,7 @@ def table(gpu: str, trained: dict, scored: dict) -> str:
 
 
 def write_results(text: str) -> Path:
-    path = REPO / "bench" / "results.md"
+    path = REPO / "bench" / "results" / "gpu_recipe.md"
     old = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
     start = old.find(HEADING)
     if start >= 0:  # replace the earlier GPU section (up to the next level-2 heading)

@@ -1,6 +1,6 @@
 """How much of the TA's rating can be learned from the code at all? A non-neural reference grader.
 
-    .venv/bin/python bench/learnability.py [--data bench/.quality/data] [--out bench/learnability.md]
+    .venv/bin/python -m bench.learnability [--data bench/.quality/data] [--out bench/results/learnability.md]
 
 Per criterion title (pooled over the labs that grade it), an L2-regularised logistic regression
 on surface features of the student's code (word and symbol tokens and their bigrams, clipped
@@ -24,8 +24,6 @@ from pathlib import Path
 import torch
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
 
 TOKEN = re.compile(r"[A-Za-z_]+|\d+|[^\sA-Za-z_\d]{1,2}")
 
@@ -59,7 +57,7 @@ def fit_predict(train: list, test: list, l2: float = 1e-2) -> list[str]:
                     x[r, vocab[k]] = min(v, 5)
         return x
 
-    from probe import probe
+    from bench.probe import probe
 
     ya = [classes.index(i.true_option) for i in train]
     predicted = probe(matrix(train_f), ya, matrix(test_f), classes, steps=200, l2=l2, eps=1e-3)
@@ -70,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(REPO / "bench" / ".quality" / "data"),
                         help="folder with the builder's train.jsonl, test.jsonl and dataset_report.json")
-    parser.add_argument("--out", default=str(REPO / "bench" / "learnability.md"))
+    parser.add_argument("--out", default=str(REPO / "bench" / "results" / "learnability.md"))
     args = parser.parse_args(argv)
     from evaluate import held_out_labs
     from Utils.files import write_text_atomic

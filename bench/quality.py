@@ -1,8 +1,8 @@
 """Does the grader grade? Train recipe variants on the bundled labs and measure agreement with the TAs.
 
-    .venv/bin/python bench/quality.py                          # every variant below (hours on 2 cores)
-    .venv/bin/python bench/quality.py --variants sft_full dpo_lora --curve sft_full
-    .venv/bin/python bench/quality.py --table                  # only rewrite bench/quality.md from the results
+    .venv/bin/python -m bench.quality                          # every variant below (hours on 2 cores)
+    .venv/bin/python -m bench.quality --variants sft_full dpo_lora --curve sft_full
+    .venv/bin/python -m bench.quality --table                  # only rewrite bench/results/quality.md from the results
 
 Each variant is `bash dpo_train.sh <flags>` on the builder's pairs of examples/labs (trained on
 lab01-lab04's first 70% of students), then `evaluate.py` on a fixed sample of the test file: the
@@ -12,7 +12,7 @@ items, the base model, the constant answer (each criterion's most common TA rati
 items) and chance. Accuracy is micro accuracy with a 95% bootstrap interval over students.
 With --curve, the checkpoints saved during training are evaluated too (accuracy as training goes).
 
-Every run appends to bench/quality.jsonl; bench/quality.md is rewritten from it.
+Every run appends to bench/results/quality.jsonl; bench/results/quality.md is rewritten from it.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 from Utils.files import write_text_atomic  # noqa: E402
 WORK = REPO / "bench" / ".quality"  # data, runs and evaluations (ignored by git)
-RESULTS = REPO / "bench" / "quality.jsonl"
-TABLE = REPO / "bench" / "quality.md"
+RESULTS = REPO / "bench" / "results" / "quality.jsonl"
+TABLE = REPO / "bench" / "results" / "quality.md"
 PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 
 ALL = ["--max_train_pairs", "0"]
@@ -172,7 +171,7 @@ def _num(value) -> str:
 
 
 def write_table() -> None:
-    """bench/quality.md from every record in bench/quality.jsonl (the newest per variant, method and step)."""
+    """bench/results/quality.md from every record in bench/results/quality.jsonl (the newest per variant, method and step)."""
     if not RESULTS.is_file():
         return
     latest: dict[tuple, dict] = {}
@@ -223,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip_base", action="store_true", help="do not (re)score the base models")
     parser.add_argument("--base_models", nargs="+", default=["smollm2-135m"], choices=list(BASE_MODELS),
                         help="base models scored beside the variants")
-    parser.add_argument("--table", action="store_true", help="only rewrite bench/quality.md")
+    parser.add_argument("--table", action="store_true", help="only rewrite bench/results/quality.md")
     args = parser.parse_args(argv)
     if args.table:
         write_table()

@@ -1,6 +1,6 @@
 """Write docs/flags.md, the flag reference of every script, from the scripts' own dataclasses.
 
-    .venv/bin/python docs/flags.py          # rewrites docs/flags.md (tests/test_docs.py checks it is current)
+    .venv/bin/python -m docs.flags          # rewrites docs/flags.md (tests/test_docs.py checks it is current)
 
 Each option's default and help text live once, in its dataclass; this page is generated from
 them, so it cannot drift from what the scripts do.
@@ -12,8 +12,9 @@ import dataclasses
 import sys
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a file, the repository root is not on the path
+    sys.exit("run it from the repository root as: .venv/bin/python -m docs.flags")
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 OUT = REPO / "docs" / "flags.md"
 
 

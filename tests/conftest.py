@@ -63,3 +63,11 @@ def tiny_model_dir(tmp_path_factory, pairs_dir, smollm_tokenizer) -> Path:
     tiny_llama(len(tokenizer), tokenizer=tokenizer, tie_word_embeddings=True).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+def pytest_collection_modifyitems(items):
+    """A test that takes the `browser` fixture (Chromium through Selenium) is marked `browser`, so
+    `-m "not browser"` leaves out exactly the tests that drive the review page in a browser."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -8,12 +8,9 @@ import csv
 import io
 import json
 import os
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 # Tiny models' matrices are so small that a second thread only adds waiting (10x slower on a busy
 # 2-core machine); subprocess runs of the shell scripts get the same setting.

@@ -111,16 +111,15 @@ def test_statement_linked_out_is_not_read_and_the_other_statement_is_used(tmp_pa
 
 FIFO_SCRIPT = """
 import json, sys
-sys.path.insert(0, sys.argv[1])
-from Utils import labs as L
+from Utils import labs as L  # the child runs in the repository root (python -c puts it on the path)
 out = {}
-lab = L.read_lab(sys.argv[2])
+lab = L.read_lab(sys.argv[1])
 items, problems = L.collect_items(lab)
 out["students"] = sorted({i.student_id for i in items})
 out["problems"] = sorted({(p.student or "", p.reason, p.detail) for p in problems})
 out["statement_file"] = lab.statement_file
 try:
-    L.read_lab(sys.argv[3])
+    L.read_lab(sys.argv[2])
     out["csv_error"] = None
 except L.LabFormatError as e:
     out["csv_error"] = str(e)
@@ -147,7 +146,7 @@ def test_fifos_and_sockets_never_hang_the_read(labs_dir):
             sock.bind(str(sock_path))
     # A subprocess with a time limit, so a regression fails here instead of hanging the run.
     try:
-        done = subprocess.run([sys.executable, "-c", FIFO_SCRIPT, str(REPO), str(lab), str(bad_csv)],
+        done = subprocess.run([sys.executable, "-c", FIFO_SCRIPT, str(lab), str(bad_csv)], cwd=REPO,
                               capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         pytest.fail("read_lab blocked on a FIFO")

@@ -1,0 +1,25 @@
+"""Benchmark tools. Each runs from the repository root as a module, `python -m bench.NAME`, and
+writes its result into bench/results/, named by the command that wrote it (see `result_path`).
+The tools print numbers; the tests never run them (except gpu_recipe's refusal without CUDA)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def result_path(script: str, argv: list[str], suffix: str = ".md", ignore: tuple[str, ...] = ("--out",)) -> Path:
+    """bench/results/<script>[--flag-value ...]<suffix>: the file is named by the command that writes
+    it, e.g. `bench_grading --students 100` -> bench/results/bench_grading--students-100.md. Flags in
+    `ignore` and flags given a path (inputs, not settings) are left out of the name."""
+    groups: list[list[str]] = [[]]
+    for arg in argv:
+        if arg.startswith("--"):
+            groups.append(arg.split("=", 1))
+        else:
+            groups[-1].append(arg)
+    kept = [g for g in groups[1:] if g[0] not in ignore and not any("/" in value for value in g[1:])]
+    name = script + "".join("-".join(g) for g in kept)
+    return RESULTS / (re.sub(r"[^A-Za-z0-9._-]+", "_", name) + suffix)
