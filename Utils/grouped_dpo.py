@@ -56,7 +56,7 @@ from Utils.pairs import group_items
 from Utils.prompts import TokenizedItem, tokenize_items
 
 GROUP_BY = ("item", "student")
-DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results.md)
+DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results/bench_training--pairs-12--old-recipe-pairs-4.md)
 GROUPED_COLUMNS = ["prompts_ids", "answers_ids", "pairs", "ref_answer_logps"]  # what the collator reads
 SAMPLING = ("random", "sequential")  # train_sampling_strategy values the grouped trainer implements
 ANSWERS = ("all", "chosen", "letter")  # what the collator packs after each prompt (`answers_to_pack`)

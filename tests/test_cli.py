@@ -35,6 +35,7 @@ def test_an_empty_lab_name_is_an_error(values):
         split_names(values, "--lab_names")
 
 
+@pytest.mark.slow
 def test_the_wrappers_shielded_labs_stay_shielded_when_more_are_given(labs_dir, tmp_path):
     for name in ("lab05_factorial", "lab06_palindrome", "lab07"):
         write_lab(labs_dir, name)
@@ -68,10 +69,11 @@ def test_strict_fails_a_run_that_found_no_lab(tmp_path, capsys):
     assert create_dataset.main(args) == 1 and "no lab folder was found" in capsys.readouterr().err
 
 
-def test_the_builder_runs_as_a_file_as_the_older_tooling_called_it(labs_dir, tmp_path):
+@pytest.mark.slow
+def test_the_builder_runs_as_a_module_from_the_repository_root(labs_dir, tmp_path):
     write_lab(labs_dir, "lab1")
-    p = subprocess.run([sys.executable, str(REPO / "Utils" / "create_dataset.py"), *build_args(labs_dir, tmp_path)],
-                       capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    p = subprocess.run([sys.executable, "-m", "Utils.create_dataset", *build_args(labs_dir, tmp_path)],
+                       capture_output=True, text=True, timeout=120, cwd=REPO)
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "d" / "tr.jsonl").stat().st_size > 0
 
@@ -95,6 +97,7 @@ def test_malformed_rows_of_a_test_file_are_named_before_any_model_loads(tmp_path
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_dpo_train_answers_a_bad_setting_with_error_and_exit_2(tmp_path):
     p = subprocess.run([sys.executable, str(REPO / "dpo_train.py"), "--trainer", "fancy",
                         "--train_dataset_path", str(tmp_path / "none.jsonl")],

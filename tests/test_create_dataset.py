@@ -140,6 +140,7 @@ def test_shell_wrapper_end_to_end(labs_dir, tmp_path):
     assert train[0]["prompt"][0]["content"] == (REPO / "system_prompt.txt").read_text().strip()
 
 
+@pytest.mark.slow
 def test_strict_fails_on_skips_and_bad_input_has_no_traceback(labs_dir, tmp_path):
     write_lab(labs_dir, "lab1", grades={"a": {"Variable names": "A"}}, codes={"a": "x"})
     out = tmp_path / "o"

@@ -443,6 +443,7 @@ def test_measured_agreement_is_read_from_the_evaluation_report_of_this_model(tmp
         read_evaluation_report(path)
 
 
+@pytest.mark.slow
 def test_importing_the_toolkit_prints_no_dependency_line(tmp_path):
     code = ("import Utils, logging; import grade, evaluate; "
             "logging.getLogger('bitsandbytes.backends.cpu.ops').warning("

@@ -108,6 +108,7 @@ def assert_same_training_signal(stock, *grouped_trainers, rewards=True):
 
 
 @pytest.mark.parametrize("k", [2, 3, 4])
+@pytest.mark.slow
 def test_grouped_loss_and_lora_gradients_equal_stock(base_model, tokenizer, k):
     """One item, K-1 pairs (batches of several items: the next test)."""
     rows = item_rows("s1", CRITERIA[k], "B")
@@ -116,6 +117,7 @@ def test_grouped_loss_and_lora_gradients_equal_stock(base_model, tokenizer, k):
     assert_same_training_signal(stock, grouped)
 
 
+@pytest.mark.slow
 def test_mixed_option_counts_batch_together(base_model, tokenizer):
     """Items with 2, 3 and 4 options in one batch, grouped by item, and by student (one student's
     three items in one sequence, statement and code once)."""
@@ -136,6 +138,7 @@ def test_mixed_option_counts_batch_together(base_model, tokenizer):
     {"loss_type": ["ipo"]},
     {"loss_type": ["sft"]},
 ], ids=lambda loss: "+".join(loss["loss_type"]))
+@pytest.mark.slow
 def test_other_loss_terms_equal_stock(base_model, tokenizer, loss):
     """TRL's other loss terms, in lists with weights: the same loss and LoRA gradients as TRL."""
     rows = item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A") + item_rows("s2", CRITERIA[2], "A")
@@ -143,6 +146,7 @@ def test_other_loss_terms_equal_stock(base_model, tokenizer, loss):
     assert_same_training_signal(stock, by_item, by_student, rewards=loss["loss_type"] != ["sft"])
 
 
+@pytest.mark.slow
 def test_packed_answer_logprobs_equal_separate_passes(base_model, tokenizer):
     """Each answer's log-probability from the packed student sequence equals a plain forward pass."""
     rows = item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A")
@@ -162,6 +166,7 @@ def test_packed_answer_logprobs_equal_separate_passes(base_model, tokenizer):
     assert len(expected) == 3 + 4
 
 
+@pytest.mark.slow
 def test_precomputed_reference_equals_stock_precompute(base_model, tokenizer):
     rows = item_rows("s1", CRITERIA[3], "A") + item_rows("s2", CRITERIA[4], "C")
     stock, grouped = trainers(base_model, tokenizer, rows, group_by=("student",), precompute_ref_log_probs=True)
@@ -175,6 +180,7 @@ def test_precomputed_reference_equals_stock_precompute(base_model, tokenizer):
 
 
 @pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.slow
 def test_train_end_to_end_changes_lora_weights(base_model, tokenizer, tmp_path, precompute):
     """A few steps of trainer.train(), reference on the fly (with activation checkpointing, as on a GPU)
     or precomputed; then evaluate()."""
@@ -251,6 +257,7 @@ def test_collator_pairs_point_at_their_answer_slots():
 
 
 @pytest.mark.parametrize("loss_type", [["choice"], ["sft", "choice"], ["sigmoid", "choice"]])
+@pytest.mark.slow
 def test_choice_term_equals_a_classifier_over_separate_passes(base_model, tokenizer, loss_type):
     """loss_type choice: per item, cross-entropy over the options' letter logits at the position that
     predicts the letter, equal to plain forward passes over prompt + the answer start; choice alone packs

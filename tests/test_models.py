@@ -60,6 +60,7 @@ def test_quantization_and_device_resolution():
             M.resolve_device("cuda")
 
 
+@pytest.mark.slow
 def test_tokenizer_without_chat_template_is_refused_and_system_support_is_probed(tmp_path, smollm_tokenizer):
     smollm_tokenizer.save_pretrained(tmp_path / "chatml")
     spec = M.resolve_model(str(tmp_path / "chatml"))

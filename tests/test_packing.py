@@ -43,6 +43,7 @@ def check(model, groups, batch, prefix=None):
 
 
 @pytest.mark.parametrize("attn", ["sdpa", "eager"])
+@pytest.mark.slow
 def test_packed_items_equal_separate_passes(attn):
     model = tiny_llama(attn)
     g = torch.Generator().manual_seed(1)
@@ -53,6 +54,7 @@ def test_packed_items_equal_separate_passes(attn):
 
 
 @pytest.mark.parametrize("attn", ["sdpa", "eager"])
+@pytest.mark.slow
 def test_items_sharing_a_prefix_pack_into_one_row(attn):
     """One student's criteria share statement and code: one row, each answer still exact."""
     model = tiny_llama(attn)

@@ -82,6 +82,7 @@ def test_bad_jsonl_rows_are_named(tmp_path):
     assert "no answer text for option(s) C" in str(e.value)
 
 
+@pytest.mark.slow
 def test_packed_likelihood_equals_direct_forward_pass(lab_parent, tokenizer, model):
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
     run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2)
@@ -123,6 +124,7 @@ def test_each_lab_scores_after_its_own_cached_start(labs_dir, tokenizer, model):
     assert [s.item for s in run.scores] == interleaved  # results in the order of the items given
 
 
+@pytest.mark.slow
 def test_over_long_code_is_shortened_exactly_as_in_training(lab_parent, tokenizer, model):
     items, _ = read_lab_items(lab_parent, [], SYSTEM)
     max_length = 600  # the long submission needs ~1900 tokens (code alone ~1740); the short ones fit
@@ -190,6 +192,7 @@ def test_generate_mode_counts_what_it_cannot_parse(lab_parent, tokenizer, model)
     assert tokenizer.padding_side == "right"  # restored after left-padded generation
 
 
+@pytest.mark.slow
 def test_adapter_run_folder_max_length_and_base_model(lab_parent, tmp_path, tokenizer):
     model_dir = save_tiny_model(tmp_path / "tiny")
     run_dir = save_run_folder(tmp_path / "runs" / "model_20250101-000000", model_dir, max_length=777,
@@ -215,6 +218,7 @@ def test_adapter_run_folder_max_length_and_base_model(lab_parent, tmp_path, toke
         assert list(t.logprobs.values()) != pytest.approx(list(r.logprobs.values()), rel=1e-3)
 
 
+@pytest.mark.slow
 def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
     model_dir = save_tiny_model(tmp_path / "tiny")
     run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)
@@ -252,6 +256,7 @@ def test_evaluate_sh_end_to_end(lab_parent, tmp_path):
     assert all(0 < line["confidence"] <= 1 for line in lines)
 
 
+@pytest.mark.slow
 def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path):
     from torch.utils.tensorboard import SummaryWriter
 
@@ -270,6 +275,7 @@ def test_training_curves_from_tensorboard_events_when_no_trainer_state(tmp_path)
     assert read_training_log(tmp_path / "missing") == {}
 
 
+@pytest.mark.slow
 def test_first_token_method_reads_each_letter_from_one_position(lab_parent, tokenizer, model):
     """method first_token: log p(the option's first own token | prompt + the answer start every
     option shares), equal to a direct forward pass, from fewer packed positions than full answers."""
@@ -292,6 +298,7 @@ def test_first_token_method_reads_each_letter_from_one_position(lab_parent, toke
     assert first_token_split([[1, 2, 3], [1, 2, 3, 5]]) is None  # no token of their own: full answers decide
 
 
+@pytest.mark.slow
 def test_first_token_falls_back_to_full_answers_when_options_share_their_first_token(lab_parent, tokenizer, model,
                                                                                       monkeypatch):
     from Utils import packing
@@ -309,6 +316,7 @@ def test_first_token_falls_back_to_full_answers_when_options_share_their_first_t
             assert a.logprobs != pytest.approx(b.logprobs)
 
 
+@pytest.mark.slow
 def test_int8_scoring_on_cpu_quantizes_the_linear_layers_and_keeps_the_scores_close(lab_parent, tmp_path):
     model_dir = save_tiny_model(tmp_path / "tiny")
     run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)

@@ -31,6 +31,7 @@ def tiny_run(model_dir, pairs, out, *extra):
 # ------------------------------------------------------------------------------ end to end
 
 
+@pytest.mark.slow
 def test_tiny_model_trains_end_to_end_through_the_shell_script(tmp_path, tiny_model_dir, pairs_dir):
     out = tmp_path / "runs"
     result = subprocess.run(["bash", str(REPO / "dpo_train.sh"), "--model", str(tiny_model_dir),
@@ -65,6 +66,7 @@ def test_tiny_model_trains_end_to_end_through_the_shell_script(tmp_path, tiny_mo
 
 
 @pytest.mark.parametrize("trainer_name", ["stock", "grouped"])
+@pytest.mark.slow
 def test_saved_adapter_reloads_to_the_same_logprobs(tmp_path, tiny_model_dir, pairs_dir, trainer_name):
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
@@ -89,6 +91,7 @@ def test_saved_adapter_reloads_to_the_same_logprobs(tmp_path, tiny_model_dir, pa
         assert (base - in_memory).abs().max() > 1e-3  # the adapter matters
 
 
+@pytest.mark.slow
 def test_a_run_that_dies_looks_incomplete_and_resumes_in_its_own_folder(tmp_path, tiny_model_dir, pairs_dir,
                                                                          monkeypatch):
     from trl import DPOTrainer
@@ -122,6 +125,7 @@ def test_a_run_that_dies_looks_incomplete_and_resumes_in_its_own_folder(tmp_path
     assert (run / "final_checkpoint" / "time.txt").is_file()
 
 
+@pytest.mark.slow
 def test_4bit_quantized_training_runs_on_cpu(tmp_path, tiny_model_dir, pairs_dir):
     trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--quantization", "4bit", "--max_steps", "1")
     q_proj = trainer.model.get_base_model().model.layers[0].self_attn.q_proj
@@ -131,6 +135,7 @@ def test_4bit_quantized_training_runs_on_cpu(tmp_path, tiny_model_dir, pairs_dir
     assert all(w.abs().sum() > 0 for w in lora_b_tensors(run / "final_checkpoint").values())
 
 
+@pytest.mark.slow
 def test_embedded_model_runs_two_steps(tmp_path, pairs_dir):
     trainer = dpo_train.main(["--model", "smollm2-135m", *data_args(pairs_dir, tmp_path), *QUIET,
                               "--max_steps", "2", "--per_device_train_batch_size", "1",
@@ -330,6 +335,7 @@ def test_bad_rows_are_all_reported_with_line_and_field(tmp_path):
     assert "train.jsonl line 4: field 'code_span' [5, 10000]" in message
 
 
+@pytest.mark.slow
 def test_full_fine_tuning_of_the_top_layers_with_the_sft_loss(tmp_path, tiny_model_dir, pairs_dir):
     """--use_peft False --trainable_layers 1 --loss_type sft: only the top layer and the final norm move, no
     reference model is loaded, and the run folder holds a whole model that scoring loads (base beside it)."""
@@ -360,6 +366,7 @@ def test_full_fine_tuning_of_the_top_layers_with_the_sft_loss(tmp_path, tiny_mod
         assert (loaded.model(input_ids=ids).logits - reference).abs().max() > 1e-4
 
 
+@pytest.mark.slow
 def test_an_sft_stage_then_dpo_from_its_weights(tmp_path, tiny_model_dir, pairs_dir):
     """The two-stage recipe (TRL: SFT before DPO): a DPO run's --model is the SFT run's final_checkpoint,
     so the SFT model is both where DPO starts and its reference (first loss ln 2), and it is the base
