@@ -552,3 +552,30 @@ def test_export_takes_the_system_prompt_from_the_run_never_a_file_the_report_nam
     assert (folder / "system_prompt.txt").read_text() == "Grade it as trained.\n"
     assert load_for_scoring(adapter_path=str(run)).system_prompt == "Grade it as trained."
     assert not list(tmp_path.glob(".grader.*"))  # no temporary folder left behind
+
+
+@pytest.mark.parametrize("damage", ["truncated adapter", "truncated calibration", "broken arguments.yaml"])
+def test_every_entry_point_refuses_a_damaged_run_before_a_model_loads(damage, tiny_run, tmp_path, labs_dir, pairs_dir,
+                                                                      capsys, monkeypatch):
+    import evaluate
+    import export_grader
+    import grade
+
+    run = copy_run(tiny_run[0], tmp_path / "run")
+    target, expected = {"truncated adapter": ("adapter_model.safetensors", "truncated"),
+                        "truncated calibration": ("calibration.json", "invalid JSON"),
+                        "broken arguments.yaml": ("arguments.yaml", "invalid YAML")}[damage]
+    if damage == "truncated adapter":
+        (run / target).write_bytes((run / target).read_bytes()[:-64])
+    else:
+        (run / target).write_text('{"settings": [{"temperature": 1.' if target.endswith("json") else "model: [x\n")
+    write_lab(labs_dir, "lab1")
+    no_model_loads(monkeypatch)
+    for main, argv in ((evaluate.main, ["--test_dataset_path", str(pairs_dir / "test.jsonl"), "--output_dir",
+                                        str(tmp_path / "e")]),
+                       (grade.main, ["--parent_dir", str(labs_dir), "--output_dir", str(tmp_path / "g")]),
+                       (export_grader.main, ["--output_dir", str(tmp_path / "x")])):
+        flag = "--run" if main is export_grader.main else "--adapter_path"
+        assert main([flag, str(run), *argv]) == 2, main.__module__
+        err = capsys.readouterr().err
+        assert target in err and expected in err and "Traceback" not in err, (main.__module__, err)
