@@ -143,6 +143,7 @@ def one_process_run(mixed, tiny_model_dir, tmp_path_factory):
 # ------------------------------------------------------------------------------ training: 2 processes = 1
 
 
+@pytest.mark.distributed
 def test_grouped_trainer_on_two_processes_equals_one_process(two_process_run, one_process_run):
     out, result = two_process_run
     [run] = run_folders(out)
@@ -152,6 +153,7 @@ def test_grouped_trainer_on_two_processes_equals_one_process(two_process_run, on
     assert "2 processes (MULTI_CPU, data parallel); 4 groups per optimizer step" in result.stdout
 
 
+@pytest.mark.distributed
 def test_two_processes_write_one_run_folder_from_the_main_process(two_process_run):
     out, result = two_process_run
     [run] = run_folders(out)  # one run folder, not one per process
@@ -168,6 +170,7 @@ def test_two_processes_write_one_run_folder_from_the_main_process(two_process_ru
     assert yaml.safe_load((run / "arguments.yaml").read_text())["per_device_train_batch_size"] == 1
 
 
+@pytest.mark.distributed
 def test_resume_from_a_two_process_checkpoint(two_process_run, tmp_path):
     """A run stopped after its step-2 checkpoint, resumed on 2 processes, ends where it would have."""
     out, _ = two_process_run
@@ -187,6 +190,7 @@ def test_resume_from_a_two_process_checkpoint(two_process_run, tmp_path):
     assert_same_adapter(stopped / "final_checkpoint", run / "final_checkpoint", rtol=1e-6)
 
 
+@pytest.mark.distributed
 def test_stock_trainer_on_two_machines_equals_one_process(mixed, tiny_model_dir, tmp_path):
     """TRL's DPOTrainer, 1 pair per process on two 'machines' (configs/accelerate/multinode.yaml, rank,
     address and port) against 2 pairs per batch on one process. Equal because every process holds
@@ -225,7 +229,7 @@ def test_groups_are_dealt_out_whole_and_once():
     from accelerate.data_loader import prepare_data_loader
     from torch.utils.data import DataLoader
 
-    from Utils.distributed import padded_order, process_shares
+    from Utils.distributed import padded_order
     from Utils.grouped_dpo import GroupSampler
 
     n, batch = 13, 2
@@ -238,7 +242,8 @@ def test_groups_are_dealt_out_whole_and_once():
         sharded.set_epoch(1)
         shares.append([group for step in sharded for group in step])
     order = padded_order(n, 2 * batch, seed=42, epoch=1)
-    assert shares == process_shares(order, batch, 2)
+    batches = [order[i:i + batch] for i in range(0, len(order), batch)]  # batch i to process i mod 2
+    assert shares == [[group for b in batches[p::2] for group in b] for p in (0, 1)]
     real = [[g for g in share if g < n] for share in shares]
     assert not set(real[0]) & set(real[1]) and sorted(real[0] + real[1]) == list(range(n))
     assert len(shares[0]) == len(shares[1]) == 8  # 4 steps of 2 groups each
@@ -252,6 +257,7 @@ def test_groups_are_dealt_out_whole_and_once():
     assert len(seen) > len(set(seen))  # accelerate alone repeats students to fill the last step
 
 
+@pytest.mark.slow
 def test_loss_shares_of_micro_batches_add_up_to_the_whole_step(smollm_tokenizer):
     """Micro-batches (or processes) holding 3, 1 and 3+1 pairs: each normalized by the step's counts,
     their losses and gradients add up to the whole step's in one batch; the mean of their own means
@@ -438,6 +444,7 @@ def without_timings(value):
     return value
 
 
+@pytest.mark.distributed
 def test_scoring_on_two_processes_writes_what_one_process_writes(mixed, tiny_model_dir, tmp_path):
     import evaluate
     import grade
