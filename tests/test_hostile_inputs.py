@@ -169,6 +169,7 @@ def test_dpo_train_refuses_broken_files_and_names_before_anything_loads(tmp_path
         dpo_train.main(argv)
 
 
+@pytest.mark.slow  # trains a few steps
 def test_a_non_finite_loss_stops_training_and_saves_nothing_as_final(tmp_path, tiny_model_dir, pairs_dir):
     import dpo_train
     from fixtures import FAST, data_args, run_folders
@@ -508,6 +509,7 @@ def test_outputs_are_written_with_normal_permissions(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_a_console_that_cannot_encode_a_name_does_not_crash_the_final_print(labs_dir, tmp_path):
     write_lab(labs_dir, "l\u00e4b_\u03a3")
     env = {**SINGLE_THREAD_ENV, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(REPO)}
