@@ -1,4 +1,4 @@
-"""The lab reader against every edge case of the lab format spec (shared/lab-format.md)."""
+"""The lab reader against every edge case of the lab format spec (docs/lab-format.md)."""
 
 import json
 
