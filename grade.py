@@ -17,14 +17,14 @@ would, and prints.
 from __future__ import annotations
 
 import math
-import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
-from Utils.cli import ModelArguments, UsageError, fail, list_field, parse, quiet_libraries, read_system_prompt, split_names
+from Utils.cli import (Checks, ModelArguments, UsageError, check_model_arguments, check_output_dir, fail, list_field,
+                       parse, quiet_libraries, read_system_prompt, split_names)
 from Utils.files import check_outputs
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, choose_threshold,
                            files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, safe_filename, write_lab_outputs,
@@ -85,49 +85,25 @@ class GradeArguments(ModelArguments):
                 "held-out labs (default: say it was never measured)"})
 
 
-def _finite_flag(value: float, flag: str, low: float, high: float, low_open: bool = False) -> None:
-    if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
-        span = f"({low:g}, {high:g}]" if low_open else f"[{low:g}, {high:g}]"
-        raise UsageError(f"{flag} must be a number in {span}, got {value}")
-
-
-def check_output_dir(path: str) -> None:
-    """--output_dir is, or can become, a writable folder (checked before any model loads)."""
-    out = Path(path)
-    if not path.strip():
-        raise UsageError("--output_dir must not be empty")
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--output_dir {out}: exists and is not a folder")
-    existing = out
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"--output_dir {out}: {existing} is not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UsageError(f"--output_dir {out}: {existing} is not writable")
-
-
 def check_args(args: GradeArguments) -> GradeArguments:
-    """Every flag of grade.py's own, before any model loads; raises UsageError naming the flag."""
+    """Every flag, before any model loads: all problems at once (UsageError naming each flag)."""
     args.lab_names = split_names(args.lab_names, "--lab_names")
-    if args.review_threshold is not None:
-        _finite_flag(args.review_threshold, "--review_threshold", 0.0, 1.0)
-    _finite_flag(args.target_accuracy, "--target_accuracy", 0.0, 1.0, low_open=True)
-    if args.batch_size < 1:
-        raise UsageError(f"--batch_size must be at least 1, got {args.batch_size}")
-    if args.max_length is not None and args.max_length < 1:
-        raise UsageError(f"--max_length must be at least 1, got {args.max_length}")
-    if args.max_group_tokens < 1:
-        raise UsageError(f"--max_group_tokens must be at least 1, got {args.max_group_tokens}")
-    try:
-        args.gradebook_id_header = gradebooks.check_gradebook_flags(args.gradebook, args.gradebook_id_header,
-                                                                     args.gradebook_assignment)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    checks = Checks()
+    checks.probability("--review_threshold", args.review_threshold)
+    checks.number("--target_accuracy", args.target_accuracy, above=0, maximum=1)
+    checks.positive("--batch_size", args.batch_size)
+    checks.positive("--max_length", args.max_length)
+    checks.positive("--max_group_tokens", args.max_group_tokens)
+    header = checks.run(gradebooks.check_gradebook_flags, args.gradebook, args.gradebook_id_header,
+                        args.gradebook_assignment)
+    if header is not None:
+        args.gradebook_id_header = header
     if args.gradebook_points_possible and args.gradebook != "canvas":
-        raise UsageError("--gradebook_points_possible is for --gradebook canvas (Moodle takes the maximum from the "
-                         "grade item)")
-    check_output_dir(args.output_dir)
+        checks.add("--gradebook_points_possible is for --gradebook canvas (Moodle takes the maximum from the grade "
+                   "item)")
+    checks.run(check_output_dir, args.output_dir, "--output_dir")
+    check_model_arguments(args, checks)
+    checks.raise_if_any()
     return args
 
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from Utils import gradebooks
-from Utils.files import write_json_atomic, write_text_atomic
+from Utils.files import write_text_atomic
 from Utils.injection import suspicious_text
 from Utils.labs import NO_SOURCE, Lab, Problem, csv_text, format_ratings_csv, is_notice
 from Utils.scoring import ItemScore
