@@ -60,6 +60,7 @@ DEFAULT_TARGET_ACCURACY = 0.9
 SUSPICIOUS = "the submission holds text that addresses the grader (possible prompt injection)"
 EMPTY_SOURCE = "the submission's source is empty or whitespace only"
 NOT_TEXT = "the submission's source is not valid UTF-8 text (decoded with replacement characters)"
+BINARY_SOURCE = "a source file is binary or UTF-16/32, not text: the model did not see it"
 NOT_FINITE = "the model's scores for this item are not finite numbers (NaN or infinity): no suggestion"
 SHORTENED = "the code was shortened to fit --max_length: the model did not see all of it"
 NOT_SCORED = "not scored"
@@ -161,9 +162,12 @@ def submission_reasons(submission) -> list[str]:
     reasons = []
     if _is_empty(submission.code):
         reasons.append(EMPTY_SOURCE)
-    undecodable = tuple(getattr(submission, "not_utf8", ()) or ())
-    if undecodable:
-        reasons.append(f"{NOT_TEXT}: {', '.join(undecodable)}")
+    not_text = tuple(getattr(submission, "undecodable", ()) or ())  # binary or UTF-16/32: left out of the code
+    if not_text:
+        reasons.append(f"{BINARY_SOURCE}: {', '.join(not_text)}")
+    replaced = tuple(getattr(submission, "not_utf8", ()) or ())
+    if replaced:
+        reasons.append(f"{NOT_TEXT}: {', '.join(replaced)}")
     reasons += [f"{SUSPICIOUS}: {line}" for line in suspicious_text(submission.code)]
     return reasons
 

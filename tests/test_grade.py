@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, save_run_folder, save_tiny_model, write_lab
-from Utils.grading import (EMPTY_SOURCE, NOT_FINITE, NOT_TEXT, SHORTENED, ReviewPolicy, auto_accepted_ratings_csv,
+from Utils.grading import (BINARY_SOURCE, EMPTY_SOURCE, NOT_FINITE, NOT_TEXT, SHORTENED, ReviewPolicy, auto_accepted_ratings_csv,
                            choose_threshold, json_text, lab_suggestions, output_path, safe_filename, student_marks,
                            unreviewed_csv)
 from Utils.labs import NO_RATING, NO_SOURCE, RATINGS_FILE, collect_items, read_lab
@@ -153,6 +153,9 @@ def test_empty_undecodable_and_shortened_submissions_are_queued_with_the_reason(
     path = write_lab(labs_dir, "lab1", codes=codes)
     (path / "submissions" / "empty@u" / "main.cpp").parent.mkdir()
     (path / "submissions" / "empty@u" / "main.cpp").write_bytes(b"")
+    (path / "submissions" / "utf16@u").mkdir()
+    (path / "submissions" / "utf16@u" / "main.cpp").write_text("int main() { return 0; }\n")
+    (path / "submissions" / "utf16@u" / "util.cpp").write_bytes("int f() { return 1; }\n".encode("utf-16"))
     (path / RATINGS_FILE).unlink()
     lab = read_lab(path, with_ratings=False)
     probs = {(s, c): ({"A": 0.98, "B": 0.01, "C": 0.01} if c == "Variable names" else {"A": 0.99, "B": 0.01})
@@ -166,6 +169,7 @@ def test_empty_undecodable_and_shortened_submissions_are_queued_with_the_reason(
     assert reasons["blank"] == EMPTY_SOURCE and reasons["empty"] == EMPTY_SOURCE
     assert reasons["latin"].startswith(NOT_TEXT) and "main.cpp" in reasons["latin"]
     assert reasons["long"] == SHORTENED
+    assert reasons["utf16"].startswith(BINARY_SOURCE) and "util.cpp" in reasons["utf16"]
     assert {s["student_id"] for s in data["students"] if any(c["auto_accepted"] for c in s["criteria"])} == {"ok"}
 
 
