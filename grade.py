@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
           f"*_auto_accepted_ratings.csv and *_gradebook_auto_accepted.csv: only auto-accepted items) and "
           f"{summary_path.name}")
     if summary["labs_not_read"]:
-        print(f"error: {len(summary['labs_not_read'])} lab(s) could not be read; see above", file=sys.stderr)
+        print(f"error: {plural(len(summary['labs_not_read']), 'lab')} could not be read; see above", file=sys.stderr)
         return 1
     return 0
 

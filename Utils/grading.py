@@ -81,6 +81,7 @@ class ReviewPolicy:
     calibrated: bool = False
     auto_accept: bool = False
     target_accuracy: float | None = None
+    item_reason: str = ""  # why each item is queued when every item is (short; `source` says more)
 
     @property
     def decided_by(self) -> str | None:
@@ -112,7 +113,8 @@ def choose_threshold(review_threshold: float | None, target_accuracy: float, cal
         return ReviewPolicy(1.0, "no calibration for this scoring setting in the run folder: a raw model probability "
                                  "is not a measured accuracy, so every item goes to a TA (run evaluate.py on the run "
                                  "with grade.py's --method and --quantization to calibrate; or give --review_threshold "
-                                 "to order the queue)")
+                                 "to order the queue)",
+                            item_reason="not calibrated: a raw model probability is not a measured accuracy")
     points = calibration.get("auto_accept") or []
     for point in points:
         if abs(point["target_accuracy"] - target_accuracy) >= 1e-9:
@@ -120,13 +122,15 @@ def choose_threshold(review_threshold: float | None, target_accuracy: float, cal
         where = point.get("evaluated_on", "evaluated")
         if point.get("threshold") is None:
             return ReviewPolicy(1.0, f"calibrated: no confidence reached {target} accuracy on the {where} items, so "
-                                     "every item goes to a TA", True)
+                                     "every item goes to a TA", True,
+                                item_reason=f"no confidence reached {target} accuracy on the {where} items")
         return ReviewPolicy(float(point["threshold"]),
                             f"calibrated: {100 * point['coverage']:.0f}% of the {where} items reached {target} "
                             "accuracy at or above it", True, True, target_accuracy)
     have = ", ".join(f"{100 * p['target_accuracy']:.0f}%" for p in points) or "none"
     return ReviewPolicy(1.0, f"the run's calibration has no threshold for target accuracy {target} (it has: {have}): "
-                             "every item goes to a TA", True)
+                             "every item goes to a TA", True,
+                        item_reason=f"the calibration has no threshold for target accuracy {target}")
 
 
 def safe_filename(name: str) -> str:
@@ -195,7 +199,7 @@ def _item_entry(title: str, score: ItemScore | None, policy: ReviewPolicy, stude
             reasons.append("no calibrated confidence for this item")
         value = confidence if confidence is not None else top
         if policy.threshold >= 1.0 and not policy.auto_accept:
-            reasons.append(policy.source)
+            reasons.append(policy.item_reason or policy.source)
         elif value < policy.threshold:
             reasons.append(f"confidence {value:.3f} below the review threshold {policy.threshold:.3g}")
     entry["needs_review"] = bool(reasons)
