@@ -143,7 +143,10 @@ def read_roster(path: str | Path, id_header: str) -> Roster:
         raise RosterError(f"--roster {path}: file not found")
     if path.stat().st_size > MAX_ROSTER_BYTES:
         raise RosterError(f"--roster {path}: larger than {MAX_ROSTER_BYTES // (1024 * 1024)} MB")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RosterError(f"--roster {path}: cannot be read: {e.strerror or e}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -430,12 +430,23 @@ def read_evaluation_report(path: str | Path) -> dict:
                          "--output_dir)")
     try:
         report = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"--evaluation_report {path}: not a JSON report ({e})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ValueError(f"--evaluation_report {path}: not a JSON report ({str(e)[:200]})") from None
+    except OSError as e:
+        raise ValueError(f"--evaluation_report {path}: cannot be read: {e.strerror or e}") from None
     if not isinstance(report, dict) or not isinstance(report.get("rows"), dict):
         raise ValueError(f"--evaluation_report {path}: not a report.json written by evaluate.py (no 'rows')")
     report["_path"] = str(path)
     return report
+
+
+def _at(data, *keys):
+    """data[k1][k2]... or None where a level is missing or not a mapping (a report edited by hand)."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
 
 
 def measured_agreement(report: dict | None, weights_dir: Path | None) -> dict:
@@ -445,26 +456,25 @@ def measured_agreement(report: dict | None, weights_dir: Path | None) -> dict:
     `measured: False` with why."""
     if report is None:
         return {"measured": False, "note": NEVER_MEASURED}
-    evaluated = (report.get("model") or {}).get("adapter_path")
-    if weights_dir is not None and evaluated and Path(evaluated).resolve() != Path(weights_dir).resolve():
+    evaluated = _at(report, "model", "adapter_path")
+    if weights_dir is not None and isinstance(evaluated, str) and Path(evaluated).resolve() != Path(weights_dir).resolve():
         return {"measured": False, "source": report["_path"],
                 "note": f"the evaluation report describes {evaluated}, not this model ({weights_dir}): " + NEVER_MEASURED}
     if weights_dir is not None and not evaluated:
         return {"measured": False, "source": report["_path"],
                 "note": "the evaluation report describes the bare base model, not this training run: " + NEVER_MEASURED}
-    held = report["rows"].get("held-out labs")
-    if not held or not report.get("held_out_labs"):
+    held = _at(report, "rows", "held-out labs")
+    labs = report.get("held_out_labs")
+    if not isinstance(held, dict) or not labs or finite(held.get("accuracy")) is None:
         return {"measured": False, "source": report["_path"],
                 "note": "the evaluation scored no held-out lab (only students of the training labs): " + NEVER_MEASURED}
-    baselines = report.get("baselines") or {}
-    constant = ((baselines.get("constant_answer") or {}).get("held-out labs") or {}).get("accuracy")
-    chance = ((baselines.get("chance") or {}).get("held-out labs") or {}).get("accuracy")
     interval = held.get("interval_95")
+    interval = [finite(interval[0]), finite(interval[1])] if isinstance(interval, list) and len(interval) == 2 else None
     return {"measured": True, "source": report["_path"], "on": "held-out labs",
-            "labs": list(report.get("held_out_labs") or []), "n_items": held.get("n"),
-            "accuracy": finite(held.get("accuracy")),
-            "interval_95": [finite(interval[0]), finite(interval[1])] if interval else None,
+            "labs": [str(lab) for lab in labs] if isinstance(labs, list) else [], "n_items": held.get("n"),
+            "accuracy": finite(held.get("accuracy")), "interval_95": interval,
             "cohen_kappa": finite(held.get("cohen_kappa")),
-            "baselines": {"constant_answer": finite(constant), "chance": finite(chance)},
-            "method": report.get("method"),
-            "quantization": (report.get("arguments") or {}).get("quantization")}
+            "baselines": {"constant_answer": finite(_at(report, "baselines", "constant_answer", "held-out labs",
+                                                        "accuracy")),
+                          "chance": finite(_at(report, "baselines", "chance", "held-out labs", "accuracy"))},
+            "method": report.get("method"), "quantization": _at(report, "arguments", "quantization")}

@@ -442,6 +442,8 @@ def test_measured_agreement_is_read_from_the_evaluation_report_of_this_model(tmp
     report.update(held_out_labs=[], rows={"lab1": {"n": 4, "accuracy": 1.0}})
     path.write_text(json.dumps(report))
     assert "no held-out lab" in measured_agreement(read_evaluation_report(path), weights)["note"]
+    path.write_text(json.dumps({"rows": {"held-out labs": "x"}, "held_out_labs": 3, "model": []}))
+    assert measured_agreement(read_evaluation_report(path), weights)["measured"] is False  # edited by hand: no crash
     path.write_text("{truncated")
     with pytest.raises(ValueError, match="--evaluation_report"):
         read_evaluation_report(path)
