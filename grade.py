@@ -107,14 +107,18 @@ def check_args(args: GradeArguments) -> GradeArguments:
     return args
 
 
-def choose_method(method: str, calibrations: list[dict], precision: str) -> str:
-    """--method auto: the fastest method the run is calibrated for in this precision, else the fastest."""
+def choose_method(method: str, calibrations: list[dict], precision: str, trained: bool = True) -> str:
+    """--method auto: the method the run is calibrated for in this precision (the fastest when it is
+    calibrated for both), so the calibration applies; else first_token for a trained grader (on the
+    demo-trained run both methods pick the same option on 276 of 276 held-out and in-lab items,
+    bench/results/quality.md) and likelihood for a bare model (whose first-token answer is the same
+    letter for every item: the two agree on 117 of 400 items, bench/results/README.md)."""
     if method != "auto":
         return method
     for m in METHODS:
         if calib.for_setting(calibrations, m, precision)[0] is not None:
             return m
-    return METHODS[0]
+    return METHODS[0] if trained else "likelihood"
 
 
 def plural(n: int, word: str) -> str:
@@ -149,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     if loaded.system_prompt is not None and args.system_prompt_path is None:
         system_prompt = loaded.system_prompt  # the prompt the run (or exported grader) was trained with
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
-    method = choose_method(args.method, loaded.calibrations, loaded.precision)
+    # trained: a run's weights, or an exported grader folder (it carries its system prompt)
+    method = choose_method(args.method, loaded.calibrations, loaded.precision,
+                           trained=loaded.fine_tuned or loaded.system_prompt is not None)
     saved, why_not = calib.for_setting(loaded.calibrations, method, loaded.precision)
     calibration = calib.Calibration.from_dict(saved)
     if why_not:

@@ -311,6 +311,9 @@ def test_method_auto_prefers_the_fastest_calibrated_method():
     assert choose_method("auto", [likely, first], "none") == "first_token"
     assert choose_method("auto", [{**likely, "quantization": "int8"}], "none") == "first_token"
     assert choose_method("likelihood", [first], "none") == "likelihood"
+    # A bare model's first-token answer is one letter for every item (bench/results/README.md).
+    assert choose_method("auto", [], "none", trained=False) == "likelihood"
+    assert choose_method("auto", [first], "none", trained=False) == "first_token"
 
 
 def graded_lab(labs_dir, codes, names: dict, loop: dict):
