@@ -259,7 +259,8 @@ def test_groups_are_dealt_out_whole_and_once():
 
 @pytest.mark.slow
 def test_loss_shares_of_micro_batches_add_up_to_the_whole_step(smollm_tokenizer):
-    """Micro-batches (or processes) holding 3, 1 and 3+1 pairs: each normalized by the step's counts,
+    """Micro-batches (or processes) holding 3, 1 and 3+1 pairs (DPO, SFT and choice terms): each normalized
+    by the step's counts,
     their losses and gradients add up to the whole step's in one batch; the mean of their own means
     (what TRL's per-batch mean and DDP's averaging would give) does not."""
     from datasets import Dataset
@@ -272,7 +273,8 @@ def test_loss_shares_of_micro_batches_add_up_to_the_whole_step(smollm_tokenizer)
     rows = (item_rows("s1", CRITERIA[4], "B") + item_rows("s2", CRITERIA[2], "A") + item_rows("s3", CRITERIA[3], "C")
             + item_rows("s3", CRITERIA[2], "B"))
     model = tiny_llama(len(smollm_tokenizer), tokenizer=smollm_tokenizer, max_position_embeddings=1024).train()
-    trainer = GroupedDPOTrainer(model=model, args=config(loss_type=["sigmoid", "sft"], loss_weights=[1.0, 0.5]),
+    trainer = GroupedDPOTrainer(model=model, args=config(loss_type=["sigmoid", "sft", "choice"],
+                                                         loss_weights=[1.0, 0.5, 2.0]),
                                 train_dataset=Dataset.from_list(rows), processing_class=smollm_tokenizer,
                                 peft_config=LoraConfig(r=4, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM",
                                                        init_lora_weights=False))
@@ -292,7 +294,8 @@ def test_loss_shares_of_micro_batches_add_up_to_the_whole_step(smollm_tokenizer)
     whole, whole_grads = loss_and_grads([trainer.data_collator(groups)])
     parts = [trainer.data_collator(groups[:1]), trainer.data_collator(groups[1:2]), trainer.data_collator(groups[2:])]
     counts = trainer._get_num_items_in_batch(parts, torch.device("cpu"))
-    assert counts.tolist() == [7, trainer._batch_counts(trainer.data_collator(groups))[1].item()]
+    # 7 pairs, their chosen answers' tokens, 4 items (the choice term is a mean over items)
+    assert counts.tolist() == [7, trainer._batch_counts(trainer.data_collator(groups))[1].item(), 4]
     summed, summed_grads = loss_and_grads(parts, counts)
     assert summed == pytest.approx(whole, rel=1e-6)
     for got, expected in zip(summed_grads, whole_grads):
@@ -469,8 +472,8 @@ def test_scoring_on_two_processes_writes_what_one_process_writes(mixed, tiny_mod
     one, two = tmp_path / "one", tmp_path / "two"
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
-    assert {f.name for f in files} >= {"predictions.jsonl", "report.json", "report.md", "lab1_suggested_ratings.csv",
-                                       "lab2_suggestions.json", "lab1_gradebook.csv", "grade_summary.json"}
+    assert {f.name for f in files} >= {"predictions.jsonl", "report.json", "report.md", "lab1_auto_accepted_ratings.csv",
+                                       "lab2_suggestions.json", "lab1_gradebook_auto_accepted.csv", "grade_summary.json"}
     for name in files:
         if name.suffix == ".png":
             continue

@@ -1,0 +1,295 @@
+"""Does a fine-tuned grader learn what the data teaches? Learning curves over students per lab and seeds.
+
+    .venv/bin/python -m bench.learning_curve                          # every recipe, 48/100/200/300 students, 3 seeds
+    .venv/bin/python -m bench.learning_curve --students 48 --seeds 0 --recipes choice_lora
+    .venv/bin/python -m bench.learning_curve --table                  # only rewrite the table from the results
+
+For each number of students per lab, the example labs are generated anew (`examples/generate_labs.py`,
+same criteria and noise, data seed 0), built into pairs with lab05 and lab06 held out (as `make demo`
+does), and then, per recipe and per training seed (order and initialisation):
+
+  1. `dpo_train.py` with the recipe's flags on top of configs/train/cpu.yaml (on `--device cuda` the
+     same float32 recipe runs on the GPU: `--use_cpu False`, no quantization);
+  2. `evaluate.py --method first_token` on the first `--score_students` students of every lab of the test
+     file: *in-lab* = new students of the training labs, *held-out* = lab05 and lab06, never trained on.
+
+Beside them, on exactly the same items: the base model, the constant answer (each criterion's most common
+TA rating among the scored items: the best any constant does), chance, and the reference grader without a
+language model (`bench.learnability`: logistic regression on the code's tokens, trained on the same
+training items). Every run appends one JSON line to `--results` as it finishes; the table
+(`--out`) gives per recipe the mean and spread (min-max) over seeds. In-process: each script's `main`
+is called, so the libraries load once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "bench" / ".curve"  # labs, data, runs and evaluations (ignored by git)
+RESULTS = REPO / "bench" / "results" / "learning_curve.jsonl"
+TABLE = REPO / "bench" / "results" / "learning_curve.md"
+HELD_OUT = ("lab05_factorial", "lab06_palindrome")
+
+ALL = ["--max_train_pairs", "0", "--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]
+# name -> (what it is, dpo_train.py flags on top of configs/train/cpu.yaml)
+RECIPES = {
+    "dpo_demo": ("DPO, LoRA r16, lr 5e-4, 1 student a step, 112 pairs (the previous CPU default)",
+                 ["--max_train_pairs", "112", "--eval_dataset_path", "none", "--save_strategy", "no",
+                  "--report_to", "none"]),
+    "choice_lora": ("choice (cross-entropy over the options' letters), LoRA r16, lr 5e-4, 4 students a step, "
+                    "all students, 2 epochs",
+                    [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4", "--num_train_epochs", "2"]),
+    "choice_lora_1ep": ("choice, LoRA r16, lr 5e-4, 4 students a step, all students, 1 epoch",
+                        [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4"]),
+    "choice_lora_lr2e-3": ("choice, LoRA r16, lr 2e-3, 4 students a step, all students, 2 epochs",
+                           [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4",
+                            "--num_train_epochs", "2", "--learning_rate", "2e-3"]),
+    "choice_full": ("choice, full fine-tuning, lr 5e-5, 4 students a step, all students, 2 epochs",
+                    [*ALL, "--loss_type", "choice", "--use_peft", "False", "--per_device_train_batch_size", "4",
+                     "--num_train_epochs", "2", "--learning_rate", "5e-5"]),
+    "sft_lora": ("SFT (NLL of the TA's whole answer), LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",
+                 [*ALL, "--loss_type", "sft", "--per_device_train_batch_size", "4", "--num_train_epochs", "2"]),
+    "sft_choice_lora": ("SFT + choice, LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",
+                        [*ALL, "--loss_type", "sft", "choice", "--per_device_train_batch_size", "4",
+                         "--num_train_epochs", "2"]),
+}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, nargs="+", default=[48, 100, 200, 300], help="students per lab")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="training seeds")
+    parser.add_argument("--recipes", nargs="+", default=["choice_lora"], choices=list(RECIPES))
+    parser.add_argument("--score_students", type=int, default=40,
+                        help="students scored per lab of the test file (the same for every row)")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda to run the same float32 recipes on a GPU")
+    parser.add_argument("--skip_base", action="store_true", help="do not score the base model")
+    parser.add_argument("--work", type=Path, default=WORK, help="labs, data, runs and evaluations")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="one JSON line per run, appended")
+    parser.add_argument("--out", type=Path, default=TABLE, help="the table")
+    parser.add_argument("--table", action="store_true", help="only rewrite the table from --results")
+    parser.add_argument("--extra", nargs=argparse.REMAINDER, default=[],
+                        help="more dpo_train.py flags for every recipe (last; e.g. --max_steps 2 for a smoke test)")
+    return parser.parse_args(argv)
+
+
+# --------------------------------------------------------------------------- data and references
+
+
+def build_data(students: int, work: Path) -> Path:
+    """Generated labs with `students` a lab -> pairs, lab05/lab06 held out. Reused when present."""
+    from examples import generate_labs
+    from Utils import create_dataset
+
+    labs, data = work / f"labs_{students}", work / f"data_{students}"
+    if not (data / "test.jsonl").is_file():
+        if not labs.is_dir():
+            generate_labs.main(["--out", str(labs), "--students", str(students), "--seed", "0"])
+        data.mkdir(parents=True, exist_ok=True)
+        code = create_dataset.main(["--parent_dir", str(labs), "--eval_lab_names", *HELD_OUT,
+                                    "--train_dataset_path", str(data / "train.jsonl"),
+                                    "--test_dataset_path", str(data / "test.jsonl"),
+                                    "--report_path", str(data / "dataset_report.json")])
+        if code != 0:
+            raise SystemExit(f"error: building pairs from {labs} failed (exit code {code})")
+    return data
+
+
+def where(item) -> str:
+    return "held_out" if item.lab in HELD_OUT else "in_lab"
+
+
+def references(data: Path, score_students: int) -> dict:
+    """Constant answer, chance and the logistic-regression reference on the items evaluate.py scores."""
+    from bench.learnability import fit_predict
+    from Utils.items import first_students_per_lab
+    from Utils.pairs import read_items
+
+    train = read_items(data / "train.jsonl")
+    test = first_students_per_lab(read_items(data / "test.jsonl"), score_students)
+    by_title = defaultdict(lambda: ([], []))
+    for item in train:
+        by_title[item.criterion][0].append(item)
+    for item in test:
+        by_title[item.criterion][1].append(item)
+    right, n, ratings, chance = Counter(), Counter(), defaultdict(Counter), Counter()
+    for title, (tr, te) in by_title.items():
+        if not te:
+            continue
+        guesses = fit_predict(tr, te) if len({i.true_option for i in tr}) > 1 else [None] * len(te)
+        for item, guess in zip(te, guesses):
+            w = where(item)
+            right[w] += guess == item.true_option
+            n[w] += 1
+            ratings[(w, title)][item.true_option] += 1
+            chance[w] += 1 / len(item.options)
+    constant = Counter()
+    for (w, _), counts in ratings.items():
+        constant[w] += max(counts.values())
+    return {w: {"n": n[w], "logistic_regression": right[w] / n[w], "constant": constant[w] / n[w],
+                "chance": chance[w] / n[w]} for w in n} | {"train_items": len(train),
+                                                          "train_students": len({(i.lab, i.student_id) for i in train})}
+
+
+# --------------------------------------------------------------------------- training and scoring
+
+
+def evaluate(data: Path, out: Path, args, adapter: str | None) -> dict:
+    import evaluate as evaluate_script
+
+    argv = ["--test_dataset_path", str(data / "test.jsonl"), "--output_dir", str(out), "--method", "first_token",
+            "--max_students_per_lab", str(args.score_students), "--calibration", "none", "--device", args.device]
+    argv += ["--adapter_path", adapter, "--skip_base"] if adapter else []
+    if evaluate_script.main(argv) != 0:
+        raise SystemExit(f"error: evaluate.py {' '.join(argv)} failed")
+    report = json.loads((out / "report.json").read_text())
+    # How often each letter is answered, and whether the per-criterion prior was learned: a model that
+    # answers one letter everywhere misses the prior however its accuracy looks.
+    predicted = defaultdict(Counter)
+    for line in (out / "predictions.jsonl").read_text().splitlines():
+        record = json.loads(line)
+        w = "held_out" if record["lab"] in HELD_OUT else "in_lab"
+        predicted[w][record["predicted_option"]] += 1
+    result = {}
+    for name, key in (("held-out labs", "held_out"), ("in-lab test students", "in_lab")):
+        entry = report["rows"].get(name, {})
+        result[key] = {"n": entry.get("n"), "accuracy": entry.get("accuracy"), "kappa": entry.get("cohen_kappa"),
+                       "predicted": dict(predicted[key])}
+    return result
+
+
+def train(data: Path, recipe: str, seed: int, args) -> tuple[str, float]:
+    import torch
+
+    import dpo_train
+
+    argv = ["--train_dataset_path", str(data / "train.jsonl"), "--output_dir", str(args.work / "runs" / recipe),
+            "--seed", str(seed), "--disable_tqdm", "True", *RECIPES[recipe][1]]
+    if args.device.startswith("cuda"):
+        # the CPU recipe as it is (configs/train/cpu.yaml over the CUDA defaults), float32, on the GPU
+        argv += ["--config", str(REPO / "configs" / "train" / "cpu.yaml"), "--device", args.device, "--use_cpu",
+                 "False", "--quantization", "none", "--bf16", "False"]
+    argv += args.extra
+    start = time.perf_counter()
+    trainer = dpo_train.main(argv)
+    minutes = (time.perf_counter() - start) / 60
+    run_dir = str(trainer.args.output_dir)
+    del trainer
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    return run_dir, minutes
+
+
+def append(path: Path, record: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def spread(values: list[float]) -> str:
+    values = [v for v in values if v is not None]
+    if not values:
+        return "n/a"
+    mean = 100 * statistics.mean(values)
+    if len(values) == 1:
+        return f"{mean:.1f} (1 seed)"
+    return f"{mean:.1f} [{100 * min(values):.1f}-{100 * max(values):.1f}]"
+
+
+def write_table(results: Path, out: Path) -> None:
+    from Utils.files import write_text_atomic
+
+    records = [json.loads(line) for line in results.read_text().splitlines() if line.strip()] \
+        if results.is_file() else []
+    refs = {r["students"]: r for r in records if r["kind"] == "reference"}
+    base = {r["students"]: r for r in records if r["kind"] == "base"}
+    runs = defaultdict(list)
+    for r in records:
+        if r["kind"] == "run":
+            runs[(r["students"], r["recipe"], r.get("device", "cpu"))].append(r)
+    lines = ["# Learning curves: fine-tuned grader against the reference without a language model "
+             "(bench/learning_curve.py)", "",
+             "Generated example labs (`examples/generate_labs.py`, data seed 0) with N students a lab; lab05 and lab06 "
+             "held out; trained on the builder's training students of lab01-lab04 (70% of each lab); scored with "
+             "`--method first_token` on the first students of every lab of the test file. Accuracy in %: the mean over "
+             "training seeds [min-max]; *kappa* Cohen's, mean over seeds. *LR* is logistic regression on the code's "
+             "tokens (`bench/learnability.py`), *constant* each criterion's most common TA rating among the scored "
+             "items, all on the same items. A difference smaller than the spread over seeds is no difference.", "",
+             "| students/lab | recipe | device | seeds | train min | in-lab acc (n) | in-lab kappa | LR | constant | "
+             "held-out acc (n) | held-out kappa | LR | constant | chance (in/held) |",
+             "|---:|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|"]
+    for students in sorted(refs):
+        ref = refs[students]
+        rows = []
+        if students in base:
+            rows.append(("base model (not fine-tuned)", "", [base[students]]))
+        rows += [(recipe, device, group) for (s, recipe, device), group in sorted(runs.items()) if s == students]
+        for recipe, device, group in rows:
+            def acc(w):
+                return spread([g[w]["accuracy"] for g in group]) + f" ({group[0][w]['n']})"
+
+            def kappa(w):
+                values = [g[w]["kappa"] for g in group if g[w]["kappa"] is not None]
+                return f"{statistics.mean(values):.2f}" if values else "n/a"
+
+            minutes = statistics.mean(g.get("train_minutes", 0.0) for g in group)
+            lines.append(f"| {students} | {recipe} | {device} | {len(group) if device else ''} | "
+                         f"{minutes:.1f} | {acc('in_lab')} | {kappa('in_lab')} | "
+                         f"{100 * ref['in_lab']['logistic_regression']:.1f} | {100 * ref['in_lab']['constant']:.1f} | "
+                         f"{acc('held_out')} | {kappa('held_out')} | "
+                         f"{100 * ref['held_out']['logistic_regression']:.1f} | "
+                         f"{100 * ref['held_out']['constant']:.1f} | "
+                         f"{100 * ref['in_lab']['chance']:.1f} / {100 * ref['held_out']['chance']:.1f} |")
+    lines += ["", "Recipes (flags on top of configs/train/cpu.yaml):", ""]
+    lines += [f"- `{name}`: {what}" for name, (what, _) in RECIPES.items()
+              if any(r == name for _, r, _ in runs)]
+    write_text_atomic("\n".join(lines) + "\n", out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.table:
+        write_table(args.results, args.out)
+        print(f"wrote {args.out}")
+        return 0
+    for students in args.students:
+        data = build_data(students, args.work)
+        ref = references(data, args.score_students)
+        append(args.results, {"kind": "reference", "students": students, **ref})
+        print(f"[{students} students/lab] reference: " + json.dumps(ref), flush=True)
+        if not args.skip_base:
+            result = evaluate(data, args.work / "eval" / f"base_{students}", args, None)
+            append(args.results, {"kind": "base", "students": students, **result, "device": args.device})
+        for recipe in args.recipes:
+            for seed in args.seeds:
+                run_dir, minutes = train(data, recipe, seed, args)
+                result = evaluate(data, args.work / "eval" / f"{recipe}_{students}_{seed}", args, run_dir)
+                record = {"kind": "run", "students": students, "recipe": recipe, "seed": seed, "device": args.device,
+                          "train_minutes": minutes, **result, "extra": args.extra,
+                          "time": time.strftime("%Y-%m-%d %H:%M")}
+                append(args.results, record)
+                print(f"[{students} students/lab] {recipe} seed {seed}: in-lab "
+                      f"{100 * result['in_lab']['accuracy']:.1f}% held-out {100 * result['held_out']['accuracy']:.1f}% "
+                      f"({minutes:.1f} min)", flush=True)
+                write_table(args.results, args.out)
+        write_table(args.results, args.out)
+    print(f"wrote {args.results} and {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
