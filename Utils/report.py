@@ -51,14 +51,22 @@ def row_metrics(predictions: list[Prediction], held_out_labs: list[str]) -> dict
             for name, group in row_groups(predictions, held_out_labs).items()}
 
 
-def baseline_section(predictions: list[Prediction], held_out_labs: list[str]) -> dict:
-    """The constant answer's and chance's agreement, row by row, on the items the models were scored on."""
+def baseline_section(predictions: list[Prediction], held_out_labs: list[str],
+                     reference: list[Prediction] | None = None, reference_source: str | None = None) -> dict:
+    """The constant answer's and chance's agreement, row by row, on the items the models were scored on;
+    with `reference` (`Utils.reference.reference_predictions` of the same items), the reference grader's."""
     constant = majority_baseline(predictions)
     groups = row_groups(predictions, held_out_labs)
-    return {"constant_answer": row_metrics(constant, held_out_labs),
-            "chance": {name: {"n": len(g), "accuracy": chance_accuracy(g)} for name, g in groups.items()},
-            "definition": "constant answer: each criterion's most common TA rating among these items (the best any "
-                          "constant answer can do); chance: a uniformly random option"}
+    section = {"constant_answer": row_metrics(constant, held_out_labs),
+               "chance": {name: {"n": len(g), "accuracy": chance_accuracy(g)} for name, g in groups.items()},
+               "definition": "constant answer: each criterion's most common TA rating among these items (the best "
+                             "any constant answer can do); chance: a uniformly random option; reference: logistic "
+                             "regression on the code's tokens, one per criterion, trained on the training pairs "
+                             "(Utils/reference.py)"}
+    if reference is not None:
+        section["reference"] = row_metrics(reference, held_out_labs)
+        section["reference_trained_on"] = reference_source
+    return section
 
 
 def calibration_section(run: ScoringRun, calibration: Calibration | None, held_out_labs: list[str]) -> dict | None:
@@ -136,7 +144,9 @@ def comparison_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     sections = sections_of(report)
     labels = list(sections)[::-1]  # base first, then fine-tuned
     baseline = report.get("baselines") or {}
-    header = ["", "items", "chance", "constant"] + [MODEL_TITLES.get(l, l) for l in labels]
+    reference = baseline.get("reference")
+    header = ["", "items", "chance", "constant"] + (["reference"] if reference else []) \
+        + [MODEL_TITLES.get(l, l) for l in labels]
     two = len(labels) == 2
     if two:
         header.append("change")
@@ -150,15 +160,17 @@ def comparison_rows(report: dict) -> tuple[list[str], list[list[str]]]:
         values = [sections[l]["rows"].get(name, {}) for l in labels]
         summary_row = name in (HELD_OUT, IN_LAB, ALL)
         cells = [(_interval(v) if summary_row else _pct(v.get("accuracy"))) for v in values]
-        row = [shown, str(entry["n"]), _pct(chance), _pct(constant)] + cells
+        row = [shown, str(entry["n"]), _pct(chance), _pct(constant)] \
+            + ([_pct(reference.get(name, {}).get("accuracy"))] if reference else []) + cells
         if two:
             a, b = (v.get("accuracy") for v in values)
             row.append("n/a" if a is None or b is None else f"{100 * (b - a):+.1f}")
         rows.append(row)
     blank = [""] if two else []
 
-    def add(name, n, values, baseline_cells=("", ""), points=True):
-        row = [name, str(n), *baseline_cells] + [(_pct(v) if points else _num(v)) for v in values]
+    def add(name, n, values, baseline_cells=("", "", ""), points=True):
+        row = [name, str(n), *baseline_cells[:3 if reference else 2]] + [(_pct(v) if points else _num(v))
+                                                                         for v in values]
         if two:
             a, b = values
             row.append("n/a" if a is None or b is None else (f"{100 * (b - a):+.1f}" if points else f"{b - a:+.3f}"))
@@ -167,33 +179,50 @@ def comparison_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     constant_all = baseline.get("constant_answer", {}).get(ALL, {})
     add("macro (mean over criteria)", f"{len(primary['per_criterion'])} crit.",
         [sections[l]["macro_accuracy"] for l in labels])
+    reference_all = (reference or {}).get(ALL, {})
     add("Cohen's kappa", primary["n_items"], [sections[l]["cohen_kappa"] for l in labels],
-        ("0.000", _num(constant_all.get("cohen_kappa"))), points=False)
+        ("0.000", _num(constant_all.get("cohen_kappa")), _num(reference_all.get("cohen_kappa"))), points=False)
     add("quadratic-weighted kappa", primary["n_items"], [sections[l]["quadratic_weighted_kappa"] for l in labels],
-        ("0.000", _num(constant_all.get("quadratic_weighted_kappa"))), points=False)
-    rows.append(["items/second", "", "", ""] + [f"{sections[l]['items_per_second']:.3g}" for l in labels] + blank)
+        ("0.000", _num(constant_all.get("quadratic_weighted_kappa")),
+         _num(reference_all.get("quadratic_weighted_kappa"))), points=False)
+    empty = ["", "", ""] + ([""] if reference else [])
+    rows.append(["items/second", *empty] + [f"{sections[l]['items_per_second']:.3g}" for l in labels] + blank)
     if report.get("method") == "generate":
-        rows.append(["parse failures", "", "", ""] + [str(sections[l]["parse_failures"]) for l in labels] + blank)
+        rows.append(["parse failures", *empty] + [str(sections[l]["parse_failures"]) for l in labels] + blank)
     return header, rows
 
 
 def verdict(report: dict) -> str:
-    """One plain sentence: does the primary model beat the base and the constant answer where it counts?"""
+    """Plain sentences: on the new students of the training labs and on the held-out labs (or on all items),
+    how the primary model compares with the base model, the constant answer and the reference grader, and
+    last, which of them it beats."""
     sections = sections_of(report)
     primary = sections[list(sections)[0]]
-    name = HELD_OUT if HELD_OUT in primary["rows"] else ALL
-    entry = primary["rows"][name]
-    constant = (report.get("baselines") or {}).get("constant_answer", {}).get(name, {}).get("accuracy")
-    base = sections.get(BASE, {}).get("rows", {}).get(name, {}).get("accuracy") if len(sections) == 2 else None
+    baselines = report.get("baselines") or {}
+    names = [n for n in (IN_LAB, HELD_OUT) if n in primary["rows"]] or [ALL]
     title = MODEL_TITLES.get(primary["model"]["label"], primary["model"]["label"])
-    parts = [f"On the {name} ({entry['n']} items) the {title} model agrees with the TAs on "
-             f"{_interval(entry)} (95% interval) of items"]
-    for other, value in (("the base model", base), ("the constant answer", constant)):
-        if value is not None and entry["accuracy"] is not None:
+    sentences, beaten = [], {}
+    for name in names:
+        entry = primary["rows"][name]
+        others = [("the base model", sections.get(BASE, {}).get("rows", {}).get(name, {}).get("accuracy")
+                   if len(sections) == 2 else None),
+                  ("the constant answer", baselines.get("constant_answer", {}).get(name, {}).get("accuracy")),
+                  ("the reference grader", (baselines.get("reference") or {}).get(name, {}).get("accuracy"))]
+        parts = [f"On the {name} ({entry['n']} items) the {title} model agrees with the TAs on "
+                 f"{_interval(entry)} (95% interval) of items"]
+        beaten[name] = []
+        for other, value in others:
+            if value is None or entry["accuracy"] is None:
+                continue
             gap = 100 * (entry["accuracy"] - value)
             parts.append(f"beats {other} ({_pct(value)}) by {gap:.1f} points" if gap > 0 else
                          f"trails {other} ({_pct(value)}) by {-gap:.1f} points" if gap < 0 else f"ties {other}")
-    return "; ".join(parts) + "."
+            if gap > 0:
+                beaten[name].append(other)
+        sentences.append("; ".join(parts) + ".")
+    summary = [f"{', '.join(b) if b else 'none of them'} on the {name}" for name, b in beaten.items()]
+    sentences.append(f"The {title} model beats {'; '.join(summary)}.")
+    return " ".join(sentences)
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:

@@ -16,53 +16,11 @@ held-out labs needs understanding that word counts do not give. Seconds on a CPU
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import torch
-
 REPO = Path(__file__).resolve().parent.parent
-
-TOKEN = re.compile(r"[A-Za-z_]+|\d+|[^\sA-Za-z_\d]{1,2}")
-
-
-def features(code: str) -> Counter:
-    tokens = TOKEN.findall(code)
-    out = Counter(tokens)
-    out.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
-    for line in code.split("\n"):
-        if line.strip():
-            width = len(line) - len(line.lstrip(" \t"))
-            out[f"<indent mod 4 = {width % 4}>"] += 1
-    names = [t for t in tokens if t[0].isalpha() or t[0] == "_"]
-    if names:
-        out[f"<mean name length {min(8, sum(map(len, names)) // len(names))}>"] += 1
-        out["<one-letter names>"] += sum(len(t) == 1 for t in names)
-    return out
-
-
-def fit_predict(train: list, test: list, l2: float = 1e-2) -> list[str]:
-    """Logistic regression on clipped feature counts (bench/probe.py's `probe`)."""
-    train_f, test_f = [features(i.code) for i in train], [features(i.code) for i in test]
-    vocab = {k: n for n, k in enumerate(sorted({k for f in train_f for k in f}))}
-    classes = sorted({i.true_option for i in train})
-
-    def matrix(rows):
-        x = torch.zeros(len(rows), len(vocab))
-        for r, f in enumerate(rows):
-            for k, v in f.items():
-                if k in vocab:
-                    x[r, vocab[k]] = min(v, 5)
-        return x
-
-    from bench.probe import probe
-
-    ya = [classes.index(i.true_option) for i in train]
-    predicted = probe(matrix(train_f), ya, matrix(test_f), classes, steps=200, l2=l2, eps=1e-3)
-    return [classes[k] for k in predicted]
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -73,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from evaluate import held_out_labs
     from Utils.files import write_text_atomic
     from Utils.pairs import read_items
+    from Utils.reference import fit_predict
 
     data = Path(args.data)
     shown = data.resolve().relative_to(REPO) if data.resolve().is_relative_to(REPO) else data

@@ -112,9 +112,9 @@ def where(item) -> str:
 
 def references(data: Path, score_students: int) -> dict:
     """Constant answer, chance and the logistic-regression reference on the items evaluate.py scores."""
-    from bench.learnability import fit_predict
     from Utils.items import first_students_per_lab
     from Utils.pairs import read_items
+    from Utils.reference import fit_predict
 
     train = read_items(data / "train.jsonl")
     test = first_students_per_lab(read_items(data / "test.jsonl"), score_students)
@@ -127,7 +127,7 @@ def references(data: Path, score_students: int) -> dict:
     for title, (tr, te) in by_title.items():
         if not te:
             continue
-        guesses = fit_predict(tr, te) if len({i.true_option for i in tr}) > 1 else [None] * len(te)
+        guesses = fit_predict(tr, te)
         for item, guess in zip(te, guesses):
             w = where(item)
             right[w] += guess == item.true_option

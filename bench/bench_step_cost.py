@@ -1,0 +1,97 @@
+"""What a training step costs by loss: every answer packed (DPO) against only what the loss reads.
+
+    .venv/bin/python -m bench.bench_step_cost [--data data/train.jsonl] [--students 8] [--repeats 3]
+
+The embedded model (float32, LoRA r16 on every projection) takes optimizer-free training steps
+(forward and backward) over the same `--students` students, one student a step, as the grouped
+trainer packs them for each loss:
+
+  sft, every answer packed   what an SFT step cost before: the TA's answer and every other rating's
+                             answer after each prompt (the SFT term reads only the TA's)
+  sft                        only the TA's answer after each prompt (now)
+  choice                     only the answer's start up to the TA's letter (the classifier's one position)
+  sigmoid (DPO)              every answer, plus the reference pass (adapter off, no gradients)
+
+Prints tokens per step and seconds per step (median over --repeats passes over the students) and
+writes the table to bench/results/ (named by the command). The loss values of the first two rows are
+printed too: the same loss, whatever is packed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+
+MODES = [("sft, every answer packed", ["sft"], "all"), ("sft", ["sft"], None), ("choice", ["choice"], None),
+         ("sigmoid (DPO)", ["sigmoid"], None)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=str(REPO / "data" / "train.jsonl"), help="builder train pairs")
+    parser.add_argument("--students", type=int, default=8, help="students timed (one a step)")
+    parser.add_argument("--repeats", type=int, default=3, help="passes over the students; the median is reported")
+    args = parser.parse_args(argv)
+
+    import torch
+    from datasets import Dataset
+    from peft import LoraConfig
+
+    from bench import result_path
+    from Utils.files import write_text_atomic
+    from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer
+    from Utils.models import load_model, load_tokenizer, resolve_model
+    from Utils.pairs import read_pairs
+
+    torch.manual_seed(0)
+    spec = resolve_model("smollm2-135m")
+    tokenizer = load_tokenizer(spec)
+    rows = read_pairs(args.data)
+    students = list(dict.fromkeys((r["lab"], r["student_id"]) for r in rows))[:args.students]
+    rows = [r for r in rows if (r["lab"], r["student_id"]) in set(students)]
+    lines = ["| loss | tokens a step (mean) | seconds a step (median of passes) | loss of the first step |",
+             "|---|---:|---:|---:|"]
+    for name, loss_types, answers in MODES:
+        config = GroupedDPOConfig(output_dir="/tmp/unused", bf16=False, activation_checkpointing=False, report_to=[],
+                                  use_cpu=True, per_device_train_batch_size=1, loss_type=loss_types,
+                                  precompute_ref_log_probs=False, max_length=1536, disable_tqdm=True)
+        model = load_model(spec, "none", "cpu")
+        lora = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, task_type="CAUSAL_LM",
+                          target_modules=list(spec.lora_target_modules))
+        trainer = GroupedDPOTrainer(model=model, args=config, train_dataset=Dataset.from_list(rows),
+                                    processing_class=tokenizer, peft_config=lora)
+        if answers:
+            trainer.data_collator = DataCollatorForGroupedPreference(tokenizer.pad_token_id, answers=answers)
+        batches = [trainer.data_collator([trainer.train_dataset[i]]) for i in range(len(trainer.train_dataset))]
+        trainer.model.train()
+        passes, first_loss = [], None
+        for _ in range(args.repeats):
+            start = time.perf_counter()
+            for batch in batches:
+                loss = trainer.compute_loss(trainer.model, batch)
+                loss.backward()
+                trainer.model.zero_grad()
+                first_loss = loss.item() if first_loss is None else first_loss
+            passes.append((time.perf_counter() - start) / len(batches))
+        tokens = statistics.mean(b["input_ids"].numel() for b in batches)
+        lines.append(f"| {name} | {tokens:.0f} | {statistics.median(passes):.2f} | {first_loss:.4f} |")
+        print(lines[-1], flush=True)
+        del trainer, model
+    text = "\n".join([f"# Training step cost by loss (bench/bench_step_cost.py, {len(students)} students of "
+                      f"{args.data}, one a step, LoRA r16, float32, {torch.get_num_threads()} threads)", "", *lines, ""])
+    out = result_path("bench_step_cost", argv or [])
+    write_text_atomic(text, out)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
