@@ -21,7 +21,7 @@ from Utils.cli import UsageError, fail, quiet_libraries
 quiet_libraries()
 
 from Utils.console import quiet_trainer  # noqa: E402
-from Utils import distributed, runs, train  # noqa: E402
+from Utils import distributed, runs, train_args, train_data, train_model  # noqa: E402
 from Utils.finite_guard import FiniteGuard, NonFiniteTraining  # noqa: E402
 from Utils.models import check_model_name, load_tokenizer, resolve_quantization, supports_system  # noqa: E402
 
@@ -34,16 +34,16 @@ def main(argv=None):
     say = distributed.main_console(distributed.launched())
     try:
         # 1. Arguments: defaults < configs/train/<device>.yaml < resumed run's arguments < --config < flags.
-        script_args, training_args = train.parse_arguments(argv, config_class=GroupedDPOConfig)
-        train.check_training_arguments(script_args, training_args)
+        script_args, training_args = train_args.parse_arguments(argv, config_class=GroupedDPOConfig)
+        train_args.check_training_arguments(script_args, training_args)
         spec = check_model_name(script_args.model, script_args.model_size)
         device = distributed.process_device(script_args.device)
         quantization = resolve_quantization(script_args.quantization, device)
-        train.check_combination(device, quantization, training_args, script_args.use_peft)
+        train_args.check_combination(device, quantization, training_args, script_args.use_peft)
         if script_args.trainer == "stock" and "choice" in training_args.loss_type:
             raise ValueError("--loss_type choice (a classifier over each item's options) needs --trainer grouped: "
                              "TRL's DPOTrainer has no such term")
-        distributed.check_engine(train.launch_type(training_args), device)
+        distributed.check_engine(train_model.launch_type(training_args), device)
         if training_args.ddp_find_unused_parameters is None:
             # Every trainable weight (LoRA on the target modules, or the top layers) takes part in every
             # forward pass: DDP need not search the graph for unused ones.
@@ -59,16 +59,16 @@ def main(argv=None):
         tokenizer = load_tokenizer(spec)
         system_role = supports_system(spec, tokenizer)
         group_by = getattr(training_args, "group_by", "student")
-        train_dataset, train_stats = train.read_and_prepare(
+        train_dataset, train_stats = train_data.read_and_prepare(
             script_args.train_dataset_path, tokenizer, system_role, training_args.max_length,
             script_args.max_train_pairs, training_args.seed, script_args.trainer, group_by)
-        say(train.format_stats("train", train_stats))
+        say(train_data.format_stats("train", train_stats))
         eval_dataset, eval_stats = None, None
         if script_args.eval_dataset_path:
-            eval_dataset, eval_stats = train.read_and_prepare(
+            eval_dataset, eval_stats = train_data.read_and_prepare(
                 script_args.eval_dataset_path, tokenizer, system_role, training_args.max_length,
                 script_args.max_eval_pairs, training_args.seed, script_args.trainer, group_by)
-            say(train.format_stats("eval", eval_stats))
+            say(train_data.format_stats("eval", eval_stats))
     except (ValueError, FileNotFoundError) as e:
         raise UsageError(str(e)) from e
     data_seconds = time.perf_counter() - start
@@ -81,36 +81,36 @@ def main(argv=None):
 
     # 3. Model: base weights in the chosen precision; LoRA on the registry's target modules, or the
     #    model's own top layers (--use_peft False).
-    model = train.load_training_model(spec, quantization, device)
-    if quantization in ("4bit", "8bit") and train.sharding_engine() is None:
+    model = train_model.load_training_model(spec, quantization, device)
+    if quantization in ("4bit", "8bit") and train_args.sharding_engine() is None:
         # (under FSDP, PEFT's preparation would cast the norms to float32 beside bf16 shards; the recipe's
         # --activation_checkpointing still applies)
-        model = train.prepare_quantized(model, training_args)
+        model = train_model.prepare_quantized(model, training_args)
     peft_config = None
     if script_args.use_peft:
-        peft_config = train.lora_config(script_args, spec, model)
+        peft_config = train_model.lora_config(script_args, spec, model)
     else:
-        counts = train.freeze_below(model, script_args.trainable_layers)
+        counts = train_model.freeze_below(model, script_args.trainable_layers)
         say(f"full fine-tuning: {counts['trainable'] / 1e6:.1f}M of {counts['total'] / 1e6:.1f}M parameters train")
 
     # 4. Trainer: the one place where the trainer class is chosen.
     trainer_class = GroupedDPOTrainer if script_args.trainer == "grouped" else DPOTrainer
     trainer = trainer_class(model=model, args=training_args, train_dataset=train_dataset,
                             eval_dataset=eval_dataset, processing_class=tokenizer, peft_config=peft_config)
-    train.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
+    train_data.check_all_pairs_kept(trainer, train_stats["pairs"], None if eval_stats is None else eval_stats["pairs"])
     trainer.add_callback(FiniteGuard())  # a NaN loss or weight ends the run before anything is saved
     quiet_trainer(trainer)  # one progress line per logging step instead of raw metric dicts
-    say(train.describe_processes(trainer, script_args.trainer))
+    say(train_model.describe_processes(trainer, script_args.trainer))
     if trainer.is_world_process_zero():
         stats = {"model": spec.name, "system_message_folded": not system_role, "train": train_stats,
                  "eval": eval_stats}
-        arguments = train.arguments_record(script_args, training_args, output_root)
+        arguments = train_args.arguments_record(script_args, training_args, output_root)
         arguments.update(model=script_args.model or spec.name, device=device, quantization=quantization)
         if script_args.use_peft:
             arguments["lora_target_modules"] = list(script_args.lora_target_modules or spec.lora_target_modules)
         runs.write_run_start(run_dir, arguments, stats, script_args.train_dataset_path,
                              resumed=resume_checkpoint is not None,
-                             system_prompt=train.pairs_system_prompt(script_args.train_dataset_path))
+                             system_prompt=train_data.pairs_system_prompt(script_args.train_dataset_path))
 
     # 5. Train, then save: weights + tokenizer, and final_checkpoint/ with time.txt last.
     start = time.perf_counter()

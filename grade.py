@@ -23,15 +23,17 @@ from pathlib import Path
 
 from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
-from Utils.cli import (Checks, ModelArguments, UsageError, check_model_arguments, check_output_dir, fail, list_field,
-                       parse, quiet_libraries, read_system_prompt, split_names)
-from Utils.files import check_outputs
+from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
+                       quiet_libraries, read_system_prompt, split_names)
+from Utils.files import check_outputs, safe_filename
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, choose_threshold,
-                           files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, safe_filename, write_lab_outputs,
+                           files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, write_lab_outputs,
                            write_summary)
 from Utils.items import items_to_grade, select_lab_dirs
-from Utils.labs import LabFormatError, read_lab
-from Utils.models import load_for_scoring, resolve_device, resolve_max_length
+from Utils.lab_records import LabFormatError
+from Utils.labs import read_lab
+from Utils.grader import check_model_arguments, load_for_scoring, resolve_max_length
+from Utils.models import resolve_device
 from Utils.scoring import score_likelihood
 
 METHODS = ("first_token", "likelihood")  # fastest first (bench/results/bench_grading--students-100--generate_items-16.md)

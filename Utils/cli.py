@@ -288,28 +288,3 @@ def read_yaml_file(path: str | Path, flag: str):
     except RecursionError:
         raise UsageError(f"{flag} {path}: invalid YAML: nested too deeply") from None
 
-
-def check_model_arguments(args: ModelArguments, checks: Checks | None = None) -> Checks:
-    """The shared model flags of evaluate.py and grade.py, checked without loading anything: --model
-    is a registry name, a local folder or (online) a hub id, --adapter_path a readable run folder whose adapter fits the base model and
-    whose arguments.yaml and calibration.json are sound. Returns the Checks (raise_if_any to report).
-    (--max_length and --max_group_tokens are counts: `Checks.positive`.)"""
-    from Utils import runs
-    from Utils.models import check_model_name
-
-    checks = checks or Checks()
-    model, model_size = args.model, args.model_size
-    if args.adapter_path:
-        run = checks.run(runs.check_run_folder, args.adapter_path)
-        if run is not None and not model and not model_size:
-            model, model_size = run.get("model"), run.get("model_size")
-            model = model if isinstance(model, str) else None
-            model_size = model_size if isinstance(model_size, str) and not model else None
-        spec = checks.run(check_model_name, model, model_size)
-        if run is not None and spec is not None:
-            checks.run(runs.check_adapter_fits, run["weights_dir"], spec)
-    else:
-        checks.run(check_model_name, model, model_size)
-        if model and Path(model).is_dir():  # an exported grader folder carries a calibration.json
-            checks.run(runs.read_calibrations, Path(model))
-    return checks

@@ -29,8 +29,8 @@ from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, C
 from Utils.files import check_outputs, write_json_atomic
 from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
-from Utils.labs import (STATEMENT_FALLBACK, Lab, LabFormatError, Problem, collect_items, is_notice, lab_name_problems,
-                        list_lab_dirs, read_lab, writable_text)
+from Utils.lab_records import STATEMENT_FALLBACK, LabFormatError, Problem, is_notice, writable_text
+from Utils.labs import Lab, collect_items, lab_name_problems, list_lab_dirs, read_lab
 from Utils.pairs import encode_records, pair_records, write_pairs
 
 

@@ -10,7 +10,7 @@
 
 `grade.py --model <folder>` and `evaluate.py --model <folder>` use it as is (no PEFT needed, the
 system prompt, max_length and calibration come with it), and so does
-`AutoModelForCausalLM.from_pretrained(<folder>)`. This module alone writes and reads the folder.
+`AutoModelForCausalLM.from_pretrained(<folder>)`. This module writes the folder; Utils/grader.py reads it.
 """
 
 from __future__ import annotations
@@ -22,22 +22,12 @@ from pathlib import Path
 
 from Utils import runs
 from Utils.cli import UsageError, check_output_dir
-from Utils.files import read_json_object, umask, write_json_atomic, write_text_atomic
+from Utils.files import umask, write_json_atomic, write_text_atomic
+from Utils.grader import (EXPORTED_BY, MANIFEST, check_adapter_fits, check_run_folder, is_export,
+                          load_for_scoring)
+from Utils.models import check_model_name
 
-MANIFEST = "grader.json"
 SYSTEM_PROMPT = "system_prompt.txt"
-EXPORTED_BY = "export_grader.py"  # grader.json's mark: a folder holding it is one this tool wrote
-
-
-def is_export(folder: Path) -> bool:
-    """Whether `folder` is a grader folder this tool wrote (its grader.json has the mark, or, from
-    before the mark, the keys only an export writes)."""
-    try:
-        manifest = read_manifest(folder)
-    except ValueError:
-        return False
-    return isinstance(manifest, dict) and (manifest.get("exported_by") == EXPORTED_BY
-                                           or {"base_model", "trained_run", "weights"} <= set(manifest))
 
 
 def _related(a: Path, b: Path) -> str | None:
@@ -57,13 +47,11 @@ def check_export(run_path: str | Path, output_dir: str | Path, overwrite: bool =
     arguments, calibration), and --output_dir is neither the run, nor inside it, nor a folder that
     holds it (nor the base model's folder), and is empty, missing, or an earlier export (replaced
     only with --overwrite). Returns check_run_folder's record. Raises UsageError naming the flag."""
-    from Utils.models import check_model_name
-
     try:
-        run = runs.check_run_folder(run_path, "--run")
+        run = check_run_folder(run_path, "--run")
         spec = check_model_name(run["model"] if isinstance(run["model"], str) else None,
                                 run["model_size"] if isinstance(run["model_size"], str) else None)
-        runs.check_adapter_fits(run["weights_dir"], spec)
+        check_adapter_fits(run["weights_dir"], spec)
     except (ValueError, FileNotFoundError) as e:
         raise UsageError(str(e)) from None
     out = Path(output_dir)
@@ -92,8 +80,6 @@ def export_grader(run_path: str | Path, output_dir: str | Path, overwrite: bool 
     Checks everything first (`check_export`); writes into a new temporary folder beside the target
     and renames it into place, so only a folder this tool wrote (an earlier export) is ever replaced."""
     import torch
-
-    from Utils.models import load_for_scoring
 
     check_export(run_path, output_dir, overwrite)
     out = Path(output_dir)
@@ -145,14 +131,3 @@ def _replace_folder(new: Path, out: Path) -> None:
     os.replace(out, old / out.name)
     new.rename(out)
     shutil.rmtree(old)
-
-
-def read_manifest(folder: Path) -> dict | None:
-    """grader.json of an exported grader folder (None for any other folder). Raises ValueError
-    naming the file when it is not a JSON object."""
-    path = Path(folder) / MANIFEST
-    return read_json_object(path) if path.is_file() else None
-
-
-def folder_system_prompt(folder: Path) -> str | None:
-    return runs.system_prompt(folder)

@@ -10,7 +10,9 @@ the umask allows a new file), not the 0600 of a temporary file.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -98,3 +100,29 @@ def check_outputs(outputs: dict[str, str | Path], inputs: dict[str, str | Path |
                 problems.append(f"{flag} and {other_flag} are the same file {path}")
     if problems:
         raise ValueError("output paths clash with inputs or each other:\n  " + "\n  ".join(problems))
+
+
+# --------------------------------------------------------------------------- output names and JSON numbers
+
+
+def safe_filename(name: str) -> str:
+    """A name usable as one file name inside the output folder: no separators, no leading dots."""
+    cleaned = re.sub(r"[^A-Za-z0-9._@+-]", "_", name).lstrip(".")
+    return cleaned[:150] or "unnamed"
+
+
+def output_path(output_dir: Path, name: str, suffix: str) -> Path:
+    """`output_dir/<safe name><suffix>`, checked to lie inside `output_dir`."""
+    path = (output_dir / (safe_filename(name) + suffix)).resolve()
+    if path.parent != output_dir.resolve():
+        raise ValueError(f"refusing to write {path}: outside {output_dir}")
+    return path
+
+
+def finite(x) -> float | None:
+    """`x` as a float when it is a finite number, else None (JSON has no NaN)."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None

@@ -46,7 +46,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from Utils.labs import csv_text
+from Utils.ratings_sheet import csv_text
 
 FORMATS = ("plain", "canvas", "moodle")
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")

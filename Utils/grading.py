@@ -26,30 +26,31 @@ submission that is empty or whitespace only, that is not valid UTF-8 (or not tex
 text addressing the grader. Only an item with none of these reasons, scored at or above a
 threshold that a calibration measured on held-out labs for the target accuracy, is auto-accepted.
 
-Every CSV cell is neutralized against spreadsheet formula injection (`Utils.labs.csv_text`).
+Every CSV cell is neutralized against spreadsheet formula injection (`Utils.ratings_sheet.csv_text`).
 Student ids are written into the files, never used as paths; lab names become file names only
-through `safe_filename`. A folder that already holds a grading run is never written over
+through `Utils.files.safe_filename`. A folder that already holds a grading run is never written over
 without --overwrite: a TA may have edited its files.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from Utils import gradebooks
-from Utils.files import write_text_atomic
+from Utils.files import finite, output_path, write_text_atomic
 from Utils.injection import suspicious_text
-from Utils.labs import NO_SOURCE, Lab, Problem, csv_text, format_ratings_csv, is_notice
+from Utils.lab_records import NO_SOURCE, Problem, is_notice
+from Utils.labs import Lab
+from Utils.ratings_sheet import csv_text, format_ratings_csv
+from Utils.review_page import HTML_SUFFIX, render_review_page
 from Utils.scoring import ItemScore
 
 JSON_SUFFIX = "_suggestions.json"
 UNREVIEWED_SUFFIX = "_suggestions_unreviewed.csv"
 RATINGS_SUFFIX = "_auto_accepted_ratings.csv"
-HTML_SUFFIX = "_review.html"
 AUTO_ACCEPTED = "auto_accepted"
 SUMMARY_FILE = "grade_summary.json"
 # Files earlier versions wrote: they gave marks and totals for queued items, so a run with
@@ -131,29 +132,6 @@ def choose_threshold(review_threshold: float | None, target_accuracy: float, cal
     return ReviewPolicy(1.0, f"the run's calibration has no threshold for target accuracy {target} (it has: {have}): "
                              "every item goes to a TA", True,
                         item_reason=f"the calibration has no threshold for target accuracy {target}")
-
-
-def safe_filename(name: str) -> str:
-    """A name usable as one file name inside the output folder: no separators, no leading dots."""
-    cleaned = re.sub(r"[^A-Za-z0-9._@+-]", "_", name).lstrip(".")
-    return cleaned[:150] or "unnamed"
-
-
-def output_path(output_dir: Path, name: str, suffix: str) -> Path:
-    """`output_dir/<safe name><suffix>`, checked to lie inside `output_dir`."""
-    path = (output_dir / (safe_filename(name) + suffix)).resolve()
-    if path.parent != output_dir.resolve():
-        raise ValueError(f"refusing to write {path}: outside {output_dir}")
-    return path
-
-
-def finite(x) -> float | None:
-    """`x` as a float when it is a finite number, else None (JSON has no NaN)."""
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
 
 
 def _is_empty(code: str) -> bool:
@@ -366,8 +344,6 @@ def write_lab_outputs(output_dir: Path, lab: Lab, data: dict, options: Gradebook
     (`earlier_files`: `files_of_earlier_run`, read before this run rewrote the summary) that this
     run did not write (another gradebook format, or an earlier version's full-marks files) are
     removed. Returns the paths, the gradebook's account and the removed files."""
-    from Utils.review_page import render_review_page
-
     paths = lab_outputs(output_dir, lab.name, options.format)
     criteria = [(c.title, gradebooks.highest_marks([finite(r.marks) for r in c.ratings])) for c in lab.rubric]
     book = gradebooks.build_gradebook(options.format, student_marks(lab, data), criteria,

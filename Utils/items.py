@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from Utils.labs import GradedItem, Lab, LabFormatError, Problem, collect_items, list_lab_dirs, read_lab
+from Utils.lab_records import GradedItem, LabFormatError, Problem
+from Utils.labs import Lab, collect_items, list_lab_dirs, read_lab
 from Utils.prompts import Messages, answer_text, build_prompt
 
 

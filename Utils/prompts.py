@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from Utils.labs import Criterion, Rating
+from Utils.lab_records import Criterion, Rating
 
 ANSWER_KEY = "answer"
 REASONING_KEY = "reasoning"

@@ -15,7 +15,7 @@ Decisions live in the browser's localStorage under the lab's name, one entry per
 criterion). A page regenerated for the same lab (new suggestions, another threshold) finds the
 decisions saved by the earlier page and offers them, saying which no longer apply (student or
 criterion gone, option letter gone); the TA can also load an earlier `<lab>_final_ratings.csv`
-(read by the JS twin of `Utils.labs.parse_ratings_csv`'s cell rules). Bulk actions ask first and
+(read by the JS twin of `Utils.ratings_sheet.parse_ratings_csv`'s cell rules). Bulk actions ask first and
 can be undone.
 
 Trust signals (`trust_signals`): a confidence is labelled calibrated only when the suggestions
@@ -50,10 +50,10 @@ import json
 import sys
 from pathlib import Path
 
-from Utils.files import write_text_atomic
-from Utils.grading import finite, output_path, safe_filename
-from Utils.labs import (MARK_WORDS, NO_SOURCE, NULL_CELLS, Lab, csv_text, neutralize_cell,
-                        ratings_csv_header)
+from Utils.files import finite, output_path, safe_filename, write_text_atomic
+from Utils.lab_records import NO_SOURCE
+from Utils.labs import Lab
+from Utils.ratings_sheet import MARK_WORDS, NULL_CELLS, csv_text, neutralize_cell, ratings_csv_header
 
 HTML_SUFFIX = "_review.html"
 RATINGS_SUFFIX = "_final_ratings.csv"
@@ -94,7 +94,7 @@ def _not_graded_raw_id(problem: dict) -> str:
 
 
 def header_and_columns(lab: Lab) -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """The six header rows of rubric_ratings.csv (`Utils.labs.ratings_csv_header`) and the ordered
+    """The six header rows of rubric_ratings.csv (`Utils.ratings_sheet.ratings_csv_header`) and the ordered
     (criterion title, rating letter) of the rating columns (not neutralized)."""
     columns = [(c.title, r.letter) for c in lab.rubric for r in c.ratings]
     return ratings_csv_header(lab.rubric), columns
@@ -305,7 +305,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
             "header_rows": [[neutralize_cell(c) for c in row] for row in header],
             "columns": [list(c) for c in columns],
             "rows": rows,
-            # how the page reads an earlier final CSV back: Utils.labs' cell words
+            # how the page reads an earlier final CSV back: Utils.ratings_sheet's cell words
             "mark_words": sorted(MARK_WORDS),
             "null_words": sorted(NULL_CELLS),
         },

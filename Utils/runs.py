@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from Utils.calibration import entry_problems, fits, setting_of
-from Utils.files import read_json_object, write_json_atomic, write_text_atomic
+from Utils.files import write_json_atomic, write_text_atomic
 
 RUN_PREFIX = "model_"
 FINAL_CHECKPOINT = "final_checkpoint"
@@ -268,133 +268,6 @@ def read_calibrations(run_dir: Path | None) -> list[dict]:
         raise ValueError(f"{path}: not a calibration file ({'; '.join(problems[:6])}"
                          f"{f'; and {len(problems) - 6} more' if len(problems) > 6 else ''}); {fix}")
     return entries
-
-
-# --------------------------------------------------------------------------- checking before a model loads
-
-
-def check_safetensors(path: Path) -> dict:
-    """The tensor header ({name: {"dtype", "shape", "data_offsets"}}) of a .safetensors file, read
-    without loading it. Raises ValueError naming the file when it is truncated or not safetensors."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            head = f.read(8)
-            n = int.from_bytes(head, "little") if len(head) == 8 else -1
-            if n < 2 or 8 + n > size or n > 100 * 1024 * 1024:
-                raise ValueError(f"{path}: not a safetensors file (bad header; truncated or another format)")
-            header = json.loads(f.read(n).decode("utf-8"))
-    except OSError as e:
-        raise ValueError(f"{path}: cannot be read: {e.strerror or e}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(f"{path}: not a safetensors file (unreadable header; truncated?)") from None
-    if not isinstance(header, dict):
-        raise ValueError(f"{path}: not a safetensors file (bad header)")
-    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
-    try:
-        end = max((int(v["data_offsets"][1]) for v in tensors.values()), default=0)
-    except (TypeError, KeyError, IndexError, ValueError):
-        raise ValueError(f"{path}: not a safetensors file (bad tensor entries)") from None
-    if 8 + n + end > size:
-        raise ValueError(f"{path}: truncated: {size} bytes, its header describes {8 + n + end} (copy it again)")
-    return tensors
-
-
-def check_run_folder(path: str | Path, flag: str = "--adapter_path") -> dict:
-    """Check a run folder (or its final_checkpoint/) without loading a model: its weights files are
-    whole, its arguments.yaml and calibration.json sound. Returns {"weights_dir", "run_dir", "model",
-    "model_size"} (the model the run saved). Raises ValueError/FileNotFoundError naming the file."""
-    weights_dir = find_weights_dir(path, flag)
-    run_dir = run_dir_of(weights_dir)
-    run_args, _ = read_run_arguments(run_dir)
-    if is_adapter(weights_dir):
-        read_json_object(weights_dir / ADAPTER_CONFIG)
-    else:
-        read_json_object(weights_dir / MODEL_CONFIG)
-    weights = sorted(weights_dir.glob("*.safetensors"))
-    if not weights and not any(weights_dir.glob("*.bin")):
-        raise FileNotFoundError(f"{flag} {weights_dir}: no weights file (*.safetensors) beside its "
-                                f"{ADAPTER_CONFIG if is_adapter(weights_dir) else MODEL_CONFIG}")
-    for file in weights:
-        check_safetensors(file)
-    read_calibrations(run_dir)
-    system_prompt(run_dir)
-    return {"weights_dir": weights_dir, "run_dir": run_dir, "model": run_args.get("model"),
-            "model_size": run_args.get("model_size")}
-
-
-def base_model_config(spec) -> dict | None:
-    """The base model's config.json for a ModelSpec when it is on this machine (a folder, the
-    converted cache of a packaged model, the local hub cache); None otherwise. Loads no weights."""
-    from Utils.models import cache_dir
-
-    candidates = []
-    if spec.gguf_package:
-        candidates.append(cache_dir() / spec.name / MODEL_CONFIG)
-    elif spec.hub_id:
-        candidates.append(Path(spec.hub_id).expanduser() / MODEL_CONFIG)
-        if not Path(spec.hub_id).expanduser().exists():
-            try:
-                from huggingface_hub import try_to_load_from_cache
-
-                cached = try_to_load_from_cache(spec.hub_id, MODEL_CONFIG)
-                if isinstance(cached, str):
-                    candidates.append(Path(cached))
-            except ValueError:
-                pass
-    for candidate in candidates:
-        if candidate.is_file():
-            try:
-                return read_json_object(candidate)
-            except ValueError:
-                return None
-    return None
-
-
-# Module name -> (which side of the LoRA pair holds a model dimension, that dimension's config key).
-_LORA_DIMENSIONS = {"q_proj": ("lora_A", "hidden_size"), "k_proj": ("lora_A", "hidden_size"),
-                    "v_proj": ("lora_A", "hidden_size"), "gate_proj": ("lora_A", "hidden_size"),
-                    "up_proj": ("lora_A", "hidden_size"), "o_proj": ("lora_B", "hidden_size"),
-                    "down_proj": ("lora_B", "hidden_size")}
-
-
-def check_adapter_fits(weights_dir: Path, spec) -> None:
-    """Refuse a LoRA adapter trained on another base model than `spec`, from the shapes in the
-    adapter's header and the base model's config.json (no weights loaded): each adapted projection
-    must meet the base model's hidden size, and its layer must exist. Skipped when the base
-    model's config is not on this machine."""
-    import re
-
-    weights_dir = Path(weights_dir)
-    if not is_adapter(weights_dir):
-        return
-    config = base_model_config(spec)
-    adapter_file = weights_dir / "adapter_model.safetensors"
-    if config is None or not adapter_file.is_file():
-        return
-    config = config.get("text_config", config) if isinstance(config.get("text_config"), dict) else config
-    trained_on = read_json_object(weights_dir / ADAPTER_CONFIG).get("base_model_name_or_path")
-    layers = config.get("num_hidden_layers")
-    problems = []
-    for name, info in check_safetensors(adapter_file).items():
-        match = re.search(r"layers\.(\d+)\..*?(\w+_proj)\.(lora_[AB])\.", name)
-        if not match:
-            continue
-        layer, module, side = int(match.group(1)), match.group(2), match.group(3)
-        if isinstance(layers, int) and layer >= layers:
-            problems.append(f"it adapts layer {layer}, the base model has {layers} layers")
-            break
-        if module in _LORA_DIMENSIONS and _LORA_DIMENSIONS[module][0] == side:
-            key = _LORA_DIMENSIONS[module][1]
-            shape = info.get("shape") or []
-            size = shape[1] if side == "lora_A" and len(shape) == 2 else shape[0] if shape else None
-            if isinstance(config.get(key), int) and size != config[key]:
-                problems.append(f"its {module} expects {key} {size}, the base model has {config[key]}")
-                break
-    if problems:
-        raise ValueError(f"--adapter_path {weights_dir}: the adapter was trained on another base model "
-                         f"({trained_on or 'unrecorded'}) than {spec.name}: {problems[0]}; give the run's own "
-                         "--model (or none: the run's saved model is used)")
 
 
 def _normalise_tag(tag: str) -> str:

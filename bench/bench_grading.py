@@ -76,7 +76,7 @@ def generation_rate(parent: Path, items: int, model_flags: list[str]) -> float:
     from Utils.cli import quiet_libraries, read_system_prompt
     from Utils.items import items_to_grade
     from Utils.labs import read_lab
-    from Utils.models import load_for_scoring, resolve_max_length
+    from Utils.grader import load_for_scoring, resolve_max_length
     from Utils.scoring import score_generate
 
     quiet_libraries()

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or result_path("bench_injection", sys.argv[1:] if argv is None else argv)
 
     from Utils.items import first_students_per_lab
-    from Utils.models import load_for_scoring, resolve_max_length
+    from Utils.grader import load_for_scoring, resolve_max_length
     from Utils.pairs import read_items
     from evaluate import held_out_labs
 

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or result_path("probe", sys.argv[1:] if argv is None else argv)
     from evaluate import held_out_labs
     from Utils.cli import quiet_libraries
-    from Utils.models import load_for_scoring, resolve_max_length
+    from Utils.grader import load_for_scoring, resolve_max_length
     from Utils.pairs import read_items
 
     quiet_libraries()

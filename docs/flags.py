@@ -49,7 +49,7 @@ def page() -> str:
     import evaluate
     import grade
     from Utils.create_dataset import BuildArguments
-    from Utils.train import ScriptArguments
+    from Utils.train_args import ScriptArguments
 
     return "\n".join([
         "# Flag reference", "",

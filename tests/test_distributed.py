@@ -361,7 +361,7 @@ def test_engines_that_would_not_shard_are_refused():
             check_engine(kind, "cpu", {"ACCELERATE_USE_FSDP": "true"})
     with pytest.raises(ValueError, match="asks for DeepSpeed"):
         check_engine("MULTI_CPU", "cpu", {"ACCELERATE_USE_DEEPSPEED": "true"})
-    from Utils.train import sharding_engine
+    from Utils.train_args import sharding_engine
 
     assert sharding_engine({}) is None and sharding_engine({"ACCELERATE_USE_FSDP": "true"}) == "FSDP"
     assert sharding_engine({"ACCELERATE_USE_DEEPSPEED": "TRUE"}) == "DeepSpeed"

@@ -10,7 +10,7 @@ from transformers import AutoModelForCausalLM
 from fixtures import save_run_folder, save_tiny_model
 from Utils.cli import UsageError
 from Utils.export import export_grader
-from Utils.models import load_for_scoring, resolve_max_length
+from Utils.grader import load_for_scoring, resolve_max_length
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 

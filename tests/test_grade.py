@@ -14,9 +14,10 @@ import pytest
 
 from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, save_run_folder, save_tiny_model, write_lab
 from Utils.grading import (BINARY_SOURCE, EMPTY_SOURCE, NOT_FINITE, NOT_TEXT, SHORTENED, ReviewPolicy, auto_accepted_ratings_csv,
-                           choose_threshold, json_text, lab_suggestions, output_path, safe_filename, student_marks,
-                           unreviewed_csv)
-from Utils.labs import NO_RATING, NO_SOURCE, RATINGS_FILE, collect_items, read_lab
+                           choose_threshold, json_text, lab_suggestions, student_marks, unreviewed_csv)
+from Utils.files import output_path, safe_filename
+from Utils.lab_records import NO_RATING, NO_SOURCE, RATINGS_FILE
+from Utils.labs import collect_items, read_lab
 from Utils.items import items_to_grade
 from Utils.scoring import ItemScore
 

@@ -16,7 +16,7 @@ from trl import DPOTrainer
 
 from Utils.grouped_dpo import DataCollatorForGroupedPreference, GroupedDPOConfig, GroupedDPOTrainer
 from Utils.pairs import PairsFormatError, group_items
-from Utils.labs import Criterion, Rating
+from Utils.lab_records import Criterion, Rating
 from Utils.prompts import SHORTENED_MARKER, answer_text, build_prompt
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

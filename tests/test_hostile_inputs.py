@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from fixtures import REPO, RUBRIC, SINGLE_THREAD_ENV, ratings_csv, save_run_folder, save_tiny_model, write_lab
+from Utils import lab_records as records
+from Utils.rubric import parse_rubric
 from Utils import labs as L
 from Utils import runs
 
@@ -324,7 +326,7 @@ def test_reordered_options_in_the_csv_skip_the_criterion_naming_file_criterion_a
     (lab / "rubrics.json").write_text(json.dumps(swapped))
     _, items, problems = read(lab)
     assert {i.criterion.title for i in items} == {"Loop bound"}  # the other criterion is untouched
-    differ = [p for p in problems if p.reason == L.RATINGS_DIFFER]
+    differ = [p for p in problems if p.reason == records.RATINGS_DIFFER]
     assert len(differ) == 3 and all(p.criterion == "Variable names" for p in differ)
     assert "letter A" in differ[0].detail and "letter C" in differ[0].detail
     assert "rubric_ratings.csv" in differ[0].detail and "rubrics.json" in differ[0].detail
@@ -336,7 +338,7 @@ def test_marks_that_differ_skip_the_criterion(labs_dir):
     lab = write_lab(labs_dir, "lab1", grades={"s1@u": {"Variable names": "A", "Loop bound": "A"}})
     (lab / "rubrics.json").write_text(json.dumps(other))
     _, items, problems = read(lab)
-    [p] = [p for p in problems if p.reason == L.RATINGS_DIFFER]
+    [p] = [p for p in problems if p.reason == records.RATINGS_DIFFER]
     assert p.criterion == "Loop bound" and "letter A: marks '1'" in p.detail and "5 in rubrics.json" in p.detail
     assert [i.criterion.title for i in items] == ["Variable names"]
 
@@ -355,7 +357,7 @@ def test_a_huge_integer_in_rubrics_json_is_reported_per_criterion_and_the_build_
     write_lab(labs_dir, "lab2")
     _, items, problems = read(lab)
     assert {i.criterion.title for i in items} == {"Loop bound"}
-    [bad] = {p.detail for p in problems if p.reason == L.BAD_RUBRIC_CRITERION}
+    [bad] = {p.detail for p in problems if p.reason == records.BAD_RUBRIC_CRITERION}
     assert "too large" in bad and len(bad) < 300
     assert create_dataset.main(["--parent_dir", str(labs_dir), "--workers", "1", "--train_dataset_path",
                                 str(tmp_path / "d" / "tr.jsonl"), "--test_dataset_path", str(tmp_path / "d" / "te.jsonl")]) == 0
@@ -386,7 +388,7 @@ def test_utf16_or_binary_sources_are_reported_never_used_as_code(labs_dir, conte
                     codes={"s1@u": content, "s2@u": "int main() { return 0; }\n"})
     loaded, items, problems = read(lab)
     assert {i.student_id for i in items} == {"s2"}
-    assert reasons([p for p in problems if p.student == "s1"]) == {L.UNDECODABLE_SOURCE}
+    assert reasons([p for p in problems if p.student == "s1"]) == {records.UNDECODABLE_SOURCE}
     s1 = loaded.submissions["s1"]  # kept, so a grader can queue it as undecodable
     assert s1.undecodable and why in s1.undecodable[0] and "\x00" not in s1.code and s1.code == ""
 
@@ -434,16 +436,16 @@ def test_rubric_value_types_are_checked(labs_dir):
     assert any("'marks' must be a number, found bool" in m for m in messages)
     assert any("at least 2 options" in m for m in messages)
     items, problems = L.collect_items(loaded)
-    assert {p.criterion for p in problems if p.reason == L.BAD_RUBRIC_CRITERION} == {"Booleans", "One option", None}
-    assert [p for p in problems if p.reason == L.BAD_RUBRIC_CRITERION and p.criterion is None]  # the list title
+    assert {p.criterion for p in problems if p.reason == records.BAD_RUBRIC_CRITERION} == {"Booleans", "One option", None}
+    assert [p for p in problems if p.reason == records.BAD_RUBRIC_CRITERION and p.criterion is None]  # the list title
     assert {i.criterion.title for i in items} == {"Variable names", "Loop bound"}
-    with pytest.raises(L.LabFormatError):  # the strict parser still refuses the file as a whole
-        L.parse_rubric(json.dumps(rubric))
+    with pytest.raises(records.LabFormatError):  # the strict parser still refuses the file as a whole
+        parse_rubric(json.dumps(rubric))
 
 
 def test_rating_letters_sort_naturally():
     rubric = [{"title": "T", "Ratings": [{"title": t, "description": t} for t in ("B", "AA", "A+", "A", "A10", "A2")]}]
-    (criterion,) = L.parse_rubric(json.dumps(rubric))
+    (criterion,) = parse_rubric(json.dumps(rubric))
     assert criterion.letters == ("A", "A+", "A2", "A10", "B", "AA")
 
 
@@ -461,7 +463,7 @@ def test_utf16_statements_rubrics_and_csv_with_a_bom_are_read(labs_dir):
         (lab / name).write_bytes((lab / name).read_text(encoding="utf-8").encode("utf-16"))
     loaded, items, problems = read(lab)
     assert loaded.statement == "Print the sum \u2211 of 1..n." and len(items) == 20
-    assert not [p for p in problems if not L.is_notice(p)]
+    assert not [p for p in problems if not records.is_notice(p)]
 
 
 @pytest.mark.parametrize("line", [
@@ -525,7 +527,7 @@ def test_a_console_that_cannot_encode_a_name_does_not_crash_the_final_print(labs
 
 def test_the_run_folder_keeps_the_system_prompt_it_was_trained_with(tmp_path, pairs_dir):
     from fixtures import SHORT_SYSTEM_PROMPT
-    from Utils.train import pairs_system_prompt
+    from Utils.train_data import pairs_system_prompt
 
     assert pairs_system_prompt(pairs_dir / "train.jsonl") == SHORT_SYSTEM_PROMPT
     run = tmp_path / "model_1"
@@ -541,7 +543,7 @@ def test_the_run_folder_keeps_the_system_prompt_it_was_trained_with(tmp_path, pa
 
 def test_export_takes_the_system_prompt_from_the_run_never_a_file_the_report_names(tiny_run, tmp_path):
     from Utils.export import export_grader
-    from Utils.models import load_for_scoring
+    from Utils.grader import load_for_scoring
 
     run = copy_run(tiny_run[0], tmp_path / "run")
     secret = tmp_path / "secret.txt"

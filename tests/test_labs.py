@@ -5,6 +5,10 @@ import json
 import pytest
 
 from fixtures import RUBRIC, ratings_csv, write_lab
+from Utils import lab_records as records
+from Utils import ratings_sheet as sheet
+from Utils.rubric import parse_rubric
+from Utils import safe_read
 from Utils import labs as L
 
 
@@ -31,7 +35,7 @@ def test_rubric_ratings_sorted_by_letter_and_optional_fields():
     rubric = [{"title": "Names", "description": "d", "Ratings": [
         {"title": "C", "description": "poor"}, {"title": "A", "description": "good", "marks": "2"},
         {"title": "B", "description": "ok", "id": 3}]}]
-    (c,) = L.parse_rubric(json.dumps(rubric))
+    (c,) = parse_rubric(json.dumps(rubric))
     assert c.letters == ("A", "B", "C")
     assert c.rating("A").marks == 2.0 and c.rating("C").marks is None
 
@@ -39,8 +43,8 @@ def test_rubric_ratings_sorted_by_letter_and_optional_fields():
 def test_rubric_errors_are_collected_and_name_the_file():
     bad = [{"title": "X", "Ratings": [{"title": "A"}]}, {"description": "no title", "Ratings": []},
            {"title": "Y", "Ratings": [{"title": "A", "description": "a"}, {"title": "A", "description": "b"}]}]
-    with pytest.raises(L.LabFormatError) as e:
-        L.parse_rubric(json.dumps(bad), "lab9/rubrics.json")
+    with pytest.raises(records.LabFormatError) as e:
+        parse_rubric(json.dumps(bad), "lab9/rubrics.json")
     msg = str(e.value)
     assert msg.startswith("lab9/rubrics.json")
     assert "rating 'A' has no 'description'" in msg and "criterion 1: missing 'title'" in msg
@@ -48,8 +52,8 @@ def test_rubric_errors_are_collected_and_name_the_file():
 
 
 def test_invalid_json_names_line():
-    with pytest.raises(L.LabFormatError, match=r"rubrics.json: invalid JSON at line 2"):
-        L.parse_rubric('[\n{"title": }]')
+    with pytest.raises(records.LabFormatError, match=r"rubrics.json: invalid JSON at line 2"):
+        parse_rubric('[\n{"title": }]')
 
 
 def test_csv_with_bom_crlf_quoted_commas_and_trailing_column():
@@ -57,7 +61,7 @@ def test_csv_with_bom_crlf_quoted_commas_and_trailing_column():
         {"title": "A", "description": "Good, clear"}, {"title": "B", "description": "Poor"}]}]
     text = ratings_csv(rubric, {"x1@a.b": {"Names": "B"}, "x2": {"Names": "A"}})
     text = "\ufeff" + text.replace("\n", ",\r\n")  # BOM, Windows line ends, a trailing empty column
-    table = L.parse_ratings_csv(L.decode_text(text.encode("utf-8"))[0])
+    table = sheet.parse_ratings_csv(safe_read.decode_text(text.encode("utf-8"))[0])
     (crit,) = table.criteria
     assert crit.title == "Names" and crit.descriptions == ("Good, clear", "Poor")
     assert [r.student_id for r in table.rows] == ["x1", "x2"]
@@ -92,10 +96,10 @@ def test_unusable_items_are_reported_with_reasons(labs_dir):
     assert sorted((i.student_id, i.criterion.title) for i in items) == [
         ("a", "Loop bound"), ("a", "Variable names"), ("none", "Variable names"), ("two", "Variable names")]
     assert reasons(problems) == sorted([
-        ("nosub", "Variable names", L.NO_SUBMISSION), ("nosub", "Loop bound", L.NO_SUBMISSION),
-        ("none", "Loop bound", L.NO_RATING), ("two", "Loop bound", L.SEVERAL_RATINGS),
-        ("extra", None, L.NO_CSV_ROW)])
-    several = next(p for p in problems if p.reason == L.SEVERAL_RATINGS)
+        ("nosub", "Variable names", records.NO_SUBMISSION), ("nosub", "Loop bound", records.NO_SUBMISSION),
+        ("none", "Loop bound", records.NO_RATING), ("two", "Loop bound", records.SEVERAL_RATINGS),
+        ("extra", None, records.NO_CSV_ROW)])
+    several = next(p for p in problems if p.reason == records.SEVERAL_RATINGS)
     assert "row 10" in several.detail and "A, B" in several.detail
 
 
@@ -109,8 +113,8 @@ def test_criteria_missing_on_either_side_and_differing_ratings(labs_dir):
     items, problems = read_items(lab)
     assert items == []
     assert reasons(problems) == sorted([
-        ("s1", "Variable names", L.RATINGS_DIFFER), ("s1", "Comments", L.NOT_IN_RUBRIC),
-        ("s1", "Loop bound", L.NOT_IN_CSV)])
+        ("s1", "Variable names", records.RATINGS_DIFFER), ("s1", "Comments", records.NOT_IN_RUBRIC),
+        ("s1", "Loop bound", records.NOT_IN_CSV)])
 
 
 def test_duplicate_rows_and_duplicate_submission_folders(labs_dir):
@@ -123,7 +127,7 @@ def test_duplicate_rows_and_duplicate_submission_folders(labs_dir):
     items, problems = read_items(lab)
     assert items == []
     got = {(p.student, p.reason) for p in problems}
-    assert got == {("dup", L.DUPLICATE_ROW), ("twofolders", L.SEVERAL_SUBMISSIONS), ("nosrc", L.NO_SOURCE)}
+    assert got == {("dup", records.DUPLICATE_ROW), ("twofolders", records.SEVERAL_SUBMISSIONS), ("nosrc", records.NO_SOURCE)}
     assert len(problems) == 8  # four rows x two criteria, each reported
 
 
@@ -133,7 +137,7 @@ def test_non_utf8_source_is_decoded_and_reported_not_dropped(labs_dir):
     items, problems = read_items(write_lab(labs_dir, "lab1", grades=grades, codes=codes))
     assert len(items) == 2
     assert items[0].code == "// caf\ufffd\nint main() {}\n"
-    assert [(p.student, p.reason, p.detail) for p in problems] == [("s1", L.NOT_UTF8, "main.cpp")]
+    assert [(p.student, p.reason, p.detail) for p in problems] == [("s1", records.NOT_UTF8, "main.cpp")]
 
 
 def test_several_source_files_are_joined_and_other_files_ignored(labs_dir):
@@ -156,9 +160,9 @@ def test_statement_choice_by_verbose(labs_dir):
     # An older export without the asked-for file falls back to the one it has, with a notice.
     fallback = L.read_lab(lab, verbose=0)
     assert fallback.statement == "OLDER EXPORT" and fallback.statement_file == "problemStatement.txt"
-    assert [p.reason for p in fallback.lab_notices] == [L.STATEMENT_FALLBACK]
+    assert [p.reason for p in fallback.lab_notices] == [records.STATEMENT_FALLBACK]
     (lab / "problemStatement.txt").unlink()
-    with pytest.raises(L.LabFormatError, match="no problem statement"):
+    with pytest.raises(records.LabFormatError, match="no problem statement"):
         L.read_lab(lab, verbose=0)
 
 
@@ -166,10 +170,10 @@ def test_broken_csv_header_names_file_and_row(labs_dir):
     lab = write_lab(labs_dir, "lab1")
     text = ratings_csv(RUBRIC + [{**RUBRIC[0]}], {})  # "Variable names" columns appear twice, apart
     (lab / "rubric_ratings.csv").write_text(text)
-    with pytest.raises(L.LabFormatError, match=r"rubric_ratings.csv: row 1: the columns of criterion 'Variable names' are not adjacent"):
+    with pytest.raises(records.LabFormatError, match=r"rubric_ratings.csv: row 1: the columns of criterion 'Variable names' are not adjacent"):
         L.read_lab(lab)
     (lab / "rubric_ratings.csv").write_text(",A\n,b\n")
-    with pytest.raises(L.LabFormatError, match="expected 6 header rows"):
+    with pytest.raises(records.LabFormatError, match="expected 6 header rows"):
         L.read_lab(lab)
 
 
@@ -177,7 +181,7 @@ def test_row_with_more_cells_than_header_is_reported(labs_dir):
     grades = {"s1": {"Variable names": "A", "Loop bound": "A"}}
     text = ratings_csv(RUBRIC, grades).rstrip("\n") + ",1,stray\n"
     items, problems = read_items(write_lab(labs_dir, "lab1", grades=grades, csv_text=text))
-    assert items == [] and {p.reason for p in problems} == {L.MALFORMED_ROW}
+    assert items == [] and {p.reason for p in problems} == {records.MALFORMED_ROW}
     assert "row 7 has 8 cells but the header has 6" in problems[0].detail
 
 

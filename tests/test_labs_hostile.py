@@ -11,6 +11,9 @@ import sys
 import pytest
 
 from fixtures import REPO, RUBRIC, ratings_csv, write_lab
+from Utils import lab_records as records
+from Utils import ratings_sheet as sheet
+from Utils import safe_read
 from Utils import labs as L
 
 CRITERIA = len(RUBRIC)
@@ -63,7 +66,7 @@ def test_links_leaving_the_lab_are_not_followed_links_inside_are(tmp_path, labs_
     _, items, problems = read(lab)
     assert used(items) == {"s3", "s4", "s5"}
     assert all("TOP SECRET" not in i.code for i in items)
-    assert by_student(problems) == {s: {L.LINK_OUTSIDE_LAB} for s in ("s0", "s1", "s2")}
+    assert by_student(problems) == {s: {records.LINK_OUTSIDE_LAB} for s in ("s0", "s1", "s2")}
     details = {p.student: p.detail for p in problems}
     assert details["s0"].startswith("main.cpp: link to") and str(outside) in details["s0"]
     assert details["s1"].startswith("root: link to /")
@@ -92,7 +95,7 @@ def test_lab_folder_or_its_files_linked_out_of_the_parent_are_refused(tmp_path, 
             target.unlink()
         target.symlink_to("/" if what == "submissions" else real / what)
         match = rf"{what}: link to .* leaves the lab folder"
-    with pytest.raises(L.LabFormatError, match=match):
+    with pytest.raises(records.LabFormatError, match=match):
         L.read_lab(lab)
 
 
@@ -104,7 +107,7 @@ def test_statement_linked_out_is_not_read_and_the_other_statement_is_used(tmp_pa
     lab = L.read_lab(lab_dir)
     assert lab.statement_file == "ps.txt" and "root:x" not in lab.statement
     (notice,) = lab.lab_notices
-    assert notice.reason == L.STATEMENT_FALLBACK and "leaves the lab folder" in notice.detail
+    assert notice.reason == records.STATEMENT_FALLBACK and "leaves the lab folder" in notice.detail
 
 
 # --------------------------------------------------------------------------- special files
@@ -155,7 +158,7 @@ def test_fifos_and_sockets_never_hang_the_read(labs_dir):
     assert out["statement_file"] == "ps.txt"
     assert "s1" in out["students"] and "s0" not in out["students"] and "s2" not in out["students"]
     reasons = {(s, r) for s, r, _ in out["problems"]}
-    assert {("s0", L.UNREADABLE_SOURCE), ("s2", L.UNREADABLE_SOURCE), ("", L.STATEMENT_FALLBACK)} <= reasons
+    assert {("s0", records.UNREADABLE_SOURCE), ("s2", records.UNREADABLE_SOURCE), ("", records.STATEMENT_FALLBACK)} <= reasons
     assert any(s == "s0" and "is a FIFO" in d for s, _, d in out["problems"])
     if len(str(sock_path)) < 100:
         assert any(s == "s3" and "is a socket" in d for s, _, d in out["problems"])
@@ -174,7 +177,7 @@ def test_oversized_sources_skip_the_student_and_oversized_lab_files_are_refused(
         (many / f"part{i}.h").write_text("int x;\n" * 2000)  # 14 KB each, 420 KB together
     _, items, problems = read(lab)
     assert used(items) == {"ok"}
-    assert by_student(problems) == {"big": {L.SOURCE_TOO_LARGE}, "many": {L.SOURCE_TOO_LARGE}}
+    assert by_student(problems) == {"big": {records.SOURCE_TOO_LARGE}, "many": {records.SOURCE_TOO_LARGE}}
     assert all(len(i.code) < 1000 for i in items)
     # The limit is a parameter too.
     _, items, _ = read(lab, max_source_bytes=10)
@@ -184,10 +187,10 @@ def test_oversized_sources_skip_the_student_and_oversized_lab_files_are_refused(
     lab_read = L.read_lab(lab)
     assert lab_read.statement_file == "ps.txt" and "over the limit" in lab_read.lab_notices[0].detail
     monkeypatch.setattr(L, "MAX_CSV_BYTES", 100)
-    with pytest.raises(L.LabFormatError, match=r"rubric_ratings.csv: \d+ bytes, over the limit of 100"):
+    with pytest.raises(records.LabFormatError, match=r"rubric_ratings.csv: \d+ bytes, over the limit of 100"):
         L.read_lab(lab)
     monkeypatch.setattr(L, "MAX_RUBRIC_BYTES", 100)
-    with pytest.raises(L.LabFormatError, match=r"rubrics.json: \d+ bytes, over the limit of 100"):
+    with pytest.raises(records.LabFormatError, match=r"rubrics.json: \d+ bytes, over the limit of 100"):
         L.read_lab(lab)
 
 
@@ -197,7 +200,7 @@ def test_a_folder_with_too_many_entries_skips_the_student(labs_dir, monkeypatch)
     for i in range(6):
         (lab / "submissions" / "s0@u" / f"note{i}.txt").write_text("x")
     _, items, problems = read(lab)
-    assert used(items) == {"s1"} and by_student(problems) == {"s0": {L.SOURCE_TOO_LARGE}}
+    assert used(items) == {"s1"} and by_student(problems) == {"s0": {records.SOURCE_TOO_LARGE}}
 
 
 # --------------------------------------------------------------------------- junk
@@ -247,8 +250,8 @@ def test_missing_statement_falls_back_with_a_notice(labs_dir, verbose, files, us
     lab, items, problems = read(lab_dir, verbose=verbose)
     assert lab.statement_file == used_file and lab.statement == f"statement from {used_file}"
     assert len(items) == 20 and {i.statement for i in items} == {lab.statement}
-    fallbacks = [p for p in problems if p.reason == L.STATEMENT_FALLBACK]
-    assert len(fallbacks) == int(notice) and all(L.is_notice(p) and p.student is None for p in fallbacks)
+    fallbacks = [p for p in problems if p.reason == records.STATEMENT_FALLBACK]
+    assert len(fallbacks) == int(notice) and all(records.is_notice(p) and p.student is None for p in fallbacks)
     if notice:
         assert f"used {used_file}" in fallbacks[0].detail
 
@@ -261,15 +264,15 @@ def test_empty_binary_or_latin1_statements(labs_dir):
     lab = L.read_lab(lab_dir)
     assert lab.statement_file == "problemStatement.txt" and lab.statement == "Somme de 1..n, caf\ufffd"
     (fallback, latin1) = lab.lab_notices
-    assert fallback.reason == L.STATEMENT_FALLBACK and latin1.reason == L.STATEMENT_NOT_UTF8
+    assert fallback.reason == records.STATEMENT_FALLBACK and latin1.reason == records.STATEMENT_NOT_UTF8
     assert "modified_ps.txt: is empty" in fallback.detail and "ps.txt: is binary" in fallback.detail
-    assert all(L.is_notice(p) for p in lab.lab_notices)
+    assert all(records.is_notice(p) for p in lab.lab_notices)
     (lab_dir / "problemStatement.txt").unlink()
-    with pytest.raises(L.LabFormatError, match=r"no problem statement .*ps.txt: is binary"):
+    with pytest.raises(records.LabFormatError, match=r"no problem statement .*ps.txt: is binary"):
         L.read_lab(lab_dir)
     for name in ("modified_ps.txt", "ps.txt"):
         (lab_dir / name).unlink()
-    with pytest.raises(L.LabFormatError, match="no problem statement"):
+    with pytest.raises(records.LabFormatError, match="no problem statement"):
         L.read_lab(lab_dir)
 
 
@@ -293,10 +296,10 @@ def test_an_unreadable_file_skips_only_that_student(labs_dir, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(L, "open", denying_open, raising=False)
+    monkeypatch.setattr(safe_read, "open", denying_open, raising=False)
     _, items, problems = read(lab)
     assert used(items) == {"ok"}
-    assert by_student(problems) == {s: {L.UNREADABLE_SOURCE} for s in ("dangling", "folder", "denied")}
+    assert by_student(problems) == {s: {records.UNREADABLE_SOURCE} for s in ("dangling", "folder", "denied")}
     details = {p.student: p.detail for p in problems}
     assert details["dangling"].startswith("main.cpp: dangling link")
     assert details["folder"] == "main.cpp: is a folder, not a file"
@@ -339,7 +342,7 @@ def _swap(i, j):
 ])
 def test_misshaped_csv_header_is_refused_naming_file_and_row(labs_dir, text, match):
     lab = write_lab(labs_dir, "lab1", grades=grades("s1@u", "s2@u"), csv_text=text)
-    with pytest.raises(L.LabFormatError, match=r"rubric_ratings.csv: .*" + match):
+    with pytest.raises(records.LabFormatError, match=r"rubric_ratings.csv: .*" + match):
         L.read_lab(lab)
 
 
@@ -347,7 +350,7 @@ def test_header_words_accepted_in_row_6():
     for header in ["Email", "", "Student ID", "Roll No.", "Name", "E-mail Address", "S.No"]:
         lines = _csv_lines()
         lines[5] = lines[5].replace("Email", header, 1)
-        assert len(L.parse_ratings_csv("".join(lines)).rows) == 2, header
+        assert len(sheet.parse_ratings_csv("".join(lines)).rows) == 2, header
 
 
 # --------------------------------------------------------------------------- cells
@@ -371,9 +374,9 @@ def test_cell_values(labs_dir, value, outcome):
     _, items, problems = read(lab)
     names = [i for i in items if i.criterion.title == "Variable names"]
     if outcome == "no mark":
-        assert [p.reason for p in problems] == [L.NO_RATING] and names == []
+        assert [p.reason for p in problems] == [records.NO_RATING] and names == []
     elif outcome == "unclear":
-        assert [(p.reason, p.detail) for p in problems] == [(L.UNCLEAR_CELL, f"row 7: B={value}")]
+        assert [(p.reason, p.detail) for p in problems] == [(records.UNCLEAR_CELL, f"row 7: B={value}")]
     else:
         assert problems == [] and [i.chosen for i in names] == ["B"]
         assert names[0].comment == (value if outcome == "comment" else None)
@@ -400,20 +403,20 @@ def test_empty_id_parts_never_match(labs_dir):
     lab_read, items, problems = read(lab)
     assert used(items) == {"ok"} and set(lab_read.submissions) == {"ok"}
     rows_reported = {(p.student, p.reason) for p in problems if p.criterion}
-    assert rows_reported == {("@x.in", L.EMPTY_STUDENT_ID), ("@", L.EMPTY_STUDENT_ID), ("@y.in", L.EMPTY_STUDENT_ID)}
+    assert rows_reported == {("@x.in", records.EMPTY_STUDENT_ID), ("@", records.EMPTY_STUDENT_ID), ("@y.in", records.EMPTY_STUDENT_ID)}
     folders = {(p.student, p.reason) for p in problems if p.criterion is None}
-    assert folders == {("@x.in", L.EMPTY_STUDENT_ID), ("@", L.EMPTY_STUDENT_ID), ("@z.in", L.EMPTY_STUDENT_ID),
-                       ("  ", L.EMPTY_STUDENT_ID)}
+    assert folders == {("@x.in", records.EMPTY_STUDENT_ID), ("@", records.EMPTY_STUDENT_ID), ("@z.in", records.EMPTY_STUDENT_ID),
+                       ("  ", records.EMPTY_STUDENT_ID)}
 
 
 # --------------------------------------------------------------------------- all at once
 
 
 def test_notices_are_a_clear_set():
-    assert set(L.NOTICES) == {L.NOT_UTF8, L.STATEMENT_FALLBACK, L.STATEMENT_NOT_UTF8}
-    skips = [L.NO_SUBMISSION, L.NO_CSV_ROW, L.NO_SOURCE, L.LINK_OUTSIDE_LAB, L.UNREADABLE_SOURCE,
-             L.SOURCE_TOO_LARGE, L.EMPTY_STUDENT_ID, L.UNCLEAR_CELL]
-    assert not any(L.is_notice(L.Problem("lab", reason)) for reason in skips)
+    assert set(records.NOTICES) == {records.NOT_UTF8, records.STATEMENT_FALLBACK, records.STATEMENT_NOT_UTF8}
+    skips = [records.NO_SUBMISSION, records.NO_CSV_ROW, records.NO_SOURCE, records.LINK_OUTSIDE_LAB, records.UNREADABLE_SOURCE,
+             records.SOURCE_TOO_LARGE, records.EMPTY_STUDENT_ID, records.UNCLEAR_CELL]
+    assert not any(records.is_notice(records.Problem("lab", reason)) for reason in skips)
 
 
 def test_file_names_that_are_not_utf8_are_shown_with_replacement_characters(labs_dir):
@@ -426,6 +429,6 @@ def test_file_names_that_are_not_utf8_are_shown_with_replacement_characters(labs
         f.write(b"// helper")
     _, items, problems = read(lab)
     json.dumps([p.__dict__ for p in problems], ensure_ascii=False).encode("utf-8")
-    assert [(p.student, p.reason) for p in problems] == [("s\ufffd", L.NO_CSV_ROW)]
+    assert [(p.student, p.reason) for p in problems] == [("s\ufffd", records.NO_CSV_ROW)]
     assert "// file: x\ufffd.h" in items[0].code
     items[0].code.encode("utf-8")

@@ -6,7 +6,8 @@ from peft import get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config
 
 from Utils import models as M
-from Utils.train import ScriptArguments, lora_config, missing_target_modules
+from Utils.train_args import ScriptArguments
+from Utils.train_model import lora_config, missing_target_modules
 
 TINY = dict(vocab_size=128, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=4,
             num_key_value_heads=2, max_position_embeddings=64)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from Utils.labs import Criterion, Rating
+from Utils.lab_records import Criterion, Rating
 from Utils import prompts as P
 
 CRIT = Criterion("Loop bound", "Is the loop bound correct?", (Rating("A", "Correct"), Rating("B", "Off by one")))

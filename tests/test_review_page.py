@@ -29,10 +29,10 @@ import pytest
 
 from fixtures import REPO, RUBRIC, write_lab
 from Utils.grading import ReviewPolicy, lab_suggestions
-from Utils.labs import format_ratings_csv
-from Utils.labs import (NO_RATING, NO_SOURCE, RATINGS_FILE, Lab, Submission, collect_items, parse_rubric,
-                        parse_ratings_csv, read_lab)
-from Utils.labs import csv_text, neutralize_cell
+from Utils.lab_records import NO_RATING, NO_SOURCE, RATINGS_FILE, Submission
+from Utils.labs import Lab, collect_items, read_lab
+from Utils.ratings_sheet import csv_text, format_ratings_csv, neutralize_cell, parse_ratings_csv
+from Utils.rubric import parse_rubric
 from Utils.review_page import (agreement_text, embed_json, final_ratings_csv, gradebook_csv, page_data,
                                render_review_page, write_review_page)
 from Utils.scoring import ItemScore

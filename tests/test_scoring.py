@@ -11,7 +11,7 @@ import torch
 from fixtures import REPO, SINGLE_THREAD_ENV, save_run_folder, save_tiny_model, tiny_llama, write_lab
 from Utils.create_dataset import build_dataset
 from Utils.items import filter_labs, read_lab_items
-from Utils.models import load_for_scoring, resolve_max_length
+from Utils.grader import load_for_scoring, resolve_max_length
 from Utils.pairs import PairsFormatError, read_items, write_pairs
 from Utils.prompts import fit_to_model, tokenize_item
 from Utils.replies import parse_rating

@@ -14,9 +14,9 @@ import yaml
 
 from fixtures import FAST, REPO, data_args, lora_b_tensors, run_folders, tiny_llama
 import dpo_train
-from Utils import runs, train as T
+from Utils import runs, train_args, train_data
 from Utils.pairs import check_pairs
-from Utils.labs import Criterion, Rating
+from Utils.lab_records import Criterion, Rating
 from Utils.prompts import answer_text, build_prompt, tokenize_item
 
 ALL_PROJECTIONS = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}
@@ -73,7 +73,7 @@ def test_saved_adapter_reloads_to_the_same_logprobs(tmp_path, tiny_model_dir, pa
 
     trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--trainer", trainer_name)
     if trainer_name == "stock":  # TRL keeps the builder's columns in its dataset (and out of its batches)
-        assert set(T.ITEM_COLUMNS) <= set(trainer.train_dataset.column_names)
+        assert set(train_data.ITEM_COLUMNS) <= set(trainer.train_dataset.column_names)
     reloaded = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
                                          Path(trainer.args.output_dir) / "final_checkpoint").eval()
     model = trainer.model.eval()
@@ -178,7 +178,7 @@ def test_long_code_is_shortened_to_fit_and_counted_and_no_pair_is_dropped(smollm
     long_prompt, _ = pair_lengths(smollm_tokenizer, rows[0])
     max_length = short_prompt + answer + 200
     assert long_prompt + answer > max_length
-    prepared, stats = T.prepare_pairs(rows, smollm_tokenizer, True, max_length)
+    prepared, stats = train_data.prepare_pairs(rows, smollm_tokenizer, True, max_length)
     assert len(prepared) == 4 and (stats["shortened_prompts"], stats["shortened_pairs"]) == (1, 2)
     assert stats["tokens"]["pair"]["max"] <= max_length
     assert stats["tokens"]["prompt_before_shortening"]["max"] == long_prompt
@@ -201,12 +201,12 @@ def test_prompts_that_cannot_fit_are_all_named(smollm_tokenizer):
     rows = item_rows(LONG_CODE, "s1") + item_rows(LONG_CODE + "\n// other", "s2")
     with pytest.raises(ValueError, match=r"2 prompts \(4 pairs\) do not fit --max_length 40.*\n"
                                          r"  row 1 \(lab1, s1, Loop bound\): .*\n  row 3 \(lab1, s2, Loop bound\)"):
-        T.prepare_pairs(rows, smollm_tokenizer, True, 40)
+        train_data.prepare_pairs(rows, smollm_tokenizer, True, 40)
 
 
 def test_system_prompt_is_folded_for_templates_without_system_role(smollm_tokenizer):
     rows = item_rows(LONG_CODE, "s1", system="SYSTEM TEXT")
-    prepared, _ = T.prepare_pairs(rows, smollm_tokenizer, False, 2000)
+    prepared, _ = train_data.prepare_pairs(rows, smollm_tokenizer, False, 2000)
     messages = prepared[0]["prompt"]
     assert [m["role"] for m in messages] == ["user"] and messages[0]["content"].startswith("SYSTEM TEXT\n\n## Problem")
     start, end = prepared[0]["code_span"]
@@ -231,7 +231,7 @@ def test_llama_style_prompt_has_exactly_one_bos_in_what_trl_trains_on(tmp_path, 
     bos = tokenizer.bos_token_id
     assert tokenizer("x").input_ids[0] == bos  # the hazard: plain tokenizing adds a BOS too
     rows = item_rows("int main() { return 0; }", "s1")
-    prepared, _ = T.prepare_pairs(rows, tokenizer, True, 1024)
+    prepared, _ = train_data.prepare_pairs(rows, tokenizer, True, 1024)
     model = tiny_llama(len(tokenizer), tokenizer=tokenizer).train()
     trainer = DPOTrainer(model=model, processing_class=tokenizer, train_dataset=Dataset.from_list(prepared),
                          peft_config=LoraConfig(r=2, target_modules=["q_proj"], task_type="CAUSAL_LM"),
@@ -255,21 +255,21 @@ def test_flags_win_over_config_file_which_wins_over_device_defaults(tmp_path):
     config = tmp_path / "exp.yaml"
     config.write_text("beta: 0.3\nlearning_rate: 1.0e-3\nlora_r: 4\ngradient_checkpointing: true\n"
                       "report_to: [none]\ntrainer: stock\n")
-    script, training = T.parse_arguments(["--config", str(config), "--beta", "0.5", "--lora_alpha", "8"])
+    script, training = train_args.parse_arguments(["--config", str(config), "--beta", "0.5", "--lora_alpha", "8"])
     assert (training.beta, script.lora_alpha) == (0.5, 8)  # flags
     assert (training.learning_rate, script.lora_r, training.report_to) == (1e-3, 4, [])  # config file ("none")
     assert training.activation_checkpointing is True  # the older name still works
-    _, negated = T.parse_arguments(["--config", str(config), "--no_gradient_checkpointing"])
+    _, negated = train_args.parse_arguments(["--config", str(config), "--no_gradient_checkpointing"])
     assert negated.activation_checkpointing is False
-    assert T.parse_arguments(["--max_train_pairs", "0"])[0].max_train_pairs is None  # 0: all pairs
+    assert train_args.parse_arguments(["--max_train_pairs", "0"])[0].max_train_pairs is None  # 0: all pairs
     # configs/train/cpu.yaml
     assert (training.optim, training.bf16, training.use_cpu, training.lr_scheduler_type) == (
         "adamw_torch", False, True, "cosine")
     assert script.device == "cpu" and training.output_dir == "runs"
     # The resolved arguments of a run read back to the same values.
-    record = T.arguments_record(script, training, "runs")
+    record = train_args.arguments_record(script, training, "runs")
     (tmp_path / "arguments.yaml").write_text(yaml.safe_dump(record))
-    again = T.arguments_record(*T.parse_arguments(["--config", str(tmp_path / "arguments.yaml")]), "runs")
+    again = train_args.arguments_record(*train_args.parse_arguments(["--config", str(tmp_path / "arguments.yaml")]), "runs")
     assert again == record
 
 
@@ -277,18 +277,18 @@ def test_unknown_or_invalid_settings_are_refused(tmp_path):
     config = tmp_path / "bad.yaml"
     config.write_text("beta: 0.3\nbetta: 0.2\nlora_rank: 4\n")
     with pytest.raises(ValueError, match=r"unknown keys \['betta', 'lora_rank'\]"):
-        T.parse_arguments(["--config", str(config)])
+        train_args.parse_arguments(["--config", str(config)])
     with pytest.raises(ValueError, match="--trainer must be one of"):
-        T.parse_arguments(["--trainer", "fancy"])
+        train_args.parse_arguments(["--trainer", "fancy"])
     with pytest.raises(ValueError, match="--quantization must be one of"):
-        T.parse_arguments(["--quantization", "2bit"])
-    _, training = T.parse_arguments(["--fp16", "True"])
+        train_args.parse_arguments(["--quantization", "2bit"])
+    _, training = train_args.parse_arguments(["--fp16", "True"])
     with pytest.raises(ValueError, match="--fp16 works only on CUDA"):
-        T.check_combination("cpu", "none", training)
+        train_args.check_combination("cpu", "none", training)
 
 
 def test_cuda_defaults_are_the_published_recipe():
-    recipe = yaml.safe_load(T.device_config_path("cuda").read_text())
+    recipe = yaml.safe_load(train_args.device_config_path("cuda").read_text())
     assert recipe == {**recipe, "per_device_train_batch_size": 1, "gradient_accumulation_steps": 16,
                       "learning_rate": 1e-5, "lr_scheduler_type": "cosine", "warmup_steps": 100,
                       "num_train_epochs": 1, "beta": 0.1, "lora_r": 16, "lora_alpha": 16, "lora_dropout": 0.1,
@@ -298,7 +298,7 @@ def test_cuda_defaults_are_the_published_recipe():
     from transformers import HfArgumentParser
     from trl import DPOConfig
 
-    flags = {a.dest for a in HfArgumentParser((T.ScriptArguments, DPOConfig))._actions}
+    flags = {a.dest for a in HfArgumentParser((train_args.ScriptArguments, DPOConfig))._actions}
     assert set(recipe) <= flags
 
 
@@ -314,12 +314,12 @@ def test_run_folders_are_unique_even_within_one_second(tmp_path):
 def test_pairs_are_chosen_as_whole_students_with_a_seed():
     rows = [{"lab": "l", "student_id": f"s{s}", "criterion": c, "n": i}
             for i, (s, c) in enumerate((s, c) for s in range(10) for c in range(3))]
-    chosen = T.choose_pairs(rows, 10, seed=1)
+    chosen = train_data.choose_pairs(rows, 10, seed=1)
     students = {r["student_id"] for r in chosen}
     assert len(chosen) == 9 and len(students) == 3  # at most 10 pairs, 3 per student
     assert [r["n"] for r in chosen] == sorted(r["n"] for r in chosen)  # file order
-    assert chosen == T.choose_pairs(rows, 10, seed=1) and chosen != T.choose_pairs(rows, 10, seed=2)
-    assert T.choose_pairs(rows, None, seed=1) == rows
+    assert chosen == train_data.choose_pairs(rows, 10, seed=1) and chosen != train_data.choose_pairs(rows, 10, seed=2)
+    assert train_data.choose_pairs(rows, None, seed=1) == rows
 
 
 def test_bad_rows_are_all_reported_with_line_and_field(tmp_path):
@@ -342,7 +342,7 @@ def test_full_fine_tuning_of_the_top_layers_with_the_sft_loss(tmp_path, tiny_mod
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
 
-    from Utils.models import load_for_scoring
+    from Utils.grader import load_for_scoring
 
     trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--use_peft", "False", "--trainable_layers", "1",
                        "--loss_type", "sft")
@@ -373,7 +373,7 @@ def test_an_sft_stage_then_dpo_from_its_weights(tmp_path, tiny_model_dir, pairs_
     that evaluation scores beside the DPO adapter."""
     from transformers import AutoModelForCausalLM
 
-    from Utils.models import load_for_scoring
+    from Utils.grader import load_for_scoring
 
     sft = tiny_run(tiny_model_dir, pairs_dir, tmp_path / "sft", *QUIET, "--use_peft", "False", "--loss_type", "sft")
     sft_model = Path(sft.args.output_dir) / "final_checkpoint"
@@ -389,8 +389,8 @@ def test_an_sft_stage_then_dpo_from_its_weights(tmp_path, tiny_model_dir, pairs_
 
 
 def test_quantized_weights_cannot_be_fully_fine_tuned():
-    _, training = T.parse_arguments(["--use_peft", "False"])
+    _, training = train_args.parse_arguments(["--use_peft", "False"])
     with pytest.raises(ValueError, match="needs --use_peft True"):
-        T.check_combination("cpu", "4bit", training, use_peft=False)
+        train_args.check_combination("cpu", "4bit", training, use_peft=False)
     with pytest.raises(ValueError, match="--trainable_layers needs --use_peft False"):
-        T.parse_arguments(["--trainable_layers", "2"])
+        train_args.parse_arguments(["--trainable_layers", "2"])

@@ -1,7 +1,6 @@
-"""Train (step 2 of the toolkit): the pieces of the DPO recipe in `dpo_train.py`.
-
-Arguments are the script's own `ScriptArguments` plus every field of TRL's `DPOConfig`,
-each a command-line flag. Values resolve in this order, later winning:
+"""The arguments of training (step 2, `dpo_train.py`): the script's own `ScriptArguments` plus
+every field of TRL's `DPOConfig`, each a command-line flag, checked before anything loads.
+Values resolve in this order, later winning:
 
     DPOConfig / ScriptArguments defaults
     < configs/train/<cuda|cpu>.yaml   (per-device defaults: the published recipe on CUDA,
@@ -10,40 +9,28 @@ each a command-line flag. Values resolve in this order, later winning:
     < the YAML file given with --config (same keys as the flags)
     < flags on the command line
 
-Pairs are read from the builder's JSONL (`Utils.create_dataset`), checked, and shortened
-where needed: when prompt plus the longest answer would exceed --max_length, only the
-student's code is cut in its middle (`Utils.prompts.fit_to_model`), so TRL never
-truncates an answer or drops a pair. Each run writes into its own folder
-`<output_dir>/model_<YYYYmmdd_HHMMSS>/`; `final_checkpoint/` appears there last, so a
-folder without it is a run that did not finish.
+Each run writes into its own folder `<output_dir>/model_<YYYYmmdd_HHMMSS>/` (Utils/runs.py);
+`arguments_record` is what it saves as arguments.yaml.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
-import statistics
 import sys
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
 
-import yaml
-
 from Utils import distributed
 from Utils.cli import REPO_ROOT, preset_names
-from Utils.models import MODEL_SIZES, QUANTIZATIONS, ModelSpec
-from Utils.pairs import METADATA, group_items, pair_records, read_pairs
-from Utils.prompts import TokenizedItem, tokenize_items
+from Utils.models import MODEL_SIZES, QUANTIZATIONS
 from Utils.runs import resume_target
+
 
 TRAIN_CONFIGS_DIR = REPO_ROOT / "configs" / "train"
 TRAINERS = ("stock", "grouped")
-# Columns the builder writes beside prompt/chosen/rejected. They stay in the prepared rows:
-# the grouped trainer reads them, and TRL's stock trainer drops unused columns itself
-# (`remove_unused_columns`) before batching.
-ITEM_COLUMNS = (*METADATA, "code_span")
+
 # Older name -> current name. transformers 5 keeps `gradient_checkpointing` as a deprecated
 # alias that is ignored once `activation_checkpointing` is set (as the per-device defaults do).
 ALIASES = {"gradient_checkpointing": "activation_checkpointing",
@@ -109,10 +96,6 @@ class ScriptArguments:
             self.eval_dataset_path = None
         if problems:
             raise ValueError("; ".join(problems))
-
-
-# ---------------------------------------------------------------------------------------------
-# Arguments: per-device defaults < --config YAML < flags
 
 
 def device_config_path(device: str) -> Path:
@@ -241,24 +224,11 @@ def check_training_arguments(script_args: ScriptArguments, training_args) -> Non
     checks.raise_if_any("these settings cannot train")
 
 
-def pairs_system_prompt(path: str | Path) -> str | None:
-    """The system prompt of a pairs file (every row's first message, when it is a system message): the
-    one the run trains with, kept in the run folder (`runs.write_run_start`). None when the rows hold
-    none or disagree (rows from several builds)."""
-    import json
-
-    prompts = set()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            messages = json.loads(line).get("prompt") or [{}]
-            if messages[0].get("role") != "system":
-                return None
-            prompts.add(messages[0].get("content", "").strip())
-            if len(prompts) > 1:
-                return None
-    return prompts.pop() if prompts else None
+def sharding_engine(environ=None) -> str | None:
+    """'FSDP' or 'DeepSpeed' when the accelerate launch asks for one (its environment), else None."""
+    environ = os.environ if environ is None else environ
+    return next((engine for variable, engine in distributed.ENGINE_ENV.items()
+                 if environ.get(variable, "false").lower() == "true"), None)
 
 
 def check_combination(device: str, quantization: str, training_args, use_peft: bool = True) -> None:
@@ -293,41 +263,6 @@ def check_combination(device: str, quantization: str, training_args, use_peft: b
         raise ValueError("these settings cannot work together:\n  " + "\n  ".join(problems))
 
 
-def sharding_engine(environ=None) -> str | None:
-    """'FSDP' or 'DeepSpeed' when the accelerate launch asks for one (its environment), else None."""
-    environ = os.environ if environ is None else environ
-    return next((engine for variable, engine in distributed.ENGINE_ENV.items()
-                 if environ.get(variable, "false").lower() == "true"), None)
-
-
-def load_training_model(spec: ModelSpec, quantization: str, device: str):
-    """The base model to train (`Utils.models.load_model`, told whether FSDP shards it)."""
-    from Utils.models import load_model
-
-    return load_model(spec, quantization, device, fsdp=quantization == "4bit" and sharding_engine() == "FSDP")
-
-
-def launch_type(training_args):
-    """The processes' distributed type (NO, MULTI_CPU, MULTI_GPU ...). Reading `device` first makes
-    transformers join the launch's processes (accelerate's state) if it has not yet."""
-    if training_args.device is None:
-        raise RuntimeError("transformers set up no device for training")
-    return training_args.distributed_state.distributed_type
-
-
-def describe_processes(trainer, trainer_name: str) -> str:
-    """One line: how many processes train, with which engine, and the global batch of a step."""
-    args = trainer.args
-    unit = "groups" if trainer_name == "grouped" else "pairs"
-    per_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
-    engine = str(getattr(trainer.accelerator.distributed_type, "value", trainer.accelerator.distributed_type))
-    if args.world_size == 1:
-        return f"1 process; {per_step} {unit} per optimizer step"
-    return (f"{args.world_size} processes ({engine}, data parallel); {per_step} {unit} per optimizer step "
-            f"({args.per_device_train_batch_size} per process x {args.gradient_accumulation_steps} accumulated "
-            f"x {args.world_size} processes)")
-
-
 def arguments_record(script_args: ScriptArguments, training_args, output_dir: str) -> dict:
     """All resolved arguments as flat YAML-able data: usable again with --config."""
     record = {f.name: getattr(script_args, f.name) for f in fields(script_args)}
@@ -349,190 +284,3 @@ def plain(value):
     if hasattr(value, "to_dict"):
         return plain(value.to_dict())
     return value
-
-
-# ---------------------------------------------------------------------------------------------
-# Data: read, check, choose, shorten
-
-
-def choose_pairs(rows: list[dict], max_pairs: int | None, seed: int) -> list[dict]:
-    """At most `max_pairs` rows, whole students at a time in a seeded random order, in file order.
-
-    Whole students keep each student's criteria together (the grouped trainer shares their
-    prompt prefix), and the sample spreads over labs.
-    """
-    if max_pairs is None or len(rows) <= max_pairs:
-        return rows
-    by_student: dict[tuple, list[int]] = {}
-    for i, row in enumerate(rows):
-        key = (row.get("lab"), row.get("student_id")) if "student_id" in row else (i,)
-        by_student.setdefault(key, []).append(i)
-    order = list(by_student)
-    random.Random(seed).shuffle(order)
-    chosen: list[int] = []
-    for key in order:
-        if len(chosen) + len(by_student[key]) <= max_pairs:
-            chosen.extend(by_student[key])
-    if not chosen:  # every student alone has more pairs than asked for
-        chosen = by_student[order[0]][:max_pairs]
-    return [rows[i] for i in sorted(chosen)]
-
-
-def fit_items(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None, source: str = "pairs"):
-    """Rows -> (items with their row indices, each item's prompt fitted once). Raises ValueError,
-    naming every item by its first row, when a prompt does not fit even without its code."""
-    grouped = group_items(rows, source)
-    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
-    problems = [f"row {members[0] + 1} ({item.lab}, {item.student_id}, {item.criterion}): {tok.error}"
-                for item, members, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
-    if problems:
-        shown = "\n  ".join(problems[:30])
-        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        pairs = sum(len(item.pairs) for item, tok in zip(grouped.items, tokenized) if tok.error)
-        raise ValueError(f"{len(problems)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
-                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
-    return grouped, tokenized
-
-
-def prepare_pairs(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None
-                  ) -> tuple[list[dict], dict]:
-    """Rows ready for TRL's stock DPOTrainer, and their length statistics.
-
-    Each item's prompt is fitted once (`Utils.prompts.fit_to_model`: system prompt folded where
-    the template has no system role, only the code shortened), so every pair of one item sees
-    the same code; TRL then never truncates an answer or drops a pair.
-    """
-    grouped, tokenized = fit_items(rows, tokenizer, supports_system, max_length)
-    prepared: list[dict | None] = [None] * len(rows)
-    for item, members, tok in zip(grouped.items, grouped.rows, tokenized):
-        fitted = replace(item, messages=tok.messages, code_span=tok.code_span)
-        for index, record in zip(members, pair_records(fitted)):
-            prepared[index] = {**rows[index], **record} if tok.shortened or not supports_system else rows[index]
-    return prepared, length_stats(grouped, tokenized, max_length)
-
-
-def length_stats(grouped, tokenized: list[TokenizedItem], max_length: int | None) -> dict:
-    per_pair = [(tok.prompt_ids, tok.answers_ids[c], tok.answers_ids[r], tok.shortened)
-                for item, tok in zip(grouped.items, tokenized) for c, r in item.pairs]
-    return {
-        "pairs": len(per_pair),
-        "prompts": len(tokenized),
-        "max_length": max_length,
-        "shortened_prompts": sum(t.shortened for t in tokenized),
-        "shortened_pairs": sum(p[3] for p in per_pair),
-        "tokens": {
-            "prompt": describe([len(p[0]) for p in per_pair]),
-            "prompt_before_shortening": describe([t.prompt_tokens_before for t in tokenized]),
-            "chosen": describe([len(p[1]) for p in per_pair]),
-            "rejected": describe([len(p[2]) for p in per_pair]),
-            "pair": describe([len(p[0]) + max(len(p[1]), len(p[2])) for p in per_pair]),
-        },
-    }
-
-
-def describe(values: list[int]) -> dict:
-    if not values:
-        return {}
-    ordered = sorted(values)
-    return {"min": ordered[0], "mean": round(statistics.fmean(ordered), 1), "median": statistics.median(ordered),
-            "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], "max": ordered[-1]}
-
-
-def format_stats(name: str, stats: dict) -> str:
-    pair = stats["tokens"].get("pair", {})
-    return (f"{name}: {stats['pairs']} pairs of {stats['pairs_in_file']} in {stats['path']} "
-            f"({stats['prompts']} prompts); {stats['shortened_prompts']} prompts shortened "
-            f"({stats['shortened_pairs']} pairs) to fit max_length {stats['max_length']}; "
-            f"tokens per pair min {pair.get('min')} / median {pair.get('median')} / max {pair.get('max')}")
-
-
-def read_and_prepare(path: str | Path, tokenizer, supports_system: bool, max_length: int | None,
-                     max_pairs: int | None, seed: int, trainer: str = "grouped", group_by: str = "student"):
-    """(datasets.Dataset ready for the trainer, stats) for one pairs file: read and checked
-    (`Utils.pairs`), whole students chosen, each prompt fitted to max_length once."""
-    from datasets import Dataset
-
-    from Utils.grouped_dpo import grouped_dataset
-
-    rows = read_pairs(path, metadata=True)
-    chosen = choose_pairs(rows, max_pairs, seed)
-    if trainer == "grouped":
-        grouped, tokenized = fit_items(chosen, tokenizer, supports_system, max_length, str(path))
-        dataset = grouped_dataset(grouped.items, grouped.rows, tokenized, group_by)
-        stats = length_stats(grouped, tokenized, max_length)
-    else:
-        prepared, stats = prepare_pairs(chosen, tokenizer, supports_system, max_length)
-        dataset = Dataset.from_list(prepared)
-    return dataset, {"path": str(path), "pairs_in_file": len(rows), **stats}
-
-
-# ---------------------------------------------------------------------------------------------
-# Model: LoRA
-
-
-def missing_target_modules(model, targets: list[str]) -> list[str]:
-    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
-    return [t for t in targets if t not in names]
-
-
-def lora_config(script_args: ScriptArguments, spec: ModelSpec, model):
-    """LoRA on the registry's target modules (or --lora_target_modules), checked against the model."""
-    from peft import LoraConfig
-
-    targets = list(script_args.lora_target_modules or spec.lora_target_modules)
-    missing = missing_target_modules(model, targets)
-    if missing:
-        raise ValueError(f"model {spec.name!r} ({type(model).__name__}) has no modules named {missing}; "
-                         f"set --lora_target_modules to names it has")
-    return LoraConfig(r=script_args.lora_r, lora_alpha=script_args.lora_alpha, lora_dropout=script_args.lora_dropout,
-                      target_modules=targets, bias="none", task_type="CAUSAL_LM")
-
-
-def freeze_below(model, trainable_layers: int | None) -> dict:
-    """Full fine-tuning of the top `trainable_layers` decoder layers and the final norm only (all
-    layers when None). Returns {"trainable": parameters, "total": parameters}. The embeddings (tied
-    to the LM head in small models) stay frozen either way: with hundreds of examples they would
-    only memorise, and they are most of a small model's parameters."""
-    layers = model.get_decoder().layers
-    keep = set(range(len(layers) - (trainable_layers or len(layers)), len(layers)))
-    for param in model.parameters():
-        param.requires_grad_(False)
-    for i in keep:
-        for param in layers[i].parameters():
-            param.requires_grad_(True)
-    norm = getattr(model.get_decoder(), "norm", None)
-    if norm is not None:
-        for param in norm.parameters():
-            param.requires_grad_(True)
-    return {"trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
-            "total": sum(p.numel() for p in model.parameters())}
-
-
-def prepare_quantized(model, training_args):
-    """PEFT's preparation of a 4/8-bit model for training (norms in fp32, input grads)."""
-    from peft import prepare_model_for_kbit_training
-
-    return prepare_model_for_kbit_training(
-        model, use_gradient_checkpointing=bool(training_args.activation_checkpointing),
-        gradient_checkpointing_kwargs=training_args.activation_checkpointing_kwargs)
-
-
-def check_all_pairs_kept(trainer, train_pairs: int, eval_pairs: int | None) -> None:
-    """TRL drops pairs whose prompt fills max_length; fitting the code first means it never should."""
-    from trl import DPOTrainer
-
-    from Utils.grouped_dpo import GroupedDPOTrainer
-
-    if isinstance(trainer, GroupedDPOTrainer):  # rows regrouped: each group counts its pairs
-        def pairs(dataset):
-            return sum(dataset["n_pairs"])
-    elif type(trainer) is DPOTrainer:
-        pairs = len
-    else:
-        return
-    kept = [("train", pairs(trainer.train_dataset), train_pairs)]
-    if eval_pairs is not None:
-        kept.append(("eval", pairs(trainer.eval_dataset), eval_pairs))
-    for name, n, expected in kept:
-        if n != expected:
-            raise RuntimeError(f"{name}: the trainer kept {n} of {expected} pairs")
