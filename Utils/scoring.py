@@ -22,13 +22,13 @@ score, the same, bit for bit, as one process computes (the same batches run the 
 
 from __future__ import annotations
 
-import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
 from Utils import distributed
+from Utils.calibration import softmax
 from Utils.items import Item
 from Utils.prompts import TokenizedItem, render_prompt, tokenize_items
 from Utils.replies import parse_rating
@@ -102,13 +102,6 @@ def student_groups(items: list[Item], tokenized: list[TokenizedItem],
         if chunk:
             groups.append(chunk)
     return groups
-
-
-def softmax(values: list[float]) -> list[float]:
-    top = max(values)
-    exps = [math.exp(v - top) for v in values]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 # --------------------------------------------------------------------------- scoring

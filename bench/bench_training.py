@@ -38,6 +38,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench import result_path
+
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -170,14 +172,14 @@ def run_subprocess(name: str, n_options: int, args) -> dict:
 
 def write_section(path: Path, heading: str, lines: list[str]) -> None:
     """Replace the section that starts with `heading` in the results file (or append it)."""
-    text = path.read_text() if path.is_file() else "# Benchmarks\n\nWritten by the scripts in bench/.\n"
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n\nWritten by the scripts in bench/.\n"
     start = text.find(heading)
     if start < 0:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     else:
         end = text.find("\n## ", start + len(heading))
         text = text[:start] + "\n".join(lines) + "\n" + (text[end + 1:] if end >= 0 else "")
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
 
 
 def table(results: list[dict], peak_gflops: float) -> list[str]:

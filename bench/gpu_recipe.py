@@ -31,6 +31,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench.bench_training import write_section
+
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -146,13 +148,9 @@ def table(gpu: str, trained: dict, scored: dict) -> str:
 
 
 def write_results(text: str) -> Path:
+    """Replace the earlier GPU section of bench/results/gpu_recipe.md (or append it)."""
     path = REPO / "bench" / "results" / "gpu_recipe.md"
-    old = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    start = old.find(HEADING)
-    if start >= 0:  # replace the earlier GPU section (up to the next level-2 heading)
-        end = old.find("\n## ", start + 1)
-        old = old[:start] + old[end + 1:] if end >= 0 else old[:start]
-    path.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+    write_section(path, HEADING, text.rstrip("\n").split("\n"))
     return path
 
 
