@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from Utils.console import Progress
-from Utils.cli import (Checks, ModelArguments, UsageError, check_model_arguments, check_output_dir, fail, list_field,
-                       parse, quiet_libraries, read_system_prompt, split_names)
+from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
+                       quiet_libraries, read_system_prompt, split_names)
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
-from Utils.models import load_for_scoring, resolve_device, resolve_max_length
+from Utils.grader import check_model_arguments, load_for_scoring, resolve_max_length
+from Utils.models import resolve_device
 from Utils.pairs import read_items
 from Utils import calibration as calib, distributed, runs as run_folder
 from Utils.files import check_outputs, read_json_object
@@ -52,9 +53,11 @@ class EvaluateArguments(ModelArguments):
     system_prompt_path: str | None = field(default=None, metadata={
         "help": "with --parent_dir: system prompt file (default: system_prompt.txt of the repo)"})
     output_dir: str = field(default="results/eval", metadata={"help": "where the outputs are written"})
-    method: str = field(default="likelihood", metadata={
-        "help": "likelihood: most likely option's answer text; generate: greedy generation, parsed",
-        "choices": list(METHODS)})
+    method: str = field(default="auto", metadata={
+        "help": "likelihood: most likely option's answer text; first_token: most likely option letter (what "
+                "--loss_type choice trains); generate: greedy generation, parsed; auto: first_token for a run "
+                "trained with the choice loss, else likelihood",
+        "choices": ["auto", *METHODS]})
     batch_size: int = field(default=4, metadata={
         "help": "likelihood: student groups per forward pass; generate: prompts per generate call"})
     max_new_tokens: int = field(default=48, metadata={"help": "generate: tokens generated per item"})
@@ -67,6 +70,9 @@ class EvaluateArguments(ModelArguments):
         "choices": ["fit", "saved", "none"]})
     held_out_labs: list[str] = list_field(
         "labs never trained on (default: those the builder's dataset_report.json beside the test JSONL lists)")
+    reference_train_dataset_path: str = field(default="auto", metadata={
+        "help": "training pairs (JSONL) of the reference grader reported beside the models (logistic regression on "
+                "the code's tokens, Utils/reference.py); auto: the run's own training pairs; none: no reference"})
 
 
 def check_args(args: EvaluateArguments) -> EvaluateArguments:
@@ -190,7 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     processes = distributed.launched()
     say = distributed.main_console(processes)
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
-    skipped = []
     try:
         (args,) = parse(EvaluateArguments, argv, __doc__.split("\n\n")[0])
         check_args(args)
@@ -199,33 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.test_dataset_path and Path(args.test_dataset_path).is_file():
                 checks.run(read_items, args.test_dataset_path)
             checks.raise_if_any()
-        run_report_held_out = []
-        if args.parent_dir:
-            # the prompt the run was trained with (its run folder keeps it), unless one is given
-            saved_prompt = None if args.system_prompt_path else (
-                run_folder.run_system_prompt_of(args.adapter_path) if args.adapter_path else None)
-            system_prompt = saved_prompt or read_system_prompt(args.system_prompt_path)[0]
-            items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
-            report = trained_on(args.adapter_path)
-            if args.adapter_path and report is None:
-                say(f"note: the run folder keeps no {run_folder.DATASET_REPORT}, so which students it trained on "
-                    "is unknown: if these labs were trained on, the in-lab rows and the fitted temperature include "
-                    "training students (the builder's test JSONL, --test_dataset_path, has none)")
-            items, run_report_held_out, notes = leave_out_training_students(items, report)
-            for note in notes:
-                say(f"note: {note}")
-            source = args.parent_dir
-        else:
-            items = filter_labs(read_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
-            source = args.test_dataset_path
+        items, skipped, source, run_held_out = items_to_score(args, say)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if processes.is_main else 2
-    for problem in skipped:
-        say(f"skipped: {problem.describe()}", file=sys.stderr)
-    if args.max_students_per_lab:
-        items = first_students_per_lab(items, args.max_students_per_lab)
-    if args.max_items:
-        items = items[:args.max_items]
     if not items:
         say(f"error: no items to score in {source}", file=sys.stderr)
         return 2
@@ -239,17 +220,92 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if processes.is_main else 2
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
-    supports_system = loaded.supports_system
+    if args.method == "auto":
+        args.method = auto_method(loaded.run_args if loaded.run_dir is not None else None)
     say(f"{len(items)} items from {source}; model {loaded.spec.name}"
         + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
         + f"; method {args.method}; max_length {max_length} ({max_length_source})"
         + (f"; {processes.count} processes share the items" if processes.count > 1 else ""))
 
     # 3. Score: the fine-tuned model, then the base model (the same weights, adapter disabled).
+    runs = score_models(args, loaded, items, max_length, processes, say)
+    if not processes.is_main:  # every process holds every score; the main one reports
+        return 0
+
+    # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
+    #    saved in the run folder for grade.py; or the run folder's own.
+    held_out = (split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
+                or run_held_out)
+    calibrations = calibrate(args, runs, loaded, held_out, say)
+
+    # 5. Metrics, next to the constant answer, chance and the reference grader on the same items; the report.
+    sections = {}
+    for label, run in runs.items():
+        description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
+                       "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
+        sections[label] = model_section(run, description, held_out, calibrations[label])
+    save_calibration(args, sections, calibrations, loaded)
+    reference, reference_source = reference_grader(args, loaded, items, say)
+    context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
+               "test_data": source, "held_out_labs": held_out,
+               "baselines": baseline_section(predictions_of(next(iter(runs.values()))), held_out, reference,
+                                             reference_source),
+               "skipped_items": [p.describe() for p in skipped], "arguments": asdict(args)}
+    report = build_report(sections, context)
+    written = write_evaluation(args.output_dir, report, runs, loaded.run_dir)
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    print()
+    print(format_table(*comparison_rows(report)))
+    print(verdict(report))
+    return 0
+
+
+def auto_method(run_args: dict | None) -> str:
+    """--method auto: the letter alone for a run trained to pick the letter (loss_type choice), else the
+    whole answer."""
+    loss_types = (run_args or {}).get("loss_type") or []
+    return "first_token" if "choice" in (loss_types if isinstance(loss_types, list) else [loss_types]) else "likelihood"
+
+
+def items_to_score(args: EvaluateArguments, say) -> tuple[list, list, str, list[str]]:
+    """(the items to score, the problems of those that could not be read, where they came from, the labs the
+    run's builder report held out): a test JSONL, or lab folders without the run's training students;
+    the first --max_students_per_lab students of each lab and the first --max_items items."""
+    skipped, run_held_out = [], []
+    if args.parent_dir:
+        # the prompt the run was trained with (its run folder keeps it), unless one is given
+        saved_prompt = None if args.system_prompt_path else (
+            run_folder.run_system_prompt_of(args.adapter_path) if args.adapter_path else None)
+        system_prompt = saved_prompt or read_system_prompt(args.system_prompt_path)[0]
+        items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
+        report = trained_on(args.adapter_path)
+        if args.adapter_path and report is None:
+            say(f"note: the run folder keeps no {run_folder.DATASET_REPORT}, so which students it trained on "
+                "is unknown: if these labs were trained on, the in-lab rows and the fitted temperature include "
+                "training students (the builder's test JSONL, --test_dataset_path, has none)")
+        items, run_held_out, notes = leave_out_training_students(items, report)
+        for note in notes:
+            say(f"note: {note}")
+        source = args.parent_dir
+    else:
+        items = filter_labs(read_items(args.test_dataset_path), args.lab_names, args.test_dataset_path)
+        source = args.test_dataset_path
+    for problem in skipped:
+        say(f"skipped: {problem.describe()}", file=sys.stderr)
+    if args.max_students_per_lab:
+        items = first_students_per_lab(items, args.max_students_per_lab)
+    if args.max_items:
+        items = items[:args.max_items]
+    return items, skipped, source, run_held_out
+
+
+def score_models(args: EvaluateArguments, loaded, items: list, max_length: int, processes, say) -> dict:
+    """{label: ScoringRun}: the fine-tuned model (with an adapter), then the base model unless --skip_base."""
     def score(label: str, model):
-        run = score_items(model, loaded.tokenizer, items, args.method, max_length, supports_system,
+        shown = label if processes.count == 1 else f"{label} (this process's share)"
+        run = score_items(model, loaded.tokenizer, items, args.method, max_length, loaded.supports_system,
                           args.batch_size, args.max_group_tokens, args.max_new_tokens,
-                          Progress(label if processes.count == 1 else f"{label} (this process's share)") if processes.is_main else None)
+                          Progress(shown) if processes.is_main else None)
         say(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
         return run
 
@@ -259,13 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_base:
         with loaded.base_model() as base:
             runs[BASE] = score(BASE, base)
-    if not processes.is_main:  # every process holds every score; the main one reports
-        return 0
+    return runs
 
-    # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
-    #    saved in the run folder for grade.py; or the run folder's own.
-    held_out = (split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
-                or run_report_held_out)
+
+def calibrate(args: EvaluateArguments, runs: dict, loaded, held_out: list[str], say) -> dict:
+    """{label: Calibration or None}, applied to the runs' scores: fitted on the in-lab test students (--calibration
+    fit; never on the held-out labs), or the run folder's entry for this scoring setting (saved)."""
     calibrations = {}
     for label, run in runs.items():
         calibration = None
@@ -281,33 +336,41 @@ def main(argv: list[str] | None = None) -> int:
         if calibration:
             calib.calibrate(run.scores, calibration)
         calibrations[label] = calibration
+    return calibrations
 
-    # 5. Metrics, next to the constant answer and chance on the same items, and the report.
-    sections = {}
-    for label, run in runs.items():
-        description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
-                       "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
-        sections[label] = model_section(run, description, held_out, calibrations[label])
+
+def save_calibration(args: EvaluateArguments, sections: dict, calibrations: dict, loaded) -> None:
+    """With --calibration fit and a run folder: the temperature and the thresholds that reached each target
+    accuracy on items it was not fitted on, saved for grade.py."""
     fitted = sections.get(FINE_TUNED, {}).get("calibration")
-    if args.calibration == "fit" and fitted and loaded.run_dir is not None:
-        # grade.py reads the temperature, and the thresholds that reached each target accuracy
-        # on items the temperature was not fitted on.
-        auto_accept = [{**point, "evaluated_on": fitted["evaluated_on"]} for point in fitted["coverage"]]
-        path = run_folder.write_calibration(loaded.run_dir, {**calibrations[FINE_TUNED].to_dict(),
-                                                             "auto_accept": auto_accept})
-        print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; saved with the "
-              f"auto-accept thresholds in {path}, for grade.py {calib.setting_name(args.method, loaded.precision)}")
-    context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
-               "test_data": source, "held_out_labs": held_out,
-               "baselines": baseline_section(predictions_of(next(iter(runs.values()))), held_out),
-               "skipped_items": [p.describe() for p in skipped], "arguments": asdict(args)}
-    report = build_report(sections, context)
-    written = write_evaluation(args.output_dir, report, runs, loaded.run_dir)
-    print(f"wrote {', '.join(str(p) for p in written)}")
-    print()
-    print(format_table(*comparison_rows(report)))
-    print(verdict(report))
-    return 0
+    if args.calibration != "fit" or not fitted or loaded.run_dir is None:
+        return
+    auto_accept = [{**point, "evaluated_on": fitted["evaluated_on"]} for point in fitted["coverage"]]
+    path = run_folder.write_calibration(loaded.run_dir, {**calibrations[FINE_TUNED].to_dict(),
+                                                         "auto_accept": auto_accept})
+    print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; saved with the "
+          f"auto-accept thresholds in {path}, for grade.py {calib.setting_name(args.method, loaded.precision)}")
+
+
+def reference_grader(args: EvaluateArguments, loaded, items: list, say) -> tuple[list | None, str | None]:
+    """The reference grader's answers on the scored items (`Utils.reference`), trained on
+    --reference_train_dataset_path (auto: the run's own training pairs), or (None, None)."""
+    from Utils.reference import reference_predictions
+
+    path = args.reference_train_dataset_path
+    if path == "none":
+        return None, None
+    if path == "auto":
+        trained = ((loaded.run_args or {}).get("train_dataset_path") if loaded.run_dir is not None else None)
+        path = trained if trained and Path(trained).is_file() else None
+        if path is None:
+            say("note: no reference grader: no training pairs known (give --reference_train_dataset_path)")
+            return None, None
+    try:
+        return reference_predictions(read_items(path), items), path
+    except (ValueError, FileNotFoundError) as e:
+        say(f"note: no reference grader: {e}")
+        return None, None
 
 
 if __name__ == "__main__":

@@ -58,6 +58,10 @@ RECIPES = {
     "choice_full": ("choice, full fine-tuning, lr 5e-5, 4 students a step, all students, 2 epochs",
                     [*ALL, "--loss_type", "choice", "--use_peft", "False", "--per_device_train_batch_size", "4",
                      "--num_train_epochs", "2", "--learning_rate", "5e-5"]),
+    "choice_top8": ("choice, full fine-tuning of the top 8 of 30 layers (backward stops below them), lr 1e-4, "
+                    "4 students a step, all students, 2 epochs",
+                    [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "8",
+                     "--per_device_train_batch_size", "4", "--num_train_epochs", "2", "--learning_rate", "1e-4"]),
     "sft_lora": ("SFT (NLL of the TA's whole answer), LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",
                  [*ALL, "--loss_type", "sft", "--per_device_train_batch_size", "4", "--num_train_epochs", "2"]),
     "sft_choice_lora": ("SFT + choice, LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",
