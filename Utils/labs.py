@@ -110,7 +110,7 @@ from Utils.lab_records import (BAD_LAB_NAME, BAD_RUBRIC_CRITERION, DUPLICATE_ROW
                                SUBMISSIONS_DIR, TOO_FEW_RATINGS, UNCLEAR_CELL, UNDECODABLE_SOURCE,
                                UNREADABLE_SOURCE, Criterion, GradedItem, LabFormatError, Problem, Submission,
                                echo, find_one, is_notice, nfc, student_key, writable_text)
-from Utils.ratings_sheet import RatingsTable, parse_ratings_csv, rating_differences
+from Utils.ratings_sheet import CsvCriterion, CsvRow, RatingsTable, parse_ratings_csv, rating_differences
 from Utils.rubric import join_problems, parse_rubric, parse_rubric_criteria, rating_sort_key
 from Utils.safe_read import (Unusable, decode_document, decode_text, file_kind, is_inside, is_junk, lab_root,
                              looks_binary, read_lab_file, read_regular, required_lab_file, resolve_entry,
@@ -182,10 +182,35 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
         raise ValueError(f"lab {lab.name!r} was read without {RATINGS_FILE}")
     table = lab.ratings
     rubric = {c.title: c for c in lab.rubric}
+    csv_criteria = {c.title: c for c in table.criteria}
     csv_titles = [c.title for c in table.criteria]
     titles = csv_titles + [t for t in rubric if t not in csv_titles]
+    criterion_problem = _criterion_problems(lab, titles)
+    problems: list[Problem] = list(lab.lab_notices) + _unrated_rubric_problems(lab, csv_titles)
+    row_count: dict[str, int] = {}
+    for row in table.rows:
+        row_count[row.student_id] = row_count.get(row.student_id, 0) + 1
+    folder_problem = _folder_problems(lab)
+    items: list[GradedItem] = []
+    for row in table.rows:
+        student_problem, detail = _row_problem(lab, row, row_count, folder_problem)
+        if student_problem:
+            who = row.student_id or row.raw_id or None
+            problems += [Problem(lab.name, student_problem, who, title, detail) for title in titles]
+            continue
+        for title in titles:
+            found = (Problem(lab.name, criterion_problem[title][0], row.student_id, title, criterion_problem[title][1])
+                     if title in criterion_problem else _rated_item(lab, row, rubric[title], csv_criteria[title]))
+            (items if isinstance(found, GradedItem) else problems).append(found)
+    return items, problems + _unmatched_problems(lab, set(row_count))
+
+
+def _criterion_problems(lab: Lab, titles: list[str]) -> dict[str, tuple[str, str]]:
+    """{criterion title: (reason, detail)} for each criterion no item of which can be used: not in the
+    rubric, rated with other letters or wordings, fewer than two ratings, malformed, or not in the CSV."""
+    rubric = {c.title: c for c in lab.rubric}
     criterion_problem: dict[str, tuple[str, str]] = {}
-    for c in table.criteria:
+    for c in lab.ratings.criteria:
         if c.title not in rubric:
             criterion_problem[c.title] = (NOT_IN_RUBRIC, "")
         elif set(c.letters) != set(rubric[c.title].letters):
@@ -202,76 +227,70 @@ def collect_items(lab: Lab) -> tuple[list[GradedItem], list[Problem]]:
     for title in titles:
         if title in rubric_problems and title not in rubric:  # a malformed criterion: its own reason
             criterion_problem[title] = (BAD_RUBRIC_CRITERION, rubric_problems[title].detail)
-        elif title not in {c.title for c in table.criteria}:
+        elif title not in {c.title for c in lab.ratings.criteria}:
             criterion_problem[title] = (NOT_IN_CSV, "")
+    return criterion_problem
 
-    items: list[GradedItem] = []
-    problems: list[Problem] = list(lab.lab_notices)
-    for p in lab.rubric_problems:  # a malformed criterion the CSV does not rate: reported for the lab
-        if p.criterion is None or p.criterion not in csv_titles:
-            problems.append(dataclass_replace(p, criterion=None, detail=(
-                f"criterion {echo(p.criterion)}: " if p.criterion is not None else "") + p.detail))
-    row_count: dict[str, int] = {}
-    for row in table.rows:
-        row_count[row.student_id] = row_count.get(row.student_id, 0) + 1
-    # The first skip (not a notice) of each student whose folder could not be used.
+
+def _unrated_rubric_problems(lab: Lab, csv_titles: list[str]) -> list[Problem]:
+    """The rubric's problems that no CSV column carries (lab-wide ones, and malformed criteria the CSV does
+    not rate), as problems of the lab (criterion None, the criterion named in the detail)."""
+    return [dataclass_replace(p, criterion=None, detail=(
+                f"criterion {echo(p.criterion)}: " if p.criterion is not None else "") + p.detail)
+            for p in lab.rubric_problems if p.criterion is None or p.criterion not in csv_titles]
+
+
+def _folder_problems(lab: Lab) -> dict[str, Problem]:
+    """{student id: the first skip (not a notice) of that student's folder} for folders that could not be used."""
     folder_problem: dict[str, Problem] = {}
     for p in lab.problems:
         if not is_notice(p) and p.student is not None:
             folder_problem.setdefault(p.student, p)
-    csv_criteria = {c.title: c for c in table.criteria}
+    return folder_problem
 
-    for row in table.rows:
-        sid = row.student_id
-        who = sid or row.raw_id or None
-        student_problem = ""
-        detail = ""
-        if row.error:
-            student_problem, detail = row.reason, row.error
-        elif row_count[sid] > 1:
-            student_problem, detail = DUPLICATE_ROW, f"row {row.row_number}"
-        elif sid in folder_problem:
-            student_problem, detail = folder_problem[sid].reason, folder_problem[sid].detail
-        elif sid not in lab.submissions:
-            student_problem = NO_SUBMISSION
-        for title in titles:
-            if student_problem:
-                problems.append(Problem(lab.name, student_problem, who, title, detail))
-                continue
-            if title in criterion_problem:
-                reason, why = criterion_problem[title]
-                problems.append(Problem(lab.name, reason, sid, title, why))
-                continue
-            unclear = table.unclear(row, csv_criteria[title])
-            if unclear:
-                problems.append(Problem(lab.name, UNCLEAR_CELL, sid, title,
-                                        f"row {row.row_number}: {', '.join(unclear)}"))
-                continue
-            marks = table.marks(row, csv_criteria[title])
-            if not marks:
-                problems.append(Problem(lab.name, NO_RATING, sid, title, f"row {row.row_number}"))
-                continue
-            if len(marks) > 1:
-                problems.append(Problem(
-                    lab.name, SEVERAL_RATINGS, sid, title,
-                    f"row {row.row_number}: {', '.join(m.letter for m in marks)}"))
-                continue
-            submission = lab.submissions[sid]
-            items.append(GradedItem(
-                lab=lab.name, student_id=sid, statement=lab.statement, code=submission.code,
-                language=submission.language, criterion=rubric[title], chosen=marks[0].letter,
-                comment=marks[0].comment))
 
-    in_csv = {sid for sid in row_count if sid}
-    for sid, submission in sorted(lab.submissions.items()):
-        if sid not in in_csv:
-            problems.append(Problem(lab.name, NO_CSV_ROW, sid, None, submission.folder_name))
-    for p in lab.problems:
-        # Notices always pass through; a folder with nothing usable is reported here only
-        # when no CSV row exists (otherwise each of that student's items carries the reason).
-        if is_notice(p) or p.student not in in_csv:
-            problems.append(p)
-    return items, problems
+def _row_problem(lab: Lab, row: CsvRow, row_count: dict[str, int],
+                 folder_problem: dict[str, Problem]) -> tuple[str, str]:
+    """(reason, detail) that makes every item of this CSV row unusable: a bad row, a repeated student, an
+    unusable or missing submission folder; ("", "") for a usable row."""
+    sid = row.student_id
+    if row.error:
+        return row.reason, row.error
+    if row_count[sid] > 1:
+        return DUPLICATE_ROW, f"row {row.row_number}"
+    if sid in folder_problem:
+        return folder_problem[sid].reason, folder_problem[sid].detail
+    if sid not in lab.submissions:
+        return NO_SUBMISSION, ""
+    return "", ""
+
+
+def _rated_item(lab: Lab, row: CsvRow, criterion: Criterion, csv_criterion: CsvCriterion) -> GradedItem | Problem:
+    """The GradedItem for one cell group of a usable row and criterion, or the Problem with it (an unclear
+    cell, no rating, several ratings)."""
+    sid = row.student_id
+    unclear = lab.ratings.unclear(row, csv_criterion)
+    if unclear:
+        return Problem(lab.name, UNCLEAR_CELL, sid, criterion.title, f"row {row.row_number}: {', '.join(unclear)}")
+    marks = lab.ratings.marks(row, csv_criterion)
+    if not marks:
+        return Problem(lab.name, NO_RATING, sid, criterion.title, f"row {row.row_number}")
+    if len(marks) > 1:
+        return Problem(lab.name, SEVERAL_RATINGS, sid, criterion.title,
+                       f"row {row.row_number}: {', '.join(m.letter for m in marks)}")
+    submission = lab.submissions[sid]
+    return GradedItem(lab=lab.name, student_id=sid, statement=lab.statement, code=submission.code,
+                      language=submission.language, criterion=criterion, chosen=marks[0].letter,
+                      comment=marks[0].comment)
+
+
+def _unmatched_problems(lab: Lab, csv_students: set[str]) -> list[Problem]:
+    """Submissions with no CSV row, and the lab's own problems: notices always, and a folder with nothing
+    usable only when no CSV row exists (otherwise each of that student's items carries the reason)."""
+    in_csv = {sid for sid in csv_students if sid}
+    problems = [Problem(lab.name, NO_CSV_ROW, sid, None, submission.folder_name)
+                for sid, submission in sorted(lab.submissions.items()) if sid not in in_csv]
+    return problems + [p for p in lab.problems if is_notice(p) or p.student not in in_csv]
 
 
 def read_statement_file(lab_dir: str | Path, verbose: int = 0, lab_name: str | None = None

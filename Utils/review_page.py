@@ -201,89 +201,14 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
     whose first column is named `gradebook_id_header`.
     """
     header, columns = header_and_columns(lab)
-    marks_text = dict(zip(columns, header[4][1:]))
-    rubric = {c.title: c for c in lab.rubric}
-    criteria = [{
-        "title": c.title, "description": c.description,
-        "ratings": [{"letter": r.letter, "description": r.description, "marks": finite(r.marks),
-                     "marks_text": marks_text[(c.title, r.letter)]} for r in c.ratings],
-    } for c in lab.rubric]
-
-    notices: dict[str, list[str]] = {}
-    for n in data.get("notices", []):
-        notices.setdefault(n.get("student_id") or "", []).append(
-            f"{n.get('reason', '')}" + (f": {n['detail']}" if n.get("detail") else ""))
-
-    students = []
-    for s in data.get("students", []):
-        sid = s["student_id"]
-        submission = lab.submissions.get(sid)
-        items = []
-        for entry in s.get("criteria", []):
-            title = entry["criterion"]
-            if title not in rubric:
-                raise ValueError(f"lab {lab.name!r}: suggestion for unknown criterion {title!r} (student {sid!r})")
-            letters = rubric[title].letters
-            suggested = entry.get("suggested_option")
-            if suggested not in letters:
-                suggested = None
-            confidence = finite(entry.get("confidence"))
-            if confidence is None:
-                confidence = finite(entry.get("top_probability"))
-            probabilities = entry.get("probabilities") or {}
-            items.append({
-                "criterion": title,
-                "suggested": suggested,
-                "confidence": confidence if suggested is not None else None,
-                # only what the suggestions say: lab_suggestions sets it when a calibration was applied
-                "calibrated": entry.get("calibrated") is True and confidence is not None and suggested is not None,
-                "probabilities": {k: finite(v) for k, v in probabilities.items() if k in letters},
-                "needs_review": bool(entry.get("needs_review")) or suggested is None,
-                "reason": str(entry.get("reason") or ""),
-                "shortened": bool(entry.get("shortened")),
-                "auto_accepted": bool(entry.get("auto_accepted")),
-            })
-        missing = [c.title for c in lab.rubric if c.title not in {i["criterion"] for i in items}]
-        for title in missing:  # never silently ungradeable: the TA rates it by hand
-            items.append({"criterion": title, "suggested": None, "confidence": None, "calibrated": False,
-                          "probabilities": {}, "needs_review": True, "reason": "no suggestion in the data",
-                          "shortened": False, "auto_accepted": False})
-        items.sort(key=lambda i: not i["needs_review"])  # stable: queued first, rubric order kept
-        student_notices = list(notices.get(sid, []))
-        if submission is None:
-            student_notices.append("no submission code found for this student in the lab folder")
-        students.append({
-            "student_id": sid,
-            "raw_id": s.get("submission") or (submission.folder_name if submission else sid),
-            "language": submission.language if submission else "",
-            "files": list(submission.files) if submission else [],
-            "code": submission.code if submission else "",
-            "flags": [str(f) for f in s.get("flags") or []],
-            "notices": student_notices,
-            "queued": sum(i["needs_review"] for i in items),
-            "items": items,
-        })
+    criteria = _criteria_data(lab, header, columns)
+    notices = _notices_by_student(data)
+    students = [_student_data(lab, s, notices) for s in data.get("students", [])]
     students.sort(key=lambda s: s["queued"] == 0)  # stable: students with queued items first
-
     not_graded = [{"student_id": p.get("student_id") or "", "raw_id": _not_graded_raw_id(p),
                    "reason": p.get("reason", ""), "detail": p.get("detail", "")}
                   for p in data.get("not_graded", [])]
-    rows = [{"raw_id": s["raw_id"], "student_id": s["student_id"], "graded": True} for s in students]
-    rows += [{"raw_id": p["raw_id"], "student_id": p["student_id"], "graded": False} for p in not_graded]
-    rows.sort(key=lambda r: r["raw_id"])  # the order lab_suggestions writes
-    for r in rows:
-        r["cell"] = neutralize_cell(r["raw_id"])
-
-    model = data.get("model") or {}
-    scoring = ""
-    if isinstance(model, dict):
-        model_name = str(model.get("name") or model.get("hub_id") or "")
-        if model.get("adapter_path"):
-            model_name += " + adapter " + Path(str(model["adapter_path"])).name
-        scoring = ", ".join(str(model[k]) for k in ("method", "quantization") if model.get(k))
-    else:
-        model_name = str(model)
-    digest = data_hash(lab, data)
+    model_name, scoring = _model_description(data.get("model") or {})
     base = safe_filename(lab.name)
     return {
         "version": PAGE_VERSION,
@@ -294,7 +219,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
         "trust": trust_signals(data, [i for s in students for i in s["items"]]),
         "statement": lab.statement or "",
         "statement_file": lab.statement_file or "",
-        "data_hash": digest,
+        "data_hash": data_hash(lab, data),
         "storage_key": f"{STORAGE_PREFIX}:{lab.name}",
         "legacy_storage_prefix": f"{LEGACY_STORAGE_PREFIX}:{lab.name}:",
         "criteria": criteria,
@@ -304,7 +229,7 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
             "filename": base + RATINGS_SUFFIX,
             "header_rows": [[neutralize_cell(c) for c in row] for row in header],
             "columns": [list(c) for c in columns],
-            "rows": rows,
+            "rows": _csv_rows(students, not_graded),
             # how the page reads an earlier final CSV back: Utils.ratings_sheet's cell words
             "mark_words": sorted(MARK_WORDS),
             "null_words": sorted(NULL_CELLS),
@@ -315,6 +240,100 @@ def page_data(lab: Lab, data: dict, *, gradebook: bool = True,
                        [gradebook_id_header, GRADEBOOK_TOTAL_HEADER] + [c.title for c in lab.rubric]],
         } if gradebook else None,
     }
+
+
+def _criteria_data(lab: Lab, header: list[list[str]], columns: list[tuple[str, str]]) -> list[dict]:
+    """The rubric as the page shows it: each criterion with its options, marks and marks as the CSV writes them."""
+    marks_text = dict(zip(columns, header[4][1:]))
+    return [{
+        "title": c.title, "description": c.description,
+        "ratings": [{"letter": r.letter, "description": r.description, "marks": finite(r.marks),
+                     "marks_text": marks_text[(c.title, r.letter)]} for r in c.ratings],
+    } for c in lab.rubric]
+
+
+def _notices_by_student(data: dict) -> dict[str, list[str]]:
+    """The data's notices as "reason: detail" lines per student id ("" for notices about no student)."""
+    notices: dict[str, list[str]] = {}
+    for n in data.get("notices", []):
+        notices.setdefault(n.get("student_id") or "", []).append(
+            f"{n.get('reason', '')}" + (f": {n['detail']}" if n.get("detail") else ""))
+    return notices
+
+
+def _item_data(lab: Lab, sid: str, entry: dict) -> dict:
+    """One suggestion as the page shows it (an unknown letter is no suggestion); ValueError for an unknown criterion."""
+    title = entry["criterion"]
+    criterion = {c.title: c for c in lab.rubric}.get(title)
+    if criterion is None:
+        raise ValueError(f"lab {lab.name!r}: suggestion for unknown criterion {title!r} (student {sid!r})")
+    letters = criterion.letters
+    suggested = entry.get("suggested_option")
+    if suggested not in letters:
+        suggested = None
+    confidence = finite(entry.get("confidence"))
+    if confidence is None:
+        confidence = finite(entry.get("top_probability"))
+    probabilities = entry.get("probabilities") or {}
+    return {
+        "criterion": title,
+        "suggested": suggested,
+        "confidence": confidence if suggested is not None else None,
+        # only what the suggestions say: lab_suggestions sets it when a calibration was applied
+        "calibrated": entry.get("calibrated") is True and confidence is not None and suggested is not None,
+        "probabilities": {k: finite(v) for k, v in probabilities.items() if k in letters},
+        "needs_review": bool(entry.get("needs_review")) or suggested is None,
+        "reason": str(entry.get("reason") or ""),
+        "shortened": bool(entry.get("shortened")),
+        "auto_accepted": bool(entry.get("auto_accepted")),
+    }
+
+
+def _student_data(lab: Lab, s: dict, notices: dict[str, list[str]]) -> dict:
+    """One student as the page shows them: code, notices and items, every rubric criterion present (queued first)."""
+    sid = s["student_id"]
+    submission = lab.submissions.get(sid)
+    items = [_item_data(lab, sid, entry) for entry in s.get("criteria", [])]
+    missing = [c.title for c in lab.rubric if c.title not in {i["criterion"] for i in items}]
+    for title in missing:  # never silently ungradeable: the TA rates it by hand
+        items.append({"criterion": title, "suggested": None, "confidence": None, "calibrated": False,
+                      "probabilities": {}, "needs_review": True, "reason": "no suggestion in the data",
+                      "shortened": False, "auto_accepted": False})
+    items.sort(key=lambda i: not i["needs_review"])  # stable: queued first, rubric order kept
+    student_notices = list(notices.get(sid, []))
+    if submission is None:
+        student_notices.append("no submission code found for this student in the lab folder")
+    return {
+        "student_id": sid,
+        "raw_id": s.get("submission") or (submission.folder_name if submission else sid),
+        "language": submission.language if submission else "",
+        "files": list(submission.files) if submission else [],
+        "code": submission.code if submission else "",
+        "flags": [str(f) for f in s.get("flags") or []],
+        "notices": student_notices,
+        "queued": sum(i["needs_review"] for i in items),
+        "items": items,
+    }
+
+
+def _csv_rows(students: list[dict], not_graded: list[dict]) -> list[dict]:
+    """The final CSV's student rows (graded or not), in the order lab_suggestions writes, each with its cell."""
+    rows = [{"raw_id": s["raw_id"], "student_id": s["student_id"], "graded": True} for s in students]
+    rows += [{"raw_id": p["raw_id"], "student_id": p["student_id"], "graded": False} for p in not_graded]
+    rows.sort(key=lambda r: r["raw_id"])  # the order lab_suggestions writes
+    for r in rows:
+        r["cell"] = neutralize_cell(r["raw_id"])
+    return rows
+
+
+def _model_description(model) -> tuple[str, str]:
+    """(the model's name, with its adapter folder's name if any; "method, quantization") from the data's "model"."""
+    if not isinstance(model, dict):
+        return str(model), ""
+    model_name = str(model.get("name") or model.get("hub_id") or "")
+    if model.get("adapter_path"):
+        model_name += " + adapter " + Path(str(model["adapter_path"])).name
+    return model_name, ", ".join(str(model[k]) for k in ("method", "quantization") if model.get(k))
 
 
 # --------------------------------------------------------------------------- the page's CSVs, in Python
