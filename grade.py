@@ -26,13 +26,13 @@ from Utils.console import Progress
 from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
                        quiet_libraries, read_system_prompt, split_names)
 from Utils.files import check_outputs, safe_filename
-from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, choose_threshold,
+from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, ReviewPolicy, choose_threshold,
                            files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, write_lab_outputs,
                            write_summary)
 from Utils.items import items_to_grade, select_lab_dirs
 from Utils.lab_records import LabFormatError
-from Utils.labs import read_lab
-from Utils.grader import check_model_arguments, load_for_scoring, resolve_max_length
+from Utils.labs import Lab, read_lab
+from Utils.grader import LoadedModel, check_model_arguments, load_for_scoring, resolve_max_length
 from Utils.models import resolve_device
 from Utils.scoring import score_likelihood
 
@@ -127,31 +127,90 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+@dataclass
+class Inputs:
+    """What grading reads before it scores: the checked flags, the lab folders, the earlier run's files,
+    the roster and evaluation report, and the loaded model."""
+    args: GradeArguments
+    system_prompt: str
+    lab_dirs: list[Path]
+    output_dir: Path
+    earlier_files: set
+    roster: gradebooks.Roster | None
+    report: dict | None
+    loaded: LoadedModel
+
+
+@dataclass
+class Setting:
+    """How the labs are scored and queued: the prompt, max_length, method, calibration, review policy, and
+    the model's description that every output carries."""
+    system_prompt: str
+    max_length: int
+    method: str
+    calibration: calib.Calibration | None
+    policy: ReviewPolicy
+    model: dict
+
+
 def main(argv: list[str] | None = None) -> int:
     quiet_libraries()
     processes = distributed.launched()
-    main_process = processes.is_main
     say = distributed.main_console(processes)
     try:
-        (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
-        check_args(args)
-        system_prompt, prompt_path = read_system_prompt(args.system_prompt_path)
-        lab_dirs = select_lab_dirs(args.parent_dir, args.lab_names)
-        output_dir = Path(args.output_dir)
-        check_outputs({"--output_dir": output_dir}, inputs={"--system_prompt_path": prompt_path},
-                      input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
-        earlier = previous_run(output_dir, [d.name for d in lab_dirs])
-        earlier_files = files_of_earlier_run(output_dir) if earlier else set()
-        if earlier and not args.overwrite:
-            raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
-                             f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
-                             "another --output_dir, or pass --overwrite to replace them")
-        roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
-        report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
-        device = distributed.join_for_scoring(resolve_device(args.device), processes)
-        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
+        inputs = read_inputs(argv, processes)
     except (ValueError, FileNotFoundError) as e:
-        return fail(str(e)) if main_process else 2
+        return fail(str(e)) if processes.is_main else 2
+    setting = scoring_setting(inputs, say)
+    announce(inputs, setting, processes, say)
+    args = inputs.args
+    summary = {"arguments": asdict(args), "model": setting.model, "review_threshold": setting.policy.threshold,
+               "review_threshold_source": setting.policy.source, "review_policy": setting.policy.to_dict(),
+               "labs": [], "labs_not_read": []}
+    options = GradebookOptions(args.gradebook, args.gradebook_id_header, args.gradebook_assignment,
+                               args.gradebook_points_possible, inputs.roster)
+    file_names: dict[str, str] = {}  # safe file name (case-folded) -> lab, so two labs never write the same file
+    for lab_dir in inputs.lab_dirs:
+        try:
+            lab = read_lab_once(lab_dir, args.verbose, file_names)
+        except LabFormatError as e:
+            skip_lab(lab_dir, e, summary, inputs.output_dir, processes.is_main, say)
+            continue
+        entry = grade_lab(lab, inputs, setting, options, processes.is_main)
+        if entry is not None:  # the main process: it wrote the lab's files
+            summary["labs"].append(entry)
+            write_summary(summary, inputs.output_dir / SUMMARY_FILE)  # it always describes the files that exist
+    return finish(summary, inputs.output_dir, processes.is_main)
+
+
+def read_inputs(argv: list[str] | None, processes) -> Inputs:
+    """The checked flags and everything read before scoring, the model loaded last (ValueError or
+    FileNotFoundError, UsageError among them, for what is wrong)."""
+    (args,) = parse(GradeArguments, argv, __doc__.split("\n\n")[0])
+    check_args(args)
+    system_prompt, prompt_path = read_system_prompt(args.system_prompt_path)
+    lab_dirs = select_lab_dirs(args.parent_dir, args.lab_names)
+    output_dir = Path(args.output_dir)
+    check_outputs({"--output_dir": output_dir}, inputs={"--system_prompt_path": prompt_path},
+                  input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
+    earlier = previous_run(output_dir, [d.name for d in lab_dirs])
+    earlier_files = files_of_earlier_run(output_dir) if earlier else set()
+    if earlier and not args.overwrite:
+        raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
+                         f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
+                         "another --output_dir, or pass --overwrite to replace them")
+    roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
+    report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
+    device = distributed.join_for_scoring(resolve_device(args.device), processes)
+    loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
+    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded)
+
+
+def scoring_setting(inputs: Inputs, say) -> Setting:
+    """The prompt (the run's own unless --system_prompt_path), max_length, method, the saved calibration
+    for that setting (a note when there is none) and the review policy, with the model's description."""
+    args, loaded = inputs.args, inputs.loaded
+    system_prompt = inputs.system_prompt
     if loaded.system_prompt is not None and args.system_prompt_path is None:
         system_prompt = loaded.system_prompt  # the prompt the run (or exported grader) was trained with
     max_length, max_length_source = resolve_max_length(loaded, args.max_length)
@@ -163,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if why_not:
         say(f"note: {why_not}")
     policy = choose_threshold(args.review_threshold, args.target_accuracy, saved)
-    agreement = measured_agreement(report, loaded.weights_dir)
+    agreement = measured_agreement(inputs.report, loaded.weights_dir)
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source, "method": method,
@@ -171,70 +230,86 @@ def main(argv: list[str] | None = None) -> int:
              "temperature": calibration.temperature if calibration else None,
              "calibration": {**calibration.to_dict(), "auto_accept": saved.get("auto_accept", [])} if calibration else None,
              "calibration_note": why_not, "review_policy": policy.to_dict(), "agreement": agreement}
-    say(f"grading {plural(len(lab_dirs), 'lab')} with {loaded.spec.name}"
+    return Setting(system_prompt, max_length, method, calibration, policy, model)
+
+
+def announce(inputs: Inputs, setting: Setting, processes, say) -> None:
+    """Says what is about to be graded and how, and whether the model's agreement was ever measured."""
+    loaded, policy = inputs.loaded, setting.policy
+    say(f"grading {plural(len(inputs.lab_dirs), 'lab')} with {loaded.spec.name}"
         + (f" + trained weights {loaded.weights_dir}" if loaded.weights_dir else "")
-        + f"; --method {method}; max_length {max_length}; review threshold {policy.threshold:.3g} ({policy.source})"
+        + f"; --method {setting.method}; max_length {setting.max_length}; review threshold {policy.threshold:.3g} "
+        f"({policy.source})"
         + (f"; {processes.count} processes share each lab's students" if processes.count > 1 else ""))
+    agreement = setting.model["agreement"]
     if not agreement["measured"]:
         say(f"note: {agreement['note']}")
 
-    summary = {"arguments": asdict(args), "model": model, "review_threshold": policy.threshold,
-               "review_threshold_source": policy.source, "review_policy": policy.to_dict(),
-               "labs": [], "labs_not_read": []}
-    summary_path = output_dir / SUMMARY_FILE
-    options = GradebookOptions(args.gradebook, args.gradebook_id_header, args.gradebook_assignment,
-                               args.gradebook_points_possible, roster)
-    file_names: dict[str, str] = {}  # safe file name (case-folded) -> lab, so two labs never write the same file
-    for lab_dir in lab_dirs:
-        key = safe_filename(lab_dir.name).casefold()
-        try:
-            lab = read_lab(lab_dir, verbose=args.verbose, with_ratings=False)
-            if key in file_names:
-                raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
-                                     f"used by lab {file_names[key]!r}; rename one folder")
-        except LabFormatError as e:
-            say(f"SKIPPED {lab_dir.name}: {e}", file=sys.stderr)
-            summary["labs_not_read"].append({"lab": lab_dir.name, "error": str(e)})
-            if main_process:
-                output_dir.mkdir(parents=True, exist_ok=True)
-                write_summary(summary, summary_path)
-            continue
-        file_names[key] = lab_dir.name
-        run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, system_prompt), max_length,
-                               loaded.supports_system, args.batch_size, args.max_group_tokens,
-                               progress=Progress(lab.name) if main_process else None,
-                               first_token=method == "first_token")
-        if not main_process:  # every process holds the lab's scores; the main one writes them
-            continue
-        if calibration:
-            calib.calibrate(run.scores, calibration)
-        data = lab_suggestions(lab, run.scores, policy, model)
+
+def read_lab_once(lab_dir: Path, verbose: int, file_names: dict[str, str]) -> Lab:
+    """The lab (without TA ratings), its output file name recorded in file_names; LabFormatError when it
+    cannot be read or another lab already writes files of that name."""
+    key = safe_filename(lab_dir.name).casefold()
+    lab = read_lab(lab_dir, verbose=verbose, with_ratings=False)
+    if key in file_names:
+        raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
+                             f"used by lab {file_names[key]!r}; rename one folder")
+    file_names[key] = lab_dir.name
+    return lab
+
+
+def skip_lab(lab_dir: Path, error: LabFormatError, summary: dict, output_dir: Path, main_process: bool, say) -> None:
+    """Says the lab was skipped and why, and records it in the summary (written at once by the main process)."""
+    say(f"SKIPPED {lab_dir.name}: {error}", file=sys.stderr)
+    summary["labs_not_read"].append({"lab": lab_dir.name, "error": str(error)})
+    if main_process:
         output_dir.mkdir(parents=True, exist_ok=True)
-        paths, book, removed = write_lab_outputs(output_dir, lab, data, options, earlier_files)
-        print(f"{lab.name}: {plural(data['n_students'], 'student')}, {plural(data['n_items'], 'item')} "
-              f"({run.items_per_second:.1f} items/s); {data['n_needs_review']} queued for a TA, "
-              f"{data['n_auto_accepted']} auto-accepted, {plural(data['n_flagged_students'], 'submission')} flagged, "
-              f"{len(data['not_graded'])} not readable; {paths['gradebook'].name}: "
-              f"{plural(book.with_total, 'student')} with a total")
-        for p in data["not_graded"]:
-            print(f"  not graded: {p['student_id']}: {p['reason']}" + (f" ({p['detail']})" if p["detail"] else ""))
-        if book.unknown_to_roster:
-            print(f"  not in the roster {roster.path.name} (left out of the {args.gradebook} gradebook): "
-                  + ", ".join(book.unknown_to_roster))
-        for p in removed:
-            print(f"  removed {p.name} of the earlier run (--overwrite)")
-        ips = run.items_per_second
-        summary["labs"].append({"lab": lab.name, **{k: p.name for k, p in paths.items()},
-                                "students": data["n_students"], "items": data["n_items"],
-                                "needs_review": data["n_needs_review"], "auto_accepted": data["n_auto_accepted"],
-                                "flagged_students": data["n_flagged_students"],
-                                "not_graded": len(data["not_graded"]),
-                                "gradebook_students_with_total": book.with_total,
-                                "unknown_to_roster": book.unknown_to_roster if roster else None,
-                                "items_per_second": ips if math.isfinite(ips) else None})
-        write_summary(summary, summary_path)  # after every lab: it always describes the files that exist
+        write_summary(summary, output_dir / SUMMARY_FILE)
+
+
+def grade_lab(lab: Lab, inputs: Inputs, setting: Setting, options: GradebookOptions, main_process: bool) -> dict | None:
+    """Scores the lab's items; on the main process writes its files, prints what they hold and returns the
+    summary's entry for it (None on the other processes: every process holds the scores, the main one writes)."""
+    loaded = inputs.loaded
+    run = score_likelihood(loaded.model, loaded.tokenizer, items_to_grade(lab, setting.system_prompt),
+                           setting.max_length, loaded.supports_system, inputs.args.batch_size,
+                           inputs.args.max_group_tokens, progress=Progress(lab.name) if main_process else None,
+                           first_token=setting.method == "first_token")
+    if not main_process:
+        return None
+    if setting.calibration:
+        calib.calibrate(run.scores, setting.calibration)
+    data = lab_suggestions(lab, run.scores, setting.policy, setting.model)
+    inputs.output_dir.mkdir(parents=True, exist_ok=True)
+    paths, book, removed = write_lab_outputs(inputs.output_dir, lab, data, options, inputs.earlier_files)
+    print(f"{lab.name}: {plural(data['n_students'], 'student')}, {plural(data['n_items'], 'item')} "
+          f"({run.items_per_second:.1f} items/s); {data['n_needs_review']} queued for a TA, "
+          f"{data['n_auto_accepted']} auto-accepted, {plural(data['n_flagged_students'], 'submission')} flagged, "
+          f"{len(data['not_graded'])} not readable; {paths['gradebook'].name}: "
+          f"{plural(book.with_total, 'student')} with a total")
+    for p in data["not_graded"]:
+        print(f"  not graded: {p['student_id']}: {p['reason']}" + (f" ({p['detail']})" if p["detail"] else ""))
+    if book.unknown_to_roster:
+        print(f"  not in the roster {inputs.roster.path.name} (left out of the {inputs.args.gradebook} gradebook): "
+              + ", ".join(book.unknown_to_roster))
+    for p in removed:
+        print(f"  removed {p.name} of the earlier run (--overwrite)")
+    ips = run.items_per_second
+    return {"lab": lab.name, **{k: p.name for k, p in paths.items()},
+            "students": data["n_students"], "items": data["n_items"],
+            "needs_review": data["n_needs_review"], "auto_accepted": data["n_auto_accepted"],
+            "flagged_students": data["n_flagged_students"], "not_graded": len(data["not_graded"]),
+            "gradebook_students_with_total": book.with_total,
+            "unknown_to_roster": book.unknown_to_roster if inputs.roster else None,
+            "items_per_second": ips if math.isfinite(ips) else None}
+
+
+def finish(summary: dict, output_dir: Path, main_process: bool) -> int:
+    """The exit status (1 when a lab could not be read); the main process writes the summary and says
+    what was written."""
     if not main_process:
         return 1 if summary["labs_not_read"] else 0
+    summary_path = output_dir / SUMMARY_FILE
     output_dir.mkdir(parents=True, exist_ok=True)
     write_summary(summary, summary_path)
     print(f"wrote {plural(len(summary['labs']), 'lab')} to {output_dir}/ (per lab: *_review.html for a TA to decide "
