@@ -87,6 +87,22 @@ def parse_rubric_criteria(text: str, source: str = RUBRIC_FILE) -> tuple[list[Cr
     wrong)]). A malformed criterion (a list as title, boolean or huge marks, fewer than 2 ratings,
     repeated letters) is reported and left out; the others are kept. Raises LabFormatError only when
     the file as a whole is unusable (not JSON, not a list). Echoed values are cut short."""
+    data = _criteria_list(text, source)
+    counts: dict[str, int] = {}
+    for entry in data:
+        if isinstance(entry, dict) and isinstance(entry.get("title"), (str, int, float)):
+            title = nfc(str(entry["title"]).strip())
+            counts[title] = counts.get(title, 0) + 1
+    problems: list[tuple[str | None, str]] = []
+    criteria: list[Criterion] = []
+    for index, entry in enumerate(data):
+        parsed = _parse_criterion(index, entry, counts)
+        (criteria if isinstance(parsed, Criterion) else problems).append(parsed)
+    return criteria, problems
+
+
+def _criteria_list(text: str, source: str) -> list:
+    """The file's JSON list of criteria (LabFormatError when it is not JSON or not a list)."""
     try:
         data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
                           parse_constant=lambda name: float(name))
@@ -96,69 +112,63 @@ def parse_rubric_criteria(text: str, source: str = RUBRIC_FILE) -> tuple[list[Cr
         raise LabFormatError(f"{source}: invalid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise LabFormatError(f"{source}: expected a JSON list of criteria, found {type(data).__name__}")
-    problems: list[tuple[str | None, str]] = []
-    criteria: list[Criterion] = []
-    counts: dict[str, int] = {}
-    for entry in data:
-        if isinstance(entry, dict) and isinstance(entry.get("title"), (str, int, float)):
-            title = nfc(str(entry["title"]).strip())
-            counts[title] = counts.get(title, 0) + 1
-    for index, entry in enumerate(data):
-        errors: list[str] = []
-        where = f"criterion {index}"
-        if not isinstance(entry, dict):
-            problems.append((None, f"{where}: expected an object, found {type(entry).__name__}"))
-            continue
-        if entry.get("title") is None or entry.get("title") == "":
-            problems.append((None, f"{where}: missing 'title'"))
-            continue
-        title = _text_field(entry.get("title"), "title", where, errors)
-        if title is None:
-            problems.append((None, "; ".join(errors)))
-            continue
-        where = f"criterion {index} ({echo(title)})"
-        if counts.get(title, 0) > 1:
-            problems.append((title, f"{where}: title appears more than once"))
-            continue
-        raw_ratings = entry.get("Ratings", entry.get("ratings"))
-        if not isinstance(raw_ratings, list) or not raw_ratings:
-            problems.append((title, f"{where}: missing or empty 'Ratings' list"))
-            continue
-        ratings: list[Rating] = []
-        for r_index, raw in enumerate(raw_ratings):
-            if not isinstance(raw, dict):
-                errors.append(f"{where}: rating {r_index} is not an object")
-                continue
-            if raw.get("title") is None or raw.get("title") == "":
-                errors.append(f"{where}: rating {r_index} has no 'title'")
-                continue
-            letter = _text_field(raw.get("title"), "title", f"{where}: rating {r_index}", errors)
-            if letter is None:
-                continue
-            rating_where = f"{where}: rating {echo(letter)}"
-            description = raw.get("description")
-            if description is None or (isinstance(description, str) and not description.strip()):
-                errors.append(f"{rating_where} has no 'description'")
-                continue
-            if not isinstance(description, str):
-                errors.append(f"{rating_where}: 'description' must be text, found {type(description).__name__}")
-                continue
-            ok, marks = _marks_value(raw.get("marks"), rating_where, errors)
-            if ok:
-                ratings.append(Rating(letter, nfc(description.strip()), marks))
-        letters = [r.letter for r in ratings]
-        duplicates = sorted({x for x in letters if letters.count(x) > 1})
-        if duplicates:
-            errors.append(f"{where}: rating titles repeated: {', '.join(echo(d)[1:-1] for d in duplicates[:5])}")
-        if not errors and len(ratings) < 2:
-            errors.append(f"{where}: only {len(ratings)} rating: a criterion needs at least 2 options to choose from")
-        if errors:
-            problems.append((title, "; ".join(errors[:MAX_LISTED_PROBLEMS])))
-            continue
-        description = entry.get("description")
-        description = nfc(description.strip()) if isinstance(description, str) and description.strip() else title
-        criteria.append(Criterion(title, description, tuple(sorted(ratings, key=lambda r: rating_sort_key(r.letter)))))
-    return criteria, problems
+    return data
+
+
+def _parse_criterion(index: int, entry, counts: dict[str, int]) -> Criterion | tuple[str | None, str]:
+    """The criterion at `index` (its ratings in natural letter order), or (its title or None, what is wrong
+    with it); `counts` says how often each title appears in the file."""
+    errors: list[str] = []
+    where = f"criterion {index}"
+    if not isinstance(entry, dict):
+        return None, f"{where}: expected an object, found {type(entry).__name__}"
+    if entry.get("title") is None or entry.get("title") == "":
+        return None, f"{where}: missing 'title'"
+    title = _text_field(entry.get("title"), "title", where, errors)
+    if title is None:
+        return None, "; ".join(errors)
+    where = f"criterion {index} ({echo(title)})"
+    if counts.get(title, 0) > 1:
+        return title, f"{where}: title appears more than once"
+    raw_ratings = entry.get("Ratings", entry.get("ratings"))
+    if not isinstance(raw_ratings, list) or not raw_ratings:
+        return title, f"{where}: missing or empty 'Ratings' list"
+    ratings = [rating for r_index, raw in enumerate(raw_ratings)
+               if (rating := _parse_rating(raw, r_index, where, errors)) is not None]
+    letters = [r.letter for r in ratings]
+    duplicates = sorted({x for x in letters if letters.count(x) > 1})
+    if duplicates:
+        errors.append(f"{where}: rating titles repeated: {', '.join(echo(d)[1:-1] for d in duplicates[:5])}")
+    if not errors and len(ratings) < 2:
+        errors.append(f"{where}: only {len(ratings)} rating: a criterion needs at least 2 options to choose from")
+    if errors:
+        return title, "; ".join(errors[:MAX_LISTED_PROBLEMS])
+    description = entry.get("description")
+    description = nfc(description.strip()) if isinstance(description, str) and description.strip() else title
+    return Criterion(title, description, tuple(sorted(ratings, key=lambda r: rating_sort_key(r.letter))))
+
+
+def _parse_rating(raw, r_index: int, where: str, errors: list[str]) -> Rating | None:
+    """The rating (option) at `r_index` of a criterion, or None with what is wrong added to `errors`."""
+    if not isinstance(raw, dict):
+        errors.append(f"{where}: rating {r_index} is not an object")
+        return None
+    if raw.get("title") is None or raw.get("title") == "":
+        errors.append(f"{where}: rating {r_index} has no 'title'")
+        return None
+    letter = _text_field(raw.get("title"), "title", f"{where}: rating {r_index}", errors)
+    if letter is None:
+        return None
+    rating_where = f"{where}: rating {echo(letter)}"
+    description = raw.get("description")
+    if description is None or (isinstance(description, str) and not description.strip()):
+        errors.append(f"{rating_where} has no 'description'")
+        return None
+    if not isinstance(description, str):
+        errors.append(f"{rating_where}: 'description' must be text, found {type(description).__name__}")
+        return None
+    ok, marks = _marks_value(raw.get("marks"), rating_where, errors)
+    return Rating(letter, nfc(description.strip()), marks) if ok else None
 
 
 def parse_rubric(text: str, source: str = RUBRIC_FILE) -> list[Criterion]:

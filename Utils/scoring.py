@@ -125,67 +125,23 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
     with), read from ONE position per criterion instead of every token of every answer; an item
     whose options share that token is scored on the full answers.
     """
-    import torch
-
-    from Utils.packing import (answer_logits, answer_logprobs, collate_packed, encode_prefix, first_token_split,
-                               pack_group, shared_prefix_length)
+    from Utils.packing import first_token_split
 
     start = time.perf_counter()
     device = model_device(model)
     processes = distributed.start(cpu=device.type == "cpu")
     tokenized = tokenize_items(tokenizer, items, max_length, supports_system)
     splits = [first_token_split(t.answers_ids) if first_token and not t.error else None for t in tokenized]
-    # What is packed after each prompt: every full answer, or only the shared start plus one next token.
-    packed_answers = [[split[0] + split[1][:1]] if split else t.answers_ids for t, split in zip(tokenized, splits)]
     fallback = [i for i, split in enumerate(splits) if first_token and split is None and not tokenized[i].error]
-    groups = [[i for i in group if i not in set(fallback)] for group in student_groups(items, tokenized, max_group_tokens)]
-    by_lab: OrderedDict[str, list[list[int]]] = OrderedDict()
-    for group in groups:
-        if group:
-            by_lab.setdefault(items[group[0]].lab, []).append(group)
-    # The plan every process makes alike: per lab, the cached start's length, the packed groups and
-    # the batches (longest first, so each batch holds groups of similar length and an out-of-memory
-    # error shows at once). One student alone gains nothing from a cache: it packs its whole prompt.
-    labs, plan = [], []
-    for lab_groups in by_lab.values():
-        prompts = [tokenized[i].prompt_ids for group in lab_groups for i in group]
-        cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
-        packed = [pack_group([tokenized[i].prompt_ids for i in group], [packed_answers[i] for i in group],
-                             cached_length=cached) for group in lab_groups]
-        order = sorted(range(len(lab_groups)), key=lambda k: -len(packed[k].input_ids))
-        plan += [(len(labs), order[b:b + batch_size]) for b in range(0, len(order), batch_size)]
-        labs.append((lab_groups, prompts[0][:cached], packed))
+    labs, plan = _plan(items, tokenized, splits, fallback, max_group_tokens, batch_size)
     mine = distributed.shard_batches(len(plan), processes)
-    total = len(items) if processes.count == 1 else sum(len(labs[plan[b][0]][0][k]) for b in mine for k in plan[b][1])
-    local: list[tuple[int, ItemScore]] = []
-    prefixes: dict[int, object] = {}
-    model.eval()
-    with torch.inference_mode():
-        for b in mine:
-            lab_number, chosen = plan[b]
-            lab_groups, prefix_ids, packed = labs[lab_number]
-            if prefix_ids and lab_number not in prefixes:  # the lab's shared start: a lab's batches come
-                prefixes = {lab_number: encode_prefix(model, prefix_ids)}  # together, so keep one lab's only
-            prefix = prefixes.get(lab_number)
-            batch = collate_packed([packed[k] for k in chosen], tokenizer.pad_token_id)
-            batch = {k: v.to(device) for k, v in batch.items()}
-            if first_token:
-                next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
-            logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
-            for row, k in enumerate(chosen):
-                answer_item = batch["answer_item"][row].cpu()
-                if first_token:
-                    per_item = _first_token_logprobs(next_logps[row], answer_item,
-                                                     [splits[i] for i in lab_groups[k]])
-                else:
-                    per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
-                for local_number, i in enumerate(lab_groups[k]):
-                    local.append((i, _likelihood_score(items[i], per_item[local_number], tokenized[i].shortened)))
-            if progress:
-                progress(len(local), total)
+    total = (len(items) if processes.count == 1
+             else sum(len(labs[plan[b][0]].groups[k]) for b in mine for k in plan[b][1]))
+    local = _score_planned(model, tokenizer, items, tokenized, splits, labs, [plan[b] for b in mine],
+                           first_token, progress, total)
     scores = _gathered(local, len(items), processes)
     # Passes of the plan (one per batch, one per lab's cached start), however many processes share them.
-    passes = len(plan) + sum(bool(prefix_ids) for _, prefix_ids, _ in labs)
+    passes = len(plan) + sum(bool(lab.prefix_ids) for lab in labs)
     method = "first_token" if first_token else "likelihood"
     if fallback:  # options that share their first token: scored on their full answers
         rerun = score_likelihood(model, tokenizer, [items[i] for i in fallback], max_length, supports_system,
@@ -194,6 +150,91 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
             scores[i] = score
         passes += rerun.forward_passes
     return ScoringRun(_fill_unscored(scores, items, tokenized), method, time.perf_counter() - start, passes)
+
+
+@dataclass
+class _PlannedLab:
+    """One lab's student groups (item indices), the start of the prompt they share (cached once; empty
+    for one group) and each group packed after that start."""
+    groups: list[list[int]]
+    prefix_ids: list[int]
+    packed: list
+
+
+def _plan(items: list[Item], tokenized: list[TokenizedItem], splits: list, fallback: list[int],
+          max_group_tokens: int | None, batch_size: int) -> tuple[list[_PlannedLab], list[tuple[int, list[int]]]]:
+    """(the planned labs, the batches as (lab number, group numbers)): the plan every process makes alike.
+
+    After each prompt is packed every full answer, or (first_token) only the answers' shared start plus
+    one next token; the fallback items are left out. Per lab the batches are longest first, so each batch
+    holds groups of similar length and an out-of-memory error shows at once. One student alone gains
+    nothing from a cache: it packs its whole prompt.
+    """
+    from Utils.packing import pack_group, shared_prefix_length
+
+    packed_answers = [[split[0] + split[1][:1]] if split else t.answers_ids for t, split in zip(tokenized, splits)]
+    groups = [[i for i in group if i not in set(fallback)]
+              for group in student_groups(items, tokenized, max_group_tokens)]
+    by_lab: OrderedDict[str, list[list[int]]] = OrderedDict()
+    for group in groups:
+        if group:
+            by_lab.setdefault(items[group[0]].lab, []).append(group)
+    labs, plan = [], []
+    for lab_groups in by_lab.values():
+        prompts = [tokenized[i].prompt_ids for group in lab_groups for i in group]
+        cached = shared_prefix_length(prompts) if len(lab_groups) > 1 else 0
+        packed = [pack_group([tokenized[i].prompt_ids for i in group], [packed_answers[i] for i in group],
+                             cached_length=cached) for group in lab_groups]
+        order = sorted(range(len(lab_groups)), key=lambda k: -len(packed[k].input_ids))
+        plan += [(len(labs), order[b:b + batch_size]) for b in range(0, len(order), batch_size)]
+        labs.append(_PlannedLab(lab_groups, prompts[0][:cached], packed))
+    return labs, plan
+
+
+def _score_planned(model, tokenizer, items: list[Item], tokenized: list[TokenizedItem], splits: list,
+                   labs: list[_PlannedLab], batches: list[tuple[int, list[int]]], first_token: bool,
+                   progress: Progress | None, total: int) -> list[tuple[int, ItemScore]]:
+    """(item index, its score) for every item of this process's batches. A lab's shared start is encoded
+    once and its cache kept while that lab's batches run (they come together, so one lab's only)."""
+    import torch
+
+    from Utils.packing import collate_packed, encode_prefix
+
+    device = model_device(model)
+    local: list[tuple[int, ItemScore]] = []
+    cached_lab, prefix = None, None
+    model.eval()
+    with torch.inference_mode():
+        for lab_number, chosen in batches:
+            lab = labs[lab_number]
+            if lab_number != cached_lab:
+                cached_lab, prefix = lab_number, encode_prefix(model, lab.prefix_ids) if lab.prefix_ids else None
+            batch = collate_packed([lab.packed[k] for k in chosen], tokenizer.pad_token_id)
+            batch = {k: v.to(device) for k, v in batch.items()}
+            groups = [lab.groups[k] for k in chosen]
+            local += _score_batch(model, batch, prefix, groups, items, tokenized, splits, first_token)
+            if progress:
+                progress(len(local), total)
+    return local
+
+
+def _score_batch(model, batch: dict, prefix, groups: list[list[int]], items: list[Item],
+                 tokenized: list[TokenizedItem], splits: list, first_token: bool) -> list[tuple[int, ItemScore]]:
+    """(item index, its score) for every item of the batch's student groups (one packed row per group)."""
+    from Utils.packing import answer_logits, answer_logprobs
+
+    if first_token:
+        next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
+    logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
+    scored = []
+    for row, group in enumerate(groups):
+        answer_item = batch["answer_item"][row].cpu()
+        if first_token:
+            per_item = _first_token_logprobs(next_logps[row], answer_item, [splits[i] for i in group])
+        else:
+            per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
+        scored += [(i, _likelihood_score(items[i], per_item[n], tokenized[i].shortened)) for n, i in enumerate(group)]
+    return scored
 
 
 def _last_token_logprobs(logits, batch):
