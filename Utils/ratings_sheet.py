@@ -180,20 +180,41 @@ def _header_shape_errors(header: list[list[str]], width: int) -> list[str]:
 
 def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
     """Parse rubric_ratings.csv: six header rows, then one row per student."""
+    rows = _read_rows(text, source)
+    header, width = _padded_header(rows[:CSV_HEADER_ROWS])
+    errors: list[str] = _header_shape_errors(header, width)
+    criteria = _csv_criteria(header, width, errors)
+    students = _student_rows(rows[CSV_HEADER_ROWS:], width, errors)
+    if errors:
+        raise LabFormatError(f"{source}: " + "; ".join(errors))
+    return RatingsTable(criteria, students)
+
+
+def _read_rows(text: str, source: str) -> list[list[str]]:
+    """The CSV's rows, each "'=..." cell the toolkit wrote read back; LabFormatError for an unreadable CSV or
+    too few header rows."""
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as e:
         raise LabFormatError(f"{source}: unreadable CSV: {e}") from None
     if len(rows) < CSV_HEADER_ROWS:
         raise LabFormatError(f"{source}: expected {CSV_HEADER_ROWS} header rows, found {len(rows)} rows")
-    rows = [[unneutralize_cell(c) for c in row] for row in rows]  # a "'=..." cell the toolkit wrote
-    header = rows[:CSV_HEADER_ROWS]
+    return [[unneutralize_cell(c) for c in row] for row in rows]
+
+
+def _padded_header(header: list[list[str]]) -> tuple[list[list[str]], int]:
+    """(the header rows padded to one width, the width without trailing columns that have no header at
+    all: export artefacts such as a trailing comma, not criteria)."""
     width = max(len(r) for r in header)
     header = [r + [""] * (width - len(r)) for r in header]
-    # Trailing columns with no header at all are export artefacts (a trailing comma), not criteria.
     while width > 1 and not any(header[i][width - 1].strip() for i in range(5)):
         width -= 1
-    errors: list[str] = _header_shape_errors(header, width)
+    return header, width
+
+
+def _csv_criteria(header: list[list[str]], width: int, errors: list[str]) -> list[CsvCriterion]:
+    """The criteria of the header, each a run of adjacent columns under one title; what is wrong with them
+    (no title, columns apart, rating titles blank or repeated) added to `errors`."""
     criteria: list[CsvCriterion] = []
     seen: set[str] = set()
     column = 1
@@ -225,8 +246,14 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
             marks=tuple(header[4][c].strip() for c in span),
             first_column=start,
         ))
+    return criteria
+
+
+def _student_rows(rows: list[list[str]], width: int, errors: list[str]) -> list[CsvRow]:
+    """One CsvRow per non-blank row below the header (a row's own problem in its `error`); a repeated
+    header row added to `errors`."""
     students: list[CsvRow] = []
-    for index, cells in enumerate(rows[CSV_HEADER_ROWS:], start=CSV_HEADER_ROWS + 1):
+    for index, cells in enumerate(rows, start=CSV_HEADER_ROWS + 1):
         if not any(c.strip() for c in cells):
             continue  # blank line, e.g. at the end of the file
         raw_id = cells[0].strip()
@@ -242,9 +269,7 @@ def parse_ratings_csv(text: str, source: str = RATINGS_FILE) -> RatingsTable:
         elif extra:
             row.error = f"row {index} has {len(cells)} cells but the header has {width}"
         students.append(row)
-    if errors:
-        raise LabFormatError(f"{source}: " + "; ".join(errors))
-    return RatingsTable(criteria, students)
+    return students
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
