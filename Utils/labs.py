@@ -405,19 +405,29 @@ def _read_student_folder(folder: str, root: str, max_bytes: int
                 continue
             if not is_source:
                 continue  # other files are ignored, never opened
-            if not stat.S_ISREG(st.st_mode):
-                return files, (UNREADABLE_SOURCE, f"{rel}: is {file_kind(st.st_mode)}, not a regular file")
-            if total + st.st_size > max_bytes:
-                return files, (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
-            try:
-                data = read_regular(real, max_bytes - total)
-            except Unusable as e:
-                return files, (UNREADABLE_SOURCE, f"{rel}: {e}")
+            data, unusable = _read_source(real, st, rel, total, max_bytes)
+            if unusable is not None:
+                return files, unusable
             total += len(data)
-            if total > max_bytes:
-                return files, (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
             files[rel] = data
     return files, None
+
+
+def _read_source(real: str, st: os.stat_result, rel: str, total: int, max_bytes: int
+                 ) -> tuple[bytes, tuple[str, str] | None]:
+    """(the source file's bytes, None), or (b"", the (reason, detail) that skips the student): not a regular
+    file, unreadable, or the sources over max_bytes with it (`total`: the bytes read before it)."""
+    if not stat.S_ISREG(st.st_mode):
+        return b"", (UNREADABLE_SOURCE, f"{rel}: is {file_kind(st.st_mode)}, not a regular file")
+    if total + st.st_size > max_bytes:
+        return b"", (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
+    try:
+        data = read_regular(real, max_bytes - total)
+    except Unusable as e:
+        return b"", (UNREADABLE_SOURCE, f"{rel}: {e}")
+    if total + len(data) > max_bytes:
+        return b"", (SOURCE_TOO_LARGE, f"{rel}: sources over the limit of {max_bytes} bytes")
+    return data, None
 
 
 def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_SOURCE_BYTES
@@ -425,6 +435,20 @@ def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_S
     """Every student's folder under submissions/, and a Problem (student set) per folder not used."""
     lab_dir = Path(lab_dir)
     root = lab_root(lab_dir)
+    sub_real = _submissions_folder(lab_dir, root)
+    problems: list[Problem] = []
+    by_student = _student_folders(lab_name, lab_dir / SUBMISSIONS_DIR, sub_real, root, problems)
+    submissions: dict[str, Submission] = {}
+    for sid, folders in by_student.items():
+        submission = _read_submission(lab_name, sid, folders, root, max_source_bytes, problems)
+        if submission is not None:
+            submissions[sid] = submission
+    return submissions, problems
+
+
+def _submissions_folder(lab_dir: Path, root: str) -> str:
+    """The resolved submissions/ folder of the lab (LabFormatError when it is missing, not a folder, or a
+    link out of the lab or to the lab itself)."""
     shown = lab_dir / SUBMISSIONS_DIR
     try:
         sub_real, st = resolve_entry(os.path.join(root, SUBMISSIONS_DIR), root)
@@ -437,8 +461,14 @@ def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_S
     sub_real = os.path.realpath(sub_real)
     if sub_real == root:
         raise LabFormatError(f"{shown}: link to the lab folder itself; refused")
-    problems: list[Problem] = []
-    # student key -> [(folder name, resolved folder or None, (reason, detail) when unusable)]
+    return sub_real
+
+
+def _student_folders(lab_name: str, shown: Path, sub_real: str, root: str, problems: list[Problem]
+                     ) -> dict[str, list[tuple[str, str | None, tuple[str, str] | None]]]:
+    """{student key: [(folder name, resolved folder or None, (reason, detail) when unusable)]} for the
+    folders under submissions/ (files beside them are not submissions); a folder whose name gives no
+    student id is added to `problems`."""
     by_student: dict[str, list[tuple[str, str | None, tuple[str, str] | None]]] = {}
     try:
         with os.scandir(sub_real) as it:
@@ -465,28 +495,31 @@ def read_submissions(lab_name: str, lab_dir: Path, max_source_bytes: int = MAX_S
             problems.append(Problem(lab_name, EMPTY_STUDENT_ID, name, None, f"folder {name!r}"))
             continue
         by_student.setdefault(sid, []).append(entry)
-    submissions: dict[str, Submission] = {}
-    for sid, folders in by_student.items():
-        if len(folders) > 1:
-            problems.append(Problem(lab_name, SEVERAL_SUBMISSIONS, sid, None,
-                                    ", ".join(f[0] for f in folders)))
-            continue
-        name, real, unusable = folders[0]
-        if unusable is None:
-            files, unusable = _read_student_folder(real, root, max_source_bytes)
-        if unusable is not None:
-            problems.append(Problem(lab_name, unusable[0], sid, None, unusable[1]))
-            continue
-        submission = parse_submission_files(sid, name, files)
-        if submission is None:
-            problems.append(Problem(lab_name, NO_SOURCE, sid, None, name))
-            continue
-        for file_name in submission.not_utf8:
-            problems.append(Problem(lab_name, NOT_UTF8, sid, None, file_name))
-        if submission.undecodable:  # kept (a grader queues it), but never trained on
-            problems.append(Problem(lab_name, UNDECODABLE_SOURCE, sid, None, "; ".join(submission.undecodable)))
-        submissions[sid] = submission
-    return submissions, problems
+    return by_student
+
+
+def _read_submission(lab_name: str, sid: str, folders: list, root: str, max_source_bytes: int,
+                     problems: list[Problem]) -> Submission | None:
+    """The student's submission, or None when it cannot be used (several folders, unreadable, no source);
+    why, and its non-UTF-8 or undecodable files, added to `problems`."""
+    if len(folders) > 1:
+        problems.append(Problem(lab_name, SEVERAL_SUBMISSIONS, sid, None, ", ".join(f[0] for f in folders)))
+        return None
+    name, real, unusable = folders[0]
+    if unusable is None:
+        files, unusable = _read_student_folder(real, root, max_source_bytes)
+    if unusable is not None:
+        problems.append(Problem(lab_name, unusable[0], sid, None, unusable[1]))
+        return None
+    submission = parse_submission_files(sid, name, files)
+    if submission is None:
+        problems.append(Problem(lab_name, NO_SOURCE, sid, None, name))
+        return None
+    for file_name in submission.not_utf8:
+        problems.append(Problem(lab_name, NOT_UTF8, sid, None, file_name))
+    if submission.undecodable:  # kept (a grader queues it), but never trained on
+        problems.append(Problem(lab_name, UNDECODABLE_SOURCE, sid, None, "; ".join(submission.undecodable)))
+    return submission
 
 
 def read_lab(lab_dir: str | Path, verbose: int = 0, with_ratings: bool = True,
