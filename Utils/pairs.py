@@ -200,21 +200,8 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
     criterion) must be one item.
     """
     numbered = rows if rows and isinstance(rows[0], tuple) else list(enumerate(rows, 1))
-    # Malformed rows are named and left out of the grouping, so every problem is reported at once.
     problems: Problems = list(earlier)
-    keys: dict[tuple, int] = {}
-    members: list[list[int]] = []
-    for index, (line, row) in enumerate(numbered):
-        found = row_problems(row, metadata=True)
-        if found:
-            problems += [(line, f"{source} line {line}: {problem}") for problem in found]
-            continue
-        key = (row["lab"], row["student_id"], row["criterion"],
-               json.dumps(row["prompt"], sort_keys=True, ensure_ascii=False), row["chosen_option"])
-        if key not in keys:
-            keys[key] = len(members)
-            members.append([])
-        members[keys[key]].append(index)
+    members = _item_members(numbered, source, problems)
     items = []
     first_line: dict[tuple[str, str, str], int] = {}
     for indices in members:
@@ -223,19 +210,7 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
         where = f"{source} line{'s' * (len(lines) > 1)} {', '.join(map(str, lines))} " \
                 f"({first['lab']}/{first['student_id']}/{first['criterion']})"
         options = tuple(first["options"])
-        texts: dict[str, str] = {}
-        pairs, item_problems = [], []
-        for i in indices:
-            line, row = numbered[i]
-            if list(row["options"]) != list(options):
-                item_problems.append(f"line {line}: options {row['options']} differ from {list(options)}")
-                continue
-            for side, letter in (("chosen", row["chosen_option"]), ("rejected", row["rejected_option"])):
-                text = row[side][0]["content"]
-                if texts.setdefault(letter, text) != text:
-                    item_problems.append(f"line {line}: the {side} answer of option {letter} differs from "
-                                         "an earlier line's")
-            pairs.append((row["chosen_option"], row["rejected_option"]))
+        texts, pairs, item_problems = _answers_and_pairs([numbered[i] for i in indices], options)
         key3 = (first["lab"], first["student_id"], first["criterion"])
         if complete:
             missing = [o for o in options if o not in texts]
@@ -255,6 +230,45 @@ def group_items(rows: list[dict] | list[tuple[int, dict]], source: str | Path = 
                           first["chosen_option"], tuple((present.index(c), present.index(r)) for c, r in pairs)))
     raise_problems(problems, source)  # so every member list became an item
     return Grouped(items, members)
+
+
+def _item_members(numbered: list[tuple[int, dict]], source: str | Path, problems: Problems) -> list[list[int]]:
+    """The indices into `numbered` of each item's rows (rows sharing lab, student_id, criterion, prompt and
+    chosen_option), in first-seen order. Malformed rows are named in `problems` and left out of the
+    grouping, so every problem is reported at once."""
+    keys: dict[tuple, int] = {}
+    members: list[list[int]] = []
+    for index, (line, row) in enumerate(numbered):
+        found = row_problems(row, metadata=True)
+        if found:
+            problems += [(line, f"{source} line {line}: {problem}") for problem in found]
+            continue
+        key = (row["lab"], row["student_id"], row["criterion"],
+               json.dumps(row["prompt"], sort_keys=True, ensure_ascii=False), row["chosen_option"])
+        if key not in keys:
+            keys[key] = len(members)
+            members.append([])
+        members[keys[key]].append(index)
+    return members
+
+
+def _answers_and_pairs(numbered_rows: list[tuple[int, dict]], options: tuple
+                       ) -> tuple[dict[str, str], list[tuple[str, str]], list[str]]:
+    """({option letter: its answer text}, the (chosen, rejected) letters of each row, what is wrong) for one
+    item's rows: a row with other options, or an option whose answer differs from an earlier row's."""
+    texts: dict[str, str] = {}
+    pairs, item_problems = [], []
+    for line, row in numbered_rows:
+        if list(row["options"]) != list(options):
+            item_problems.append(f"line {line}: options {row['options']} differ from {list(options)}")
+            continue
+        for side, letter in (("chosen", row["chosen_option"]), ("rejected", row["rejected_option"])):
+            text = row[side][0]["content"]
+            if texts.setdefault(letter, text) != text:
+                item_problems.append(f"line {line}: the {side} answer of option {letter} differs from "
+                                     "an earlier line's")
+        pairs.append((row["chosen_option"], row["rejected_option"]))
+    return texts, pairs, item_problems
 
 
 def read_items(path: str | Path) -> list[Item]:
