@@ -197,13 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     say = distributed.main_console(processes)
     # 1. Items: a builder test JSONL, or lab folders read as the builder reads them.
     try:
-        (args,) = parse(EvaluateArguments, argv, __doc__.split("\n\n")[0])
-        check_args(args)
-        checks = check_inputs(args)
-        if checks.problems:  # reported together with the test file's own problems, before any model loads
-            if args.test_dataset_path and Path(args.test_dataset_path).is_file():
-                checks.run(read_items, args.test_dataset_path)
-            checks.raise_if_any()
+        args = read_arguments(argv)
         items, skipped, source, run_held_out = items_to_score(args, say)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if processes.is_main else 2
@@ -239,11 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     calibrations = calibrate(args, runs, loaded, held_out, say)
 
     # 5. Metrics, next to the constant answer, chance and the reference grader on the same items; the report.
-    sections = {}
-    for label, run in runs.items():
-        description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
-                       "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
-        sections[label] = model_section(run, description, held_out, calibrations[label])
+    sections = model_sections(runs, loaded, held_out, calibrations)
     save_calibration(args, sections, calibrations, loaded)
     reference, reference_source = reference_grader(args, loaded, items, say)
     context = {"method": args.method, "max_length": max_length, "max_length_source": max_length_source,
@@ -258,6 +248,30 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(*comparison_rows(report)))
     print(verdict(report))
     return 0
+
+
+def read_arguments(argv: list[str] | None) -> EvaluateArguments:
+    """The checked flags; the input files' problems and the test file's own reported together, before
+    any model loads (ValueError, UsageError among them)."""
+    (args,) = parse(EvaluateArguments, argv, __doc__.split("\n\n")[0])
+    check_args(args)
+    checks = check_inputs(args)
+    if checks.problems:
+        if args.test_dataset_path and Path(args.test_dataset_path).is_file():
+            checks.run(read_items, args.test_dataset_path)
+        checks.raise_if_any()
+    return args
+
+
+def model_sections(runs: dict, loaded, held_out: list[str], calibrations: dict) -> dict:
+    """{label: the report's section for that model's run}: its metrics, in-lab and held-out, with its
+    calibration."""
+    sections = {}
+    for label, run in runs.items():
+        description = {"label": label, "name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
+                       "adapter_path": str(loaded.weights_dir) if label == FINE_TUNED else None}
+        sections[label] = model_section(run, description, held_out, calibrations[label])
+    return sections
 
 
 def auto_method(run_args: dict | None) -> str:
