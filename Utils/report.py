@@ -258,31 +258,10 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
               "can do); *chance*: a uniformly random option. *Held-out labs* were never trained on; *in-lab test "
               "students* are new students of the training labs.", ""]
     for label, section in sections.items():
-        calibration = section.get("calibration")
-        if not calibration:
-            continue
-        rel = calibration["reliability"]
-        lines += [f"## Confidence ({MODEL_TITLES.get(label, label)})", "",
-                  f"Temperature {calibration['temperature']:.3g} (scoring {setting_name(*setting_of(calibration))}), "
-                  f"fitted on {calibration['n_items']} items "
-                  f"({calibration['fitted_on']}); checked on the {calibration['evaluated_on']} ({rel['n']} items): "
-                  f"expected calibration error {_num(rel['ece'])}.", "",
-                  markdown_table(["confidence", "items", "mean confidence", "accuracy"],
-                                 [[f"{b['bin'][0]:.1f}-{b['bin'][1]:.1f}", str(b["n"]), _pct(b["confidence"]),
-                                   _pct(b["accuracy"])] for b in rel["bins"]]), "",
-                  "Auto-accepting the items at or above a confidence threshold:", "",
-                  markdown_table(["target accuracy", "threshold", "items auto-accepted", "share"],
-                                 [[_pct(c["target_accuracy"]), _num(c["threshold"]), str(c["n"]), _pct(c["coverage"])]
-                                  for c in calibration["coverage"]]), ""]
+        if section.get("calibration"):
+            lines += _confidence_lines(label, section["calibration"])
     labels = list(sections)[::-1]
-    header = ["criterion", "items"] + [f"{MODEL_TITLES.get(l, l)} accuracy" for l in labels] + \
-             [f"{MODEL_TITLES.get(l, l)} kappa" for l in labels]
-    rows = []
-    for key, entry in sections[labels[-1]]["per_criterion"].items():
-        per = [sections[l]["per_criterion"].get(key, {}) for l in labels]
-        rows.append([key, str(entry["n"])] + [_pct(p.get("accuracy")) for p in per] +
-                    [_num(p.get("cohen_kappa")) for p in per])
-    lines += ["## Per criterion", "", markdown_table(header, rows), ""]
+    lines += _per_criterion_lines(sections, labels)
     for label in labels:
         lines += [f"## Confusion matrices ({MODEL_TITLES.get(label, label)})", "",
                   "Rows: the TA's rating; columns: the prediction" +
@@ -298,6 +277,35 @@ def markdown_report(report: dict, images: list[str] = ()) -> str:
     if images:
         lines += ["## Plots", ""] + [f"![{Path(i).stem}]({i})" for i in images] + [""]
     return "\n".join(lines)
+
+
+def _confidence_lines(label: str, calibration: dict) -> list[str]:
+    """report.md's confidence section of one model: its temperature, reliability bins and auto-accept coverage."""
+    rel = calibration["reliability"]
+    return [f"## Confidence ({MODEL_TITLES.get(label, label)})", "",
+            f"Temperature {calibration['temperature']:.3g} (scoring {setting_name(*setting_of(calibration))}), "
+            f"fitted on {calibration['n_items']} items "
+            f"({calibration['fitted_on']}); checked on the {calibration['evaluated_on']} ({rel['n']} items): "
+            f"expected calibration error {_num(rel['ece'])}.", "",
+            markdown_table(["confidence", "items", "mean confidence", "accuracy"],
+                           [[f"{b['bin'][0]:.1f}-{b['bin'][1]:.1f}", str(b["n"]), _pct(b["confidence"]),
+                             _pct(b["accuracy"])] for b in rel["bins"]]), "",
+            "Auto-accepting the items at or above a confidence threshold:", "",
+            markdown_table(["target accuracy", "threshold", "items auto-accepted", "share"],
+                           [[_pct(c["target_accuracy"]), _num(c["threshold"]), str(c["n"]), _pct(c["coverage"])]
+                            for c in calibration["coverage"]]), ""]
+
+
+def _per_criterion_lines(sections: dict, labels: list[str]) -> list[str]:
+    """report.md's per-criterion section: items, accuracy and kappa of each model (in `labels` order)."""
+    header = ["criterion", "items"] + [f"{MODEL_TITLES.get(l, l)} accuracy" for l in labels] + \
+             [f"{MODEL_TITLES.get(l, l)} kappa" for l in labels]
+    rows = []
+    for key, entry in sections[labels[-1]]["per_criterion"].items():
+        per = [sections[l]["per_criterion"].get(key, {}) for l in labels]
+        rows.append([key, str(entry["n"])] + [_pct(p.get("accuracy")) for p in per] +
+                    [_num(p.get("cohen_kappa")) for p in per])
+    return ["## Per criterion", "", markdown_table(header, rows), ""]
 
 
 # --------------------------------------------------------------------------- plots (I/O)
