@@ -52,8 +52,8 @@ from Utils.items import Item
 from Utils.loss import check_loss_options, needs_reference, needs_rejected, preference_loss
 from Utils.packing import (answer_logits, collate_packed, first_token_split, pack_group, sum_per_answer,
                            token_logprobs)
-from Utils.pairs import group_items
-from Utils.prompts import TokenizedItem, tokenize_items
+from Utils.pairs import fit_items
+from Utils.prompts import TokenizedItem
 
 GROUP_BY = ("item", "student")
 DEFAULT_GROUP_BY = "student"  # chosen by bench/bench_training.py (see bench/results/bench_training--pairs-12--old-recipe-pairs-4.md)
@@ -88,8 +88,8 @@ def grouped_dataset(items: list[Item], rows: list[list[int]], tokenized: list[To
                     group_by: str) -> Dataset:
     """The grouped trainer's dataset: one row per group (an item, or a student's items of a lab).
 
-    `items` come from `Utils.pairs.group_items` (with the row indices of their pairs, `rows`),
-    `tokenized` from `Utils.prompts.tokenize_items` (each prompt fitted to max_length once).
+    `items` come from `Utils.pairs.fit_items` (with the row indices of their pairs, `rows`),
+    `tokenized` with them (each prompt fitted to max_length once).
     """
     columns = {k: [] for k in ["prompts_ids", "answers_ids", "pairs", "n_pairs", "lab", "student_id",
                                "criteria", "shortened", "rows"]}
@@ -113,14 +113,8 @@ def grouped_dataset(items: list[Item], rows: list[list[int]], tokenized: list[To
 def tokenize_grouped(tokenizer, rows: list[dict], max_length: int | None, group_by: str,
                      supports_system: bool = True, source: str = "pairs") -> Dataset:
     """Builder rows -> the grouped dataset: rows grouped into items, each prompt fitted once
-    (only the student's code is shortened); every problem is raised at once."""
-    grouped = group_items(rows, source)
-    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
-    problems = [f"{source}: rows {[r + 1 for r in rows_]} ({'/'.join(item.key)}): {tok.error}"
-                for item, rows_, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
-    if problems:
-        raise ValueError(f"{len(problems)} prompt(s) do not fit max_length={max_length} even with the student's "
-                         "code removed:\n  " + "\n  ".join(problems))
+    (only the student's code is shortened; `Utils.pairs.fit_items`); every problem is raised at once."""
+    grouped, tokenized = fit_items(rows, tokenizer, supports_system, max_length, source)
     return grouped_dataset(grouped.items, grouped.rows, tokenized, group_by)
 
 

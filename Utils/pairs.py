@@ -21,6 +21,7 @@ from pathlib import Path
 
 from Utils.files import write_lines_atomic
 from Utils.items import Item
+from Utils.prompts import TokenizedItem, tokenize_items
 
 METADATA = ("lab", "student_id", "criterion", "chosen_option", "rejected_option", "options")
 MAX_SHOWN = 30
@@ -269,6 +270,24 @@ def _answers_and_pairs(numbered_rows: list[tuple[int, dict]], options: tuple
                                      "an earlier line's")
         pairs.append((row["chosen_option"], row["rejected_option"]))
     return texts, pairs, item_problems
+
+
+def fit_items(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None, source: str = "pairs"
+              ) -> tuple[Grouped, list[TokenizedItem]]:
+    """Rows -> (items with their row indices, each item's prompt fitted once), for training (the stock
+    and the grouped trainer alike). Raises ValueError, naming every item by its first row, when a prompt
+    does not fit even without its code."""
+    grouped = group_items(rows, source)
+    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
+    problems = [f"row {members[0] + 1} ({item.lab}, {item.student_id}, {item.criterion}): {tok.error}"
+                for item, members, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
+    if problems:
+        shown = "\n  ".join(problems[:30])
+        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
+        pairs = sum(len(item.pairs) for item, tok in zip(grouped.items, tokenized) if tok.error)
+        raise ValueError(f"{len(problems)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
+                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
+    return grouped, tokenized
 
 
 def read_items(path: str | Path) -> list[Item]:

@@ -14,8 +14,8 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-from Utils.pairs import METADATA, group_items, pair_records, read_pairs
-from Utils.prompts import TokenizedItem, tokenize_items
+from Utils.pairs import METADATA, fit_items, pair_records, read_pairs
+from Utils.prompts import TokenizedItem
 
 
 # Columns the builder writes beside prompt/chosen/rejected. They stay in the prepared rows:
@@ -65,22 +65,6 @@ def choose_pairs(rows: list[dict], max_pairs: int | None, seed: int) -> list[dic
     if not chosen:  # every student alone has more pairs than asked for
         chosen = by_student[order[0]][:max_pairs]
     return [rows[i] for i in sorted(chosen)]
-
-
-def fit_items(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None, source: str = "pairs"):
-    """Rows -> (items with their row indices, each item's prompt fitted once). Raises ValueError,
-    naming every item by its first row, when a prompt does not fit even without its code."""
-    grouped = group_items(rows, source)
-    tokenized = tokenize_items(tokenizer, grouped.items, max_length, supports_system)
-    problems = [f"row {members[0] + 1} ({item.lab}, {item.student_id}, {item.criterion}): {tok.error}"
-                for item, members, tok in zip(grouped.items, grouped.rows, tokenized) if tok.error]
-    if problems:
-        shown = "\n  ".join(problems[:30])
-        more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        pairs = sum(len(item.pairs) for item, tok in zip(grouped.items, tokenized) if tok.error)
-        raise ValueError(f"{len(problems)} prompts ({pairs} pairs) do not fit --max_length {max_length} even with "
-                         f"the student's code removed; raise --max_length:\n  {shown}{more}")
-    return grouped, tokenized
 
 
 def prepare_pairs(rows: list[dict], tokenizer, supports_system: bool, max_length: int | None
