@@ -25,7 +25,7 @@ from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
 from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
                        quiet_libraries, read_system_prompt, split_names)
-from Utils.files import check_outputs, safe_filename
+from Utils.files import FolderLock, check_outputs, safe_filename
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, ReviewPolicy, choose_threshold,
                            files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, write_lab_outputs,
                            write_summary)
@@ -139,6 +139,7 @@ class Inputs:
     roster: gradebooks.Roster | None
     report: dict | None
     loaded: LoadedModel
+    lock: FolderLock | None = None  # held by the main process while it writes into output_dir
 
 
 @dataclass
@@ -161,6 +162,15 @@ def main(argv: list[str] | None = None) -> int:
         inputs = read_inputs(argv, processes)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e)) if processes.is_main else 2
+    try:
+        return grade_labs(inputs, processes, say)
+    finally:
+        if inputs.lock:
+            inputs.lock.release()
+
+
+def grade_labs(inputs: Inputs, processes, say) -> int:
+    """Score and write every lab (the main process writes), then the summary; returns the exit code."""
     setting = scoring_setting(inputs, say)
     announce(inputs, setting, processes, say)
     args = inputs.args
@@ -193,17 +203,23 @@ def read_inputs(argv: list[str] | None, processes) -> Inputs:
     output_dir = Path(args.output_dir)
     check_outputs({"--output_dir": output_dir}, inputs={"--system_prompt_path": prompt_path},
                   input_dirs={"--parent_dir": args.parent_dir, "--adapter_path": args.adapter_path})
-    earlier = previous_run(output_dir, [d.name for d in lab_dirs])
-    earlier_files = files_of_earlier_run(output_dir) if earlier else set()
-    if earlier and not args.overwrite:
-        raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
-                         f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
-                         "another --output_dir, or pass --overwrite to replace them")
-    roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
-    report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
-    device = distributed.join_for_scoring(resolve_device(args.device), processes)
-    loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
-    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded)
+    lock = FolderLock(output_dir, "grade.py").acquire() if processes.is_main else None
+    try:
+        earlier = previous_run(output_dir, [d.name for d in lab_dirs])
+        earlier_files = files_of_earlier_run(output_dir) if earlier else set()
+        if earlier and not args.overwrite:
+            raise UsageError(f"{output_dir} already holds a grading run ({', '.join(p.name for p in earlier[:4])}"
+                             f"{' ...' if len(earlier) > 4 else ''}); a TA may have edited those files. Choose "
+                             "another --output_dir, or pass --overwrite to replace them")
+        roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
+        report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
+        device = distributed.join_for_scoring(resolve_device(args.device), processes)
+        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
+    except BaseException:
+        if lock:
+            lock.release()
+        raise
+    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded, lock)
 
 
 def scoring_setting(inputs: Inputs, say) -> Setting:

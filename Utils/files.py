@@ -126,3 +126,78 @@ def finite(x) -> float | None:
     except (TypeError, ValueError):
         return None
     return x if math.isfinite(x) else None
+
+
+LOCK_FILE = ".grading.lock"
+
+
+class FolderLock:
+    """An exclusive lock file in an output folder for as long as a run writes there, so two runs into one
+    folder are refused instead of racing. A lock left by a run that no longer exists on this machine (it was
+    killed) is taken over; any other is reported with its owner and the file to delete."""
+
+    def __init__(self, folder: str | Path, command: str):
+        self.path = Path(folder) / LOCK_FILE
+        self.command = command
+        self.held = False
+        self.made_folder = False  # the lock made the folder: released with nothing else in it, it goes too
+
+    def acquire(self) -> FolderLock:
+        """Take the lock (ValueError naming the other run when it is held)."""
+        import socket
+        import time
+
+        self.made_folder = not self.path.parent.exists()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
+                            "started": time.strftime("%Y-%m-%d %H:%M:%S")})
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is None or not _alive(holder, socket.gethostname()):
+                    self.path.unlink(missing_ok=True)  # a run that died left it: take it over
+                    continue
+                raise ValueError(
+                    f"{self.path.parent}: another {holder.get('command', 'run')} is writing there (process "
+                    f"{holder.get('pid')} on {holder.get('host')}, started {holder.get('started')}); wait for it, "
+                    f"or choose another folder. If no such run is going on, delete {self.path}") from None
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(owner)
+            self.held = True
+            return self
+        raise ValueError(f"{self.path}: could not take the lock (another run keeps replacing it)")
+
+    def _holder(self) -> dict | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None  # half-written or unreadable: its writer died between creating and writing it
+        return data if isinstance(data, dict) else None
+
+    def release(self) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+            if self.made_folder and not any(self.path.parent.iterdir()):
+                self.path.parent.rmdir()
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _alive(holder: dict, host: str) -> bool:
+    """Whether the lock's process still runs (a lock of another machine, sharing the folder, counts as alive)."""
+    if holder.get("host") != host:
+        return True
+    try:
+        os.kill(int(holder.get("pid", -1)), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError, TypeError, OverflowError):
+        return True
+    return True

@@ -462,3 +462,37 @@ def test_importing_the_toolkit_prints_no_dependency_line(tmp_path):
                             env={**SINGLE_THREAD_ENV, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "kernels" not in result.stderr + result.stdout
+
+
+def test_two_grading_runs_into_one_folder_are_refused_not_raced(labs_dir, tmp_path, monkeypatch, capsys):
+    """The main process holds a lock file in --output_dir while it writes: a second grade.py there is refused
+    before any model loads, naming the other run and the file; a lock whose process is gone is taken over,
+    and a folder the lock made goes again when nothing was written into it."""
+    import json
+    import os
+
+    import grade
+    from Utils.files import LOCK_FILE, FolderLock
+
+    out = tmp_path / "out"
+    held = FolderLock(out, "grade.py").acquire()
+    assert json.loads((out / LOCK_FILE).read_text())["pid"] == os.getpid()
+    with pytest.raises(ValueError, match=f"another grade.py is writing there .*delete {out / LOCK_FILE}"):
+        FolderLock(out, "grade.py").acquire()
+
+    lab_to_grade(labs_dir)
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded while another run held the folder")
+
+    monkeypatch.setattr(grade, "load_for_scoring", no_model)
+    assert grade.main(["--parent_dir", str(labs_dir), "--output_dir", str(out), "--review_threshold", "1"]) == 2
+    assert "another grade.py is writing there" in capsys.readouterr().err
+    held.release()
+    assert not out.exists()  # the lock made the folder and nothing else was written
+
+    out.mkdir()
+    (out / LOCK_FILE).write_text(json.dumps({"pid": 2 ** 22 + 12345, "host": __import__("socket").gethostname()}))
+    with FolderLock(out, "grade.py") as taken:  # the run that left it is gone
+        assert taken.held and json.loads((out / LOCK_FILE).read_text())["pid"] == os.getpid()
+    assert not (out / LOCK_FILE).exists() and out.is_dir()  # the folder was there before: it stays
