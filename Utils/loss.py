@@ -81,6 +81,28 @@ def choice_loss(option_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tens
     return -torch.log_softmax(option_logits.float(), dim=-1).gather(1, labels[:, None]).squeeze(1)
 
 
+def pair_term(loss_type: str, chosen_logratios: torch.Tensor, rejected_logratios: torch.Tensor,
+              chosen_lengths: torch.Tensor, rejected_lengths: torch.Tensor, beta: float,
+              label_smoothing: float) -> torch.Tensor:
+    """One preference term per pair [P] (module docstring), from the policy-minus-reference log-ratios."""
+    delta = chosen_logratios - rejected_logratios
+    e = label_smoothing
+    if loss_type == "sigmoid":
+        return -F.logsigmoid(beta * delta)
+    if loss_type == "hinge":
+        return torch.relu(1 - beta * delta)
+    if loss_type == "ipo":
+        average = chosen_logratios / chosen_lengths.clamp(min=1) - rejected_logratios / rejected_lengths.clamp(min=1)
+        return (average - 1 / (2 * beta)) ** 2
+    if loss_type == "robust":
+        return (-(1 - e) * F.logsigmoid(beta * delta) + e * F.logsigmoid(-beta * delta)) / (1 - 2 * e)
+    if loss_type == "exo_pair":
+        q_win, q_lose = torch.sigmoid(beta * delta), torch.sigmoid(-beta * delta)
+        return (q_win * (F.logsigmoid(beta * delta) - math.log1p(-e))
+                + q_lose * (F.logsigmoid(-beta * delta) - math.log(e)))
+    raise ValueError(f"loss_type {loss_type!r} is not a preference term")
+
+
 def preference_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor,
                     ref_chosen_logps: torch.Tensor | None, ref_rejected_logps: torch.Tensor | None, *,
                     chosen_lengths: torch.Tensor, rejected_lengths: torch.Tensor, beta: float,
@@ -113,35 +135,19 @@ def preference_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor,
         n_chosen_tokens = chosen_lengths.sum().clamp(min=1)
     if n_items is None and option_labels is not None:
         n_items = max(option_labels.shape[0], 1)
+    logratios = None
     if needs_reference(loss_types):
         if ref_chosen_logps is None or ref_rejected_logps is None:
             raise ValueError(f"loss_type {list(loss_types)} needs the reference log-probabilities")
-        chosen_logratios = chosen_logps - ref_chosen_logps
-        rejected_logratios = rejected_logps - ref_rejected_logps
-        delta = chosen_logratios - rejected_logratios
+        logratios = (chosen_logps - ref_chosen_logps, rejected_logps - ref_rejected_logps)
     terms: dict[str, torch.Tensor] = {}
     for loss_type in loss_types:
-        if loss_type == "sigmoid":
-            per_pair = -F.logsigmoid(beta * delta)
-        elif loss_type == "hinge":
-            per_pair = torch.relu(1 - beta * delta)
-        elif loss_type == "ipo":
-            average = chosen_logratios / chosen_lengths.clamp(min=1) - rejected_logratios / rejected_lengths.clamp(min=1)
-            per_pair = (average - 1 / (2 * beta)) ** 2
-        elif loss_type == "robust":
-            e = label_smoothing
-            per_pair = (-(1 - e) * F.logsigmoid(beta * delta) + e * F.logsigmoid(-beta * delta)) / (1 - 2 * e)
-        elif loss_type == "exo_pair":
-            e = label_smoothing
-            q_win, q_lose = torch.sigmoid(beta * delta), torch.sigmoid(-beta * delta)
-            per_pair = (q_win * (F.logsigmoid(beta * delta) - math.log1p(-e))
-                        + q_lose * (F.logsigmoid(-beta * delta) - math.log(e)))
-        elif loss_type == "sft":  # the chosen answers' mean token NLL
+        if loss_type == "sft":  # the chosen answers' mean token NLL
             terms[loss_type] = -chosen_logps.sum() / n_chosen_tokens
-            continue
-        else:  # choice: a classifier over each item's options
+        elif loss_type == "choice":  # a classifier over each item's options
             terms[loss_type] = choice_loss(option_logits, option_labels).sum() / n_items
-            continue
-        terms[loss_type] = per_pair.sum() / n_pairs
+        else:
+            per_pair = pair_term(loss_type, *logratios, chosen_lengths, rejected_lengths, beta, label_smoothing)
+            terms[loss_type] = per_pair.sum() / n_pairs
     loss = sum(terms[t] * w for t, w in zip(loss_types, weights))
     return loss, terms

@@ -14,14 +14,10 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-from Utils.pairs import METADATA, fit_items, pair_records, read_pairs
+from Utils.pairs import fit_items, pair_records, read_pairs
 from Utils.prompts import TokenizedItem
 
 
-# Columns the builder writes beside prompt/chosen/rejected. They stay in the prepared rows:
-# the grouped trainer reads them, and TRL's stock trainer drops unused columns itself
-# (`remove_unused_columns`) before batching.
-ITEM_COLUMNS = (*METADATA, "code_span")
 
 
 def pairs_system_prompt(path: str | Path) -> str | None:

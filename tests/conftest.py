@@ -11,6 +11,10 @@ from fixtures import SHORT_SYSTEM_PROMPT, message_texts, small_bpe_tokenizer, sm
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# pytest puts the repository on its own sys.path (pyproject.toml: pythonpath); the processes a test starts
+# (accelerate launch, the shell wrappers) import the top-level scripts and Utils/ from it too.
+REPO = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join([REPO, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import yaml
 from fixtures import FAST, REPO, data_args, lora_b_tensors, run_folders, tiny_llama
 import dpo_train
 from Utils import runs, train_args, train_data
-from Utils.pairs import check_pairs
+from Utils.pairs import METADATA, check_pairs
 from Utils.lab_records import Criterion, Rating
 from Utils.prompts import answer_text, build_prompt, tokenize_item
 
@@ -71,9 +71,11 @@ def test_saved_adapter_reloads_to_the_same_logprobs(tmp_path, tiny_model_dir, pa
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--trainer", trainer_name)
+    # TRL's stock trainer has no choice term (the CPU default): it trains DPO here
+    loss = ["--loss_type", "sigmoid"] if trainer_name == "stock" else []
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--trainer", trainer_name, *loss)
     if trainer_name == "stock":  # TRL keeps the builder's columns in its dataset (and out of its batches)
-        assert set(train_data.ITEM_COLUMNS) <= set(trainer.train_dataset.column_names)
+        assert {*METADATA, "code_span"} <= set(trainer.train_dataset.column_names)
     reloaded = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_model_dir),
                                          Path(trainer.args.output_dir) / "final_checkpoint").eval()
     model = trainer.model.eval()
@@ -138,13 +140,30 @@ def test_4bit_quantized_training_runs_on_cpu(tmp_path, tiny_model_dir, pairs_dir
 @pytest.mark.slow
 def test_embedded_model_runs_two_steps(tmp_path, pairs_dir):
     trainer = dpo_train.main(["--model", "smollm2-135m", *data_args(pairs_dir, tmp_path), *QUIET,
-                              "--max_steps", "2", "--per_device_train_batch_size", "1",
+                              "--loss_type", "sigmoid", "--max_steps", "2", "--per_device_train_batch_size", "1",
                               "--gradient_accumulation_steps", "1", "--max_length", "192", "--learning_rate", "1e-3",
                               "--disable_tqdm", "True"])
     assert trainer.state.global_step == 2
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     assert len(losses) == 2 and losses[0] == pytest.approx(0.6931, abs=1e-3)  # policy == reference at first
     assert (Path(trainer.args.output_dir) / "final_checkpoint" / "adapter_model.safetensors").is_file()
+
+
+@pytest.mark.slow
+def test_the_cpu_default_trains_a_classifier_over_the_options(tmp_path, tiny_model_dir, pairs_dir):
+    """configs/train/cpu.yaml: loss_type choice. Only the answers' start up to the TA's letter is packed, no
+    reference pass runs, the classifier's accuracy is logged, and --method auto scores the run by its letters."""
+    from evaluate import auto_method
+
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET)
+    assert trainer.loss_types == ["choice"] and trainer.data_collator.answers == "letter"
+    assert "ref_answer_logps" not in trainer.train_dataset.column_names
+    logs = [h for h in trainer.state.log_history if "loss" in h]
+    assert len(logs) == 2 and all(torch.isfinite(torch.tensor(h["loss"])) for h in logs)
+    assert "choice/accuracy" in logs[-1] and "rewards/chosen" not in logs[-1]
+    run_args = yaml.safe_load((Path(trainer.args.output_dir) / "arguments.yaml").read_text())
+    assert run_args["loss_type"] == ["choice"] and auto_method(run_args) == "first_token"
+    assert auto_method({"loss_type": ["sigmoid"]}) == auto_method(None) == "likelihood"
 
 
 # ------------------------------------------------------------------------------ tokens and lengths
@@ -377,7 +396,8 @@ def test_an_sft_stage_then_dpo_from_its_weights(tmp_path, tiny_model_dir, pairs_
 
     sft = tiny_run(tiny_model_dir, pairs_dir, tmp_path / "sft", *QUIET, "--use_peft", "False", "--loss_type", "sft")
     sft_model = Path(sft.args.output_dir) / "final_checkpoint"
-    dpo = tiny_run(sft_model, pairs_dir, tmp_path / "dpo", *QUIET, "--precompute_ref_log_probs", "True")
+    dpo = tiny_run(sft_model, pairs_dir, tmp_path / "dpo", *QUIET, "--loss_type", "sigmoid",
+                   "--precompute_ref_log_probs", "True")
     assert [h["loss"] for h in dpo.state.log_history if "loss" in h][0] == pytest.approx(0.6931, abs=1e-3)
     run = Path(dpo.args.output_dir)
     assert yaml.safe_load((run / "arguments.yaml").read_text())["model"] == str(sft_model)
