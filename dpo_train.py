@@ -27,14 +27,14 @@ from Utils import distributed, runs, train_args, train_data, train_model  # noqa
 from Utils.finite_guard import FiniteGuard, NonFiniteTraining  # noqa: E402
 from Utils.models import (ModelSpec, check_model_name, load_tokenizer, resolve_quantization,  # noqa: E402
                           supports_system)
-from Utils.train_args import ScriptArguments  # noqa: E402
+from Utils.train_args import RecipeArguments  # noqa: E402
 
 
 @dataclass
 class Recipe:
     """The checked settings of a run: the recipe's own flags, the trainer's config, the model, device and
     quantization."""
-    script_args: ScriptArguments
+    script_args: RecipeArguments
     training_args: Any  # GroupedDPOConfig (imported with TRL, inside the functions)
     spec: ModelSpec
     device: str

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from Utils.console import Progress
 from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
-                       quiet_libraries, read_system_prompt, split_names)
+                       quiet_libraries, read_system_prompt)
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
 from Utils.grader import check_model_arguments, load_for_scoring, resolve_max_length
 from Utils.models import resolve_device
@@ -78,7 +78,6 @@ class EvaluateArguments(ModelArguments):
 def check_args(args: EvaluateArguments) -> EvaluateArguments:
     """The flags' values (names, counts), all problems at once (UsageError); `check_inputs` checks
     the files they name."""
-    args.lab_names = split_names(args.lab_names, "--lab_names")
     if args.test_dataset_path and args.parent_dir:
         raise UsageError("give --test_dataset_path or --parent_dir, not both")
     if not args.parent_dir and not args.test_dataset_path:
@@ -228,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 4. Confidence: a temperature fitted on the in-lab test students (never on the held-out labs),
     #    saved in the run folder for grade.py; or the run folder's own.
-    held_out = (split_names(args.held_out_labs, "--held_out_labs") or held_out_labs(args.test_dataset_path)
+    held_out = (args.held_out_labs or held_out_labs(args.test_dataset_path)
                 or run_held_out)
     calibrations = calibrate(args, runs, loaded, held_out, say)
 

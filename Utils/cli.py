@@ -1,12 +1,23 @@
-"""What every script's command line shares: one argument style, one way to fail.
+"""What every script's command line shares: one argument style, one way to check, one way to fail.
 
-Each script declares its options as dataclasses and parses them with transformers'
-`HfArgumentParser` (as TRL's scripts do): every option is a `--flag`, its default and help are
+Arguments. Each script declares its options as dataclasses and parses them with `parse` (transformers'
+`HfArgumentParser`, as TRL's scripts do): every option is a `--flag`, its default and help are
 stated once, in the dataclass. Boolean flags take `--flag`, `--flag 1/0` or `--flag true/false`
-(so the older tooling's `--dpo_reasoning 1` keeps working). List flags accumulate when given
-twice (`--lab_names a --lab_names b` means both), so a shell wrapper's own list is never lost
-to a flag given after it. Bad input ends with `error: <message>` and exit code 2, never a
-traceback.
+(so the older tooling's `--dpo_reasoning 1` keeps working). List flags (`list_field`) accumulate
+when given twice (`--lab_names a --lab_names b` means both) and take comma-separated names, split
+by `parse`, so a shell wrapper's own list is never lost to a flag given after it.
+
+Validation: a module-level `check_args(args)` in each script (dpo_train's is
+`Utils.train_args.check_training_arguments`), run right after parsing and before anything loads,
+collects every problem with `Checks` and raises one `UsageError` listing them all. The argument
+dataclasses hold declarations only (no `__post_init__` checks), so one problem never hides the next.
+
+Errors: a script's `main(argv) -> int` returns its exit code; what a user can fix (UsageError,
+and the ValueError/FileNotFoundError of the readers, whose messages name the file and field) is
+caught there and ends as `return fail(message)`: `error: <message>` on stderr and exit code 2,
+never a traceback. `if __name__ == "__main__": sys.exit(main())`. The one exception is
+`dpo_train.main`, which returns the trainer to in-process callers (tests, bench) and raises
+UsageError; its `__main__` block turns that into the same `error:` line and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +40,8 @@ class UsageError(ValueError):
 
 
 def list_field(help: str, **metadata):
-    """A list option that accumulates over repeats and takes space- or comma-separated values."""
+    """A list option that accumulates over repeats and takes space- or comma-separated values
+    (`parse` splits them with `split_names`)."""
     return field(default_factory=list, metadata={"help": help, "action": "extend", **metadata})
 
 
@@ -56,11 +68,17 @@ def read_system_prompt(path: str | Path | None, reasoning: bool = False) -> tupl
 
 
 def parse(dataclass_types, argv: list[str] | None, description: str = ""):
-    """Parse `argv` into the dataclasses (argparse exits with code 2 and a usage line on a bad flag)."""
+    """Parse `argv` into the dataclasses (argparse exits with code 2 and a usage line on a bad flag);
+    list flags split into names (UsageError for an empty name)."""
     from transformers import HfArgumentParser
 
     parser = HfArgumentParser(dataclass_types, description=description)
-    return parser.parse_args_into_dataclasses(args=argv)
+    parsed = parser.parse_args_into_dataclasses(args=argv)
+    for args in parsed:
+        for f in fields(args):
+            if f.metadata.get("action") == "extend":  # a list_field
+                setattr(args, f.name, split_names(getattr(args, f.name), f"--{f.name}"))
+    return parsed
 
 
 def fail(message: str) -> int:

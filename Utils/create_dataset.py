@@ -24,8 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, Checks, UsageError, check_output_file,
-                       fail, list_field, parse, read_system_prompt, safe_console, split_names)
+from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, Checks, check_output_file,
+                       fail, list_field, parse, read_system_prompt, safe_console)
 from Utils.files import check_outputs, write_json_atomic
 from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
@@ -276,16 +276,17 @@ class BuildArguments:
         "help": "exit 1 when any item, student or lab was skipped, a statement fell back, or no lab was found"})
     workers: int = field(default=os.cpu_count() or 1, metadata={"help": "labs read in parallel processes"})
 
-    def __post_init__(self):
-        self.eval_lab_names = split_names(self.eval_lab_names, "--eval_lab_names")
-        if not 0.0 <= self.inject_share <= 1.0:
-            raise UsageError(f"--inject_share must be between 0 and 1, got {self.inject_share}")
-        if not 0.0 <= self.train_split <= 1.0:
-            raise UsageError(f"--train_split must be between 0 and 1, got {self.train_split}")
-        if self.workers < 1:
-            raise UsageError(f"--workers must be at least 1, got {self.workers}")
-        if self.report_path is None:
-            self.report_path = str(Path(self.train_dataset_path).parent / "dataset_report.json")
+
+def check_args(args: BuildArguments) -> BuildArguments:
+    """The flags' values, all problems at once (UsageError); the default --report_path filled in."""
+    checks = Checks()
+    checks.probability("--inject_share", args.inject_share)
+    checks.probability("--train_split", args.train_split)
+    checks.positive("--workers", args.workers)
+    checks.raise_if_any()
+    if args.report_path is None:
+        args.report_path = str(Path(args.train_dataset_path).parent / "dataset_report.json")
+    return args
 
 
 def check_output_paths(args: BuildArguments) -> None:
@@ -327,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     safe_console()
     try:
         (args,) = parse(BuildArguments, argv, __doc__.split("\n\n")[0])
+        check_args(args)
         system_prompt, prompt_path = read_system_prompt(args.system_prompt_path, args.dpo_reasoning)
         check_outputs({"--train_dataset_path": args.train_dataset_path, "--test_dataset_path": args.test_dataset_path,
                        "--report_path": args.report_path},

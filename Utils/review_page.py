@@ -50,6 +50,7 @@ import json
 import sys
 from pathlib import Path
 
+from Utils.cli import fail
 from Utils.files import finite, output_path, safe_filename, write_text_atomic
 from Utils.lab_records import NO_SOURCE
 from Utils.labs import Lab
@@ -573,8 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         path = write_review_page(out, lab, data, gradebook=not args.no_gradebook,
                                  gradebook_id_header=args.gradebook_id_header)
     except (ValueError, OSError) as e:  # LabFormatError is a ValueError
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(str(e))
     print(path)
     return 0
 

@@ -1,13 +1,22 @@
-"""The arguments of training (step 2, `dpo_train.py`): the script's own `ScriptArguments` plus
-every field of TRL's `DPOConfig`, each a command-line flag, checked before anything loads.
+"""The arguments of training (step 2, `dpo_train.py`): the recipe's own `RecipeArguments` (named
+apart from TRL's `ScriptArguments`) plus every field of TRL's `DPOConfig`, each a command-line
+flag, checked before anything loads.
 Values resolve in this order, later winning:
 
-    DPOConfig / ScriptArguments defaults
+    DPOConfig / RecipeArguments defaults
     < configs/train/<cuda|cpu>.yaml   (per-device defaults: the published recipe on CUDA,
                                        a few minutes' run of the embedded model on CPU)
     < the resumed run's arguments.yaml (with --resume_from_checkpoint)
     < the YAML file given with --config (same keys as the flags)
     < flags on the command line
+
+The layering uses TRL's `TrlParser` (an HfArgumentParser) and its `set_defaults_with_config`,
+once per layer. Its `parse_args_and_config` is not used, as it reads only the `--config` layer and
+differs from what this recipe needs: the --config file has to be read before parsing, since its
+`device` and `resume_from_checkpoint` choose the two layers below it; it reads the file with a
+bare `open`/`yaml.safe_load` (a YAML error is a traceback without the flag or line, a UTF-8 BOM or
+`--config=path` is not understood); it does not rename the older key `gradient_checkpointing`;
+and its `env:` key would set environment variables, which no flag of this script does.
 
 Each run writes into its own folder `<output_dir>/model_<YYYYmmdd_HHMMSS>/` (Utils/runs.py);
 `arguments_record` is what it saves as arguments.yaml.
@@ -39,7 +48,7 @@ SECRET_FIELDS = ("hub_token",)
 
 
 @dataclass
-class ScriptArguments:
+class RecipeArguments:
     """The recipe's own flags (every DPOConfig field is a flag as well)."""
 
     model: str | None = field(default=None, metadata={
@@ -74,28 +83,33 @@ class ScriptArguments:
         "help": "grouped: Utils.grouped_dpo.GroupedDPOTrainer (one packed pass per student or item, shown "
                 "equal to the stock loss); stock: TRL's DPOTrainer as is"})
 
-    def __post_init__(self):
-        # Values from YAML files bypass argparse's `choices`, so check here for every source.
-        problems = []
-        if self.model_size is not None and self.model_size not in MODEL_SIZES:
-            problems.append(f"--model_size must be one of {sorted(MODEL_SIZES)}, got {self.model_size!r}")
-        if self.quantization not in QUANTIZATIONS:
-            problems.append(f"--quantization must be one of {list(QUANTIZATIONS)}, got {self.quantization!r}")
-        if self.trainer not in TRAINERS:
-            problems.append(f"--trainer must be one of {list(TRAINERS)}, got {self.trainer!r}")
-        for name in ("max_train_pairs", "max_eval_pairs"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                problems.append(f"--{name} must be 0 (all) or more, got {value}")
-            elif value == 0:
-                setattr(self, name, None)
-        if self.trainable_layers is not None and (self.use_peft or self.trainable_layers < 1):
-            problems.append("--trainable_layers needs --use_peft False and at least 1 layer, got "
-                            f"{self.trainable_layers} with use_peft={self.use_peft}")
-        if isinstance(self.eval_dataset_path, str) and self.eval_dataset_path.strip().lower() in ("", "none"):
-            self.eval_dataset_path = None
-        if problems:
-            raise ValueError("; ".join(problems))
+
+ScriptArguments = RecipeArguments  # the older name, until tests/test_train.py's rename is committed
+
+
+def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:
+    """The recipe's own values, all problems at once (UsageError). Values from YAML files bypass
+    argparse's `choices`, so `parse_arguments` checks here whatever their source; 0 pairs and an
+    empty or 'none' evaluation path become None (all pairs, no evaluation)."""
+    from Utils.cli import Checks
+
+    checks = Checks()
+    if args.model_size is not None and args.model_size not in MODEL_SIZES:
+        checks.add(f"--model_size must be one of {sorted(MODEL_SIZES)}, got {args.model_size!r}")
+    if args.quantization not in QUANTIZATIONS:
+        checks.add(f"--quantization must be one of {list(QUANTIZATIONS)}, got {args.quantization!r}")
+    if args.trainer not in TRAINERS:
+        checks.add(f"--trainer must be one of {list(TRAINERS)}, got {args.trainer!r}")
+    for name in ("max_train_pairs", "max_eval_pairs"):
+        if checks.number(f"--{name}", getattr(args, name), minimum=0, integer=True) and getattr(args, name) == 0:
+            setattr(args, name, None)
+    if args.trainable_layers is not None and (args.use_peft or args.trainable_layers < 1):
+        checks.add("--trainable_layers needs --use_peft False and at least 1 layer, got "
+                   f"{args.trainable_layers} with use_peft={args.use_peft}")
+    if isinstance(args.eval_dataset_path, str) and args.eval_dataset_path.strip().lower() in ("", "none"):
+        args.eval_dataset_path = None
+    checks.raise_if_any()
+    return args
 
 
 def device_config_path(device: str) -> Path:
@@ -131,12 +145,11 @@ def rename_alias_flags(argv: list[str]) -> list[str]:
 
 
 def parse_arguments(argv: list[str] | None = None, config_class=None):
-    """(ScriptArguments, DPOConfig) from defaults, configs/train/<device>.yaml, --config and flags.
+    """(RecipeArguments, DPOConfig) from defaults, configs/train/<device>.yaml, --config and flags.
 
     `config_class` is DPOConfig or a subclass with more fields (each becomes a flag too).
     """
-    from transformers import HfArgumentParser
-    from trl import DPOConfig
+    from trl import DPOConfig, TrlParser
 
     from Utils.models import resolve_device
 
@@ -164,16 +177,14 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
     defaults_path = device_config_path(device)
     defaults = read_yaml_mapping(defaults_path, "the device defaults")
 
-    parser = HfArgumentParser((ScriptArguments, config_class))
+    parser = TrlParser((RecipeArguments, config_class))
     parser.add_argument("--config", default=None, help="YAML file with the same keys as the flags; flags win")
-    dests = {action.dest for action in parser._actions}
-    layers = ((defaults_path, defaults), (run_arguments_path, run_arguments), (known.config, user_config))
-    for source, values in layers:
-        unknown = sorted(set(values) - dests)
+    # Each layer only sets defaults (TRL's own set_defaults_with_config), later layers over earlier
+    # ones, so flags still win; it returns the keys no flag takes, as "--key value" strings.
+    for source, values in ((defaults_path, defaults), (run_arguments_path, run_arguments), (known.config, user_config)):
+        unknown = sorted(key[2:] for key in parser.set_defaults_with_config(**values)[0::2])
         if unknown:
             raise ValueError(f"{source}: unknown keys {unknown}: each key must be a flag name of dpo_train.py")
-    # Each layer only sets defaults, later layers over earlier ones, so flags still win.
-    parser.set_defaults(**{key: value for _, values in layers for key, value in values.items()})
     # HfArgumentParser returns the --config namespace after the dataclasses, and unknown strings last.
     try:
         script_args, training_args, *_, rest = parser.parse_args_into_dataclasses(
@@ -182,11 +193,12 @@ def parse_arguments(argv: list[str] | None = None, config_class=None):
         raise ValueError(f"a setting has the wrong type: {str(e)[:200]} (check --config)") from None
     if rest:
         raise ValueError(f"unknown arguments: {rest} (see python dpo_train.py --help)")
+    check_recipe_arguments(script_args)
     script_args.device = device
     return script_args, training_args
 
 
-def check_training_arguments(script_args: ScriptArguments, training_args) -> None:
+def check_training_arguments(script_args: RecipeArguments, training_args) -> None:
     """Refuse, all at once and before anything loads, values that cannot train: non-finite or
     impossible numbers (--learning_rate inf or -1, --beta nan, a batch size or --lora_r of 0,
     --max_length 0), and an --output_dir that cannot hold run folders. Raises UsageError."""
@@ -263,7 +275,7 @@ def check_combination(device: str, quantization: str, training_args, use_peft: b
         raise ValueError("these settings cannot work together:\n  " + "\n  ".join(problems))
 
 
-def arguments_record(script_args: ScriptArguments, training_args, output_dir: str) -> dict:
+def arguments_record(script_args: RecipeArguments, training_args, output_dir: str) -> dict:
     """All resolved arguments as flat YAML-able data: usable again with --config."""
     record = {f.name: getattr(script_args, f.name) for f in fields(script_args)}
     for f in fields(training_args):

@@ -4,7 +4,7 @@ the lower layers (`freeze_below`), k-bit preparation, and how the processes are 
 from __future__ import annotations
 
 from Utils.models import ModelSpec
-from Utils.train_args import ScriptArguments, sharding_engine
+from Utils.train_args import RecipeArguments, sharding_engine
 
 
 def load_training_model(spec: ModelSpec, quantization: str, device: str):
@@ -40,7 +40,7 @@ def missing_target_modules(model, targets: list[str]) -> list[str]:
     return [t for t in targets if t not in names]
 
 
-def lora_config(script_args: ScriptArguments, spec: ModelSpec, model):
+def lora_config(script_args: RecipeArguments, spec: ModelSpec, model):
     """LoRA on the registry's target modules (or --lora_target_modules), checked against the model."""
     from peft import LoraConfig
 

@@ -49,7 +49,7 @@ def page() -> str:
     import evaluate
     import grade
     from Utils.create_dataset import BuildArguments
-    from Utils.train_args import ScriptArguments
+    from Utils.train_args import RecipeArguments
 
     return "\n".join([
         "# Flag reference", "",
@@ -63,7 +63,7 @@ def page() -> str:
         "Values resolve as: defaults < `configs/train/<cuda|cpu>.yaml` < a resumed run's `arguments.yaml` < "
         "`--config` YAML < flags. Loss terms: `--loss_type` takes a list (`sigmoid`, `hinge`, `ipo`, `robust`, "
         "`exo_pair`, `sft` with the grouped trainer), weighted by `--loss_weights`; `--label_smoothing` works "
-        "with `robust` and `exo_pair`.", "", *table(ScriptArguments), "",
+        "with `robust` and `exo_pair`.", "", *table(RecipeArguments), "",
         "## Step 3: `evaluate.sh` / `python evaluate.py`", "", *table(evaluate.EvaluateArguments), "",
         "## Step 4: `grade.sh` / `python grade.py`", "", *table(grade.GradeArguments), "",
     ])

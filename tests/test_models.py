@@ -6,7 +6,7 @@ from peft import get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config
 
 from Utils import models as M
-from Utils.train_args import ScriptArguments
+from Utils.train_args import RecipeArguments
 from Utils.train_model import lora_config, missing_target_modules
 
 TINY = dict(vocab_size=128, hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=4,
@@ -21,7 +21,7 @@ def test_registry_target_modules_exist_in_each_familys_architecture(name):
     model = AutoModelForCausalLM.from_config(FAMILY_CONFIGS[spec.family](**TINY))
     assert missing_target_modules(model, spec.lora_target_modules) == []
     # Every attention and MLP projection of every layer gets an adapter (not only q/v).
-    peft_model = get_peft_model(model, lora_config(ScriptArguments(), spec, model))
+    peft_model = get_peft_model(model, lora_config(RecipeArguments(), spec, model))
     adapted = {n.split(".")[-1] for n, m in peft_model.named_modules() if hasattr(m, "lora_A")}
     assert adapted == set(spec.lora_target_modules) == {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
                                                         "up_proj", "down_proj"}
@@ -32,9 +32,9 @@ def test_target_modules_a_model_lacks_are_named_in_the_error():
 
     model = AutoModelForCausalLM.from_config(GPT2Config(n_embd=32, n_layer=1, n_head=2, vocab_size=64))
     with pytest.raises(ValueError, match=r"no modules named \['q_proj', 'k_proj'.*--lora_target_modules"):
-        lora_config(ScriptArguments(), M.ModelSpec(name="gpt2-like"), model)
+        lora_config(RecipeArguments(), M.ModelSpec(name="gpt2-like"), model)
     # Naming modules it has works.
-    assert lora_config(ScriptArguments(lora_target_modules=["c_attn"]), M.ModelSpec(name="g"), model)
+    assert lora_config(RecipeArguments(lora_target_modules=["c_attn"]), M.ModelSpec(name="g"), model)
 
 
 def test_resolve_model_names_sizes_and_folders(tmp_path):
