@@ -20,7 +20,9 @@ from Utils.export import export_grader
 
 @dataclass
 class ExportArguments:
-    run: str = field(metadata={"help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/"})
+    run: str = field(metadata={"help": "training run folder (<output_dir>/model_<timestamp>/) or its final_checkpoint/ "
+                                       "(--adapter_path as in evaluate.py and grade.py)",
+                               "aliases": ["--adapter_path"]})
     output_dir: str = field(metadata={"help": "the grader folder to write"})
     overwrite: bool = field(default=False, metadata={
         "help": "replace an earlier export in --output_dir (any other folder that is not empty is refused)"})

@@ -58,7 +58,7 @@ SUMMARY_FILE = "grade_summary.json"
 LEGACY_SUFFIXES = ("_suggested_ratings.csv", "_gradebook.csv")
 DEFAULT_TARGET_ACCURACY = 0.9
 
-SUSPICIOUS = "the submission holds text that addresses the grader (possible prompt injection)"
+SUSPICIOUS_REASON = "the submission holds text that addresses the grader (possible prompt injection)"
 EMPTY_SOURCE = "the submission's source is empty or whitespace only"
 NOT_TEXT = "the submission's source is not valid UTF-8 text (decoded with replacement characters)"
 BINARY_SOURCE = "a source file is binary or UTF-16/32, not text: the model did not see it"
@@ -150,7 +150,7 @@ def submission_reasons(submission) -> list[str]:
     replaced = tuple(getattr(submission, "not_utf8", ()) or ())
     if replaced:
         reasons.append(f"{NOT_TEXT}: {', '.join(replaced)}")
-    reasons += [f"{SUSPICIOUS}: {line}" for line in suspicious_text(submission.code)]
+    reasons += [f"{SUSPICIOUS_REASON}: {line}" for line in suspicious_text(submission.code)]
     return reasons
 
 
@@ -198,7 +198,7 @@ def lab_suggestions(lab: Lab, scores: list[ItemScore], policy: ReviewPolicy, mod
     students, review = [], []
     for student_id, submission in sorted(lab.submissions.items()):
         student_reasons = submission_reasons(submission)
-        flags = [r for r in student_reasons if r.startswith(SUSPICIOUS)]
+        flags = [r for r in student_reasons if r.startswith(SUSPICIOUS_REASON)]
         criteria = []
         for criterion in lab.rubric:
             entry = _item_entry(criterion.title, by_student.get(student_id, {}).get(criterion.title), policy,

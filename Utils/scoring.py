@@ -34,7 +34,7 @@ from Utils.prompts import TokenizedItem, render_prompt, tokenize_items
 from Utils.replies import parse_rating
 
 METHODS = ("likelihood", "first_token", "generate")
-Progress = Callable[[int, int], None]  # (items done, items in all)
+ProgressCallback = Callable[[int, int], None]  # (items done, items in all)
 DEFAULT_MAX_LENGTH = 1536
 
 
@@ -113,7 +113,7 @@ def model_device(model):
 
 def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None,
                      supports_system: bool = True, batch_size: int = 4,
-                     max_group_tokens: int | None = 8192, progress: Progress | None = None,
+                     max_group_tokens: int | None = 8192, progress: ProgressCallback | None = None,
                      first_token: bool = False) -> ScoringRun:
     """Per-option log-probabilities, one packed forward pass per student group (batched).
 
@@ -193,7 +193,7 @@ def _plan(items: list[Item], tokenized: list[TokenizedItem], splits: list, fallb
 
 def _score_planned(model, tokenizer, items: list[Item], tokenized: list[TokenizedItem], splits: list,
                    labs: list[_PlannedLab], batches: list[tuple[int, list[int]]], first_token: bool,
-                   progress: Progress | None, total: int) -> list[tuple[int, ItemScore]]:
+                   progress: ProgressCallback | None, total: int) -> list[tuple[int, ItemScore]]:
     """(item index, its score) for every item of this process's batches. A lab's shared start is encoded
     once and its cache kept while that lab's batches run (they come together, so one lab's only)."""
     import torch
@@ -293,7 +293,7 @@ def _gathered(local: list[tuple[int, ItemScore]], n_items: int, processes) -> li
 
 def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
                    supports_system: bool = True, batch_size: int = 8, max_new_tokens: int = 48,
-                   progress: Progress | None = None) -> ScoringRun:
+                   progress: ProgressCallback | None = None) -> ScoringRun:
     """Greedy generation from the rendered prompt (code shortened as in training), then `parse_rating`."""
     import torch
 
@@ -336,7 +336,7 @@ def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
 def score_items(model, tokenizer, items: list[Item], method: str = "likelihood",
                 max_length: int | None = DEFAULT_MAX_LENGTH, supports_system: bool = True,
                 batch_size: int = 4, max_group_tokens: int | None = 8192,
-                max_new_tokens: int = 48, progress: Progress | None = None) -> ScoringRun:
+                max_new_tokens: int = 48, progress: ProgressCallback | None = None) -> ScoringRun:
     if method in ("likelihood", "first_token"):
         return score_likelihood(model, tokenizer, items, max_length, supports_system, batch_size, max_group_tokens,
                                 progress, first_token=method == "first_token")

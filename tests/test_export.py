@@ -36,3 +36,13 @@ def test_exported_grader_equals_the_run_and_needs_no_peft(tmp_path):
     assert resolve_max_length(loaded, None)[0] == 700 and not loaded.fine_tuned
     with pytest.raises(UsageError, match="holds an earlier export: pass --overwrite"):
         export_grader(run, folder)
+
+
+def test_export_takes_the_run_folder_as_adapter_path_too():
+    """--adapter_path names the run folder in evaluate.py and grade.py; export_grader.py takes it as --run."""
+    import export_grader
+    from Utils.cli import parse
+
+    for flag in ("--run", "--adapter_path"):
+        (args,) = parse(export_grader.ExportArguments, [flag, "runs/model_1", "--output_dir", "graders/x"])
+        assert args.run == "runs/model_1"
