@@ -126,10 +126,8 @@ def setting_name(method: str, quantization: str | None) -> str:
 def for_setting(saved: list[dict], method: str, quantization: str) -> tuple[dict | None, str | None]:
     """The saved calibration fitted with this scoring setting (one of recorded precision first), and,
     when the folder has calibrations but none for it, why none is used. Probabilities from another
-    method or precision differ (on the embedded model with first-token scoring, dynamic int8 kept 98%
-    of 400 suggestions but changed an item's option probabilities by 0.14 on average, and its
-    review-queue decision on 48.5% of the items: bench/results/bench_grading--students-100--generate_items-16.md), so a temperature and thresholds
-    fitted for one setting are never applied to another."""
+    method or precision differ (how much: bench/results/bench_grading--students-100--generate_items-16.md),
+    so a temperature and thresholds fitted for one setting are never applied to another."""
     matching = sorted((e for e in saved if fits(e, method, quantization)), key=lambda e: setting_of(e)[1] is None)
     if matching or not saved:
         return (matching[0] if matching else None), None

@@ -159,7 +159,7 @@ class ModelArguments:
         "help": "split a student's packed sequence above this many tokens (GPU memory)"})
     quantization: str = field(default="auto", metadata={
         "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit, none, or int8 (CPU: dynamic int8 matrix products, "
-                "about 1.4x faster scoring; predictions can differ from float32 where options are close: "
+                "faster scoring; predictions can differ from float32 where options are close: "
                 "bench/results/bench_grading--students-100--generate_items-16.md)", "choices": ["auto", "4bit", "8bit", "none", "int8"]})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
 

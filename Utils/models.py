@@ -29,8 +29,8 @@ MODEL_SIZES = {"7b": "codellama-7b", "22b": "codestral-22b"}
 DEFAULT_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
 # Scoring may also run int8 on the CPU: dynamic int8 matrix products (weights int8, activations
-# quantized on the fly), matrix products about 2-3x the float32 rate here, grade.py 1.4x end to end
-# (bench/results/bench_grading--students-100--generate_items-16.md). Not for training.
+# quantized on the fly); its speed and how far its answers differ from float32:
+# bench/results/bench_grading--students-100--generate_items-16.md. Not for training.
 SCORING_QUANTIZATIONS = (*QUANTIZATIONS, "int8")
 
 
