@@ -2,7 +2,8 @@
 
 `render_review_page(lab, data)` turns a lab (read with `with_ratings=False`) and the data
 `Utils.grading.lab_suggestions` returns into one .html file: no server, no network, no external
-file (CSS and JS are inlined from `review_page.css` and `review_page.js` beside this module). The
+file (the markup is `review_page.html` beside this module, a `string.Template` into which the CSS
+and JS of `review_page.css` and `review_page.js` beside it are inlined, with the data). The
 TA opens it by double-click, accepts or changes every suggestion, and downloads
 
 - `<lab>_final_ratings.csv` in the rubric_ratings.csv layout (the six header rows and the column
@@ -49,6 +50,7 @@ import html
 import json
 import sys
 from pathlib import Path
+from string import Template
 
 from Utils.cli import fail
 from Utils.files import finite, output_path, safe_filename, write_text_atomic
@@ -375,8 +377,13 @@ def gradebook_csv(page: dict, decisions: dict[str, dict[str, str]]) -> str:
 # --------------------------------------------------------------------------- the page
 
 
+def _read_asset(name: str) -> str:
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
 def _asset(name: str) -> str:
-    text = (_ASSETS / name).read_text(encoding="utf-8")
+    """An asset inlined into the page's <style> or <script>, checked that it cannot end its element."""
+    text = _read_asset(name)
     lowered = text.lower()
     if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
         raise ValueError(f"{name} must not contain '</script', '</style' or '<!--' (it is inlined)")
@@ -396,19 +403,11 @@ def render_review_page(lab: Lab, data: dict, *, gradebook: bool = True,
            f"script-src {_sha256(js)}; style-src {_sha256(css)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     title = html.escape(f"Review: {lab.name}", quote=True)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'  # base64 and keywords: no " < &
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        f"<title>{title}</title>\n"
-        f"<style>{css}</style>\n</head>\n<body>\n"
-        f"{_BODY}\n"
-        f'<script type="application/json" id="review-data">{embed_json(payload)}</script>\n'
-        f"<script>{js}</script>\n"
-        "</body>\n</html>\n"
-    )
+    # review_page.html is static markup only: every piece of data is put in by the JS, with textContent.
+    # Each value is safe where it goes: the CSP is base64 and keywords (no " < &), the title is escaped,
+    # the CSS and JS are checked by _asset, the data by embed_json.
+    return Template(_read_asset("review_page.html")).substitute(
+        csp=csp, title=title, css=css, data=embed_json(payload), js=js)
 
 
 def write_review_page(output_dir: str | Path, lab: Lab, data: dict, *, gradebook: bool = True,
@@ -420,128 +419,6 @@ def write_review_page(output_dir: str | Path, lab: Lab, data: dict, *, gradebook
     write_text_atomic(render_review_page(lab, data, gradebook=gradebook, gradebook_id_header=gradebook_id_header),
                       path)
     return path
-
-
-# Static markup only: every piece of data is put in by the JS, with textContent.
-_BODY = """\
-<header class="topbar">
-  <div class="topbar-row">
-    <div class="brand">
-      <div class="brand-title"><span class="logo" aria-hidden="true">&#10003;</span><span id="lab-name"></span></div>
-      <div class="brand-sub" id="lab-sub"></div>
-    </div>
-    <div class="progress" aria-live="polite">
-      <div class="progress-bar"><div class="progress-fill" id="progress-fill"></div></div>
-      <div class="progress-counts">
-        <span><b id="count-reviewed">0</b>/<span id="count-total">0</span> reviewed</span>
-        <span class="dot-sep">&middot;</span>
-        <span><b id="count-queued-left">0</b>/<span id="count-queued">0</span> queued left</span>
-        <span class="dot-sep">&middot;</span>
-        <span><b id="count-students-done">0</b>/<span id="count-students">0</span> students done</span>
-      </div>
-    </div>
-    <div class="actions" id="actions">
-      <button type="button" id="show-statement" title="The lab's problem statement (s)">Statement</button>
-      <button type="button" id="accept-unqueued"
-        title="Accept every suggestion that is not queued for review and not yet decided (asks first)">Accept all unqueued</button>
-      <button type="button" id="undo" disabled title="Nothing to undo (u)">Undo</button>
-      <button type="button" id="download-csv" class="primary"
-        title="The final ratings (rubric_ratings.csv layout) with your decisions">Ratings CSV</button>
-      <button type="button" id="download-gradebook"
-        title="Student id, total and marks per criterion; a total only when every criterion is decided">Gradebook CSV</button>
-      <details class="menu" id="more-menu">
-        <summary title="Load an earlier final ratings CSV, reset">More</summary>
-        <div class="menu-pop">
-          <label class="menu-item" for="load-csv" id="load-csv-label">Load earlier final ratings CSV&hellip;</label>
-          <input type="file" id="load-csv" class="visually-hidden" accept=".csv,text/csv">
-          <button type="button" id="reset" class="menu-item danger-ghost" title="Forget every decision on this page (undo brings them back)">Reset all decisions</button>
-        </div>
-      </details>
-    </div>
-  </div>
-  <div class="trust" id="trust">
-    <span class="trust-item" id="trust-agreement"></span>
-    <span class="trust-item" id="trust-calibration"></span>
-  </div>
-</header>
-<div class="offer-bar" id="offer" hidden>
-  <div class="offer-main">
-    <div class="offer-text" id="offer-text"></div>
-    <div class="offer-actions">
-      <button type="button" id="offer-apply" class="primary"></button>
-      <button type="button" id="offer-dismiss">Discard</button>
-    </div>
-  </div>
-  <details class="offer-details" id="offer-details" hidden>
-    <summary id="offer-summary"></summary>
-    <ul id="offer-list"></ul>
-  </details>
-</div>
-<div class="notice-bar" id="storage-warning" hidden></div>
-<div class="layout">
-  <aside class="sidebar">
-    <div class="sidebar-tools">
-      <input type="search" id="search" placeholder="Find student (/)" autocomplete="off" spellcheck="false">
-      <label class="toggle"><input type="checkbox" id="queued-only"> Queued only</label>
-    </div>
-    <div class="list-caption" id="list-caption"></div>
-    <ul class="student-list" id="student-list"></ul>
-    <div class="shortcuts" id="shortcuts">
-      <div class="shortcuts-title">Keyboard</div>
-      <div><kbd>j</kbd> <kbd>k</kbd> next / previous student</div>
-      <div><kbd>1</kbd>&ndash;<kbd>9</kbd> choose &nbsp; <kbd>a</kbd> accept</div>
-      <div><kbd>n</kbd> <kbd>p</kbd> next / previous criterion</div>
-      <div><kbd>u</kbd> undo &nbsp; <kbd>s</kbd> statement</div>
-      <div><kbd>q</kbd> queued only &nbsp; <kbd>/</kbd> find</div>
-    </div>
-  </aside>
-  <main class="student-view" id="student-view">
-    <div class="student-head">
-      <div class="student-ident">
-        <div class="student-name" id="student-name"></div>
-        <div class="student-meta" id="student-meta"></div>
-      </div>
-      <div class="student-actions">
-        <span class="pill" id="student-status"></span>
-        <button type="button" id="accept-student"
-          title="Accept this student's unqueued suggestions">Accept unqueued</button>
-        <button type="button" id="prev-student" class="icon" title="Previous student (k)">&#8593;</button>
-        <button type="button" id="next-student" class="icon" title="Next student (j)">&#8595;</button>
-      </div>
-    </div>
-    <div class="flags" id="flags" hidden></div>
-    <div class="panes">
-      <section class="code-pane" aria-label="Student code">
-        <div class="pane-title"><span>Code</span><span class="pane-sub" id="code-info"></span></div>
-        <div class="code" id="code"></div>
-      </section>
-      <section class="criteria-pane" aria-label="Rubric">
-        <div class="pane-title"><span>Rubric</span><span class="pane-sub" id="criteria-info"></span></div>
-        <div class="criteria" id="criteria"></div>
-      </section>
-    </div>
-  </main>
-</div>
-<aside class="statement-panel" id="statement-panel" hidden aria-label="Problem statement">
-  <div class="statement-head">
-    <span class="statement-title">Problem statement</span>
-    <span class="pane-sub" id="statement-file"></span>
-    <button type="button" id="close-statement" class="icon" title="Close (Esc)">&#10005;</button>
-  </div>
-  <div class="statement-text" id="statement-text"></div>
-</aside>
-<div class="modal" id="confirm" hidden>
-  <div class="modal-box" role="dialog" aria-modal="true" aria-labelledby="confirm-text">
-    <div class="modal-text" id="confirm-text"></div>
-    <div class="modal-actions">
-      <button type="button" id="confirm-cancel">Cancel</button>
-      <button type="button" id="confirm-ok" class="primary"></button>
-    </div>
-  </div>
-</div>
-<div class="toast" id="toast" role="status" hidden></div>
-<noscript><div class="noscript">This review page needs JavaScript
-(it runs only inside this file; nothing is sent anywhere).</div></noscript>"""
 
 
 def main(argv: list[str] | None = None) -> int:
