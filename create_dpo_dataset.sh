@@ -16,7 +16,8 @@ SYSTEM_PROMPT_PATH="${SYSTEM_PROMPT_PATH-}"    # system_prompt.txt (system_promp
 TRAIN_DATASET_PATH="${TRAIN_DATASET_PATH-}"    # data/train.jsonl
 TEST_DATASET_PATH="${TEST_DATASET_PATH-}"      # data/test.jsonl
 REPORT_PATH="${REPORT_PATH-}"                  # dataset_report.json beside the train file
-VERBOSE="${VERBOSE-}"                          # 0: modified_ps.txt; 1: ps.txt (else problemStatement.txt)
+STATEMENT="${STATEMENT-}"                      # modified_ps: modified_ps.txt (default); ps: ps.txt, else problemStatement.txt
+VERBOSE="${VERBOSE-}"                          # older name for STATEMENT: 0 is modified_ps, 1 is ps
 DPO_REASONING="${DPO_REASONING-}"              # 1: answers carry the TA's comment as reasoning
 SHUFFLE="${SHUFFLE-}"                          # 1: shuffle students (with SEED) before the split
 SEED="${SEED-}"                                # 42
@@ -32,6 +33,7 @@ add --system_prompt_path "$SYSTEM_PROMPT_PATH"
 add --train_dataset_path "$TRAIN_DATASET_PATH"
 add --test_dataset_path "$TEST_DATASET_PATH"
 add --report_path "$REPORT_PATH"
+add --statement "$STATEMENT"
 add --verbose "$VERBOSE"
 add --dpo_reasoning "$DPO_REASONING"
 add --shuffle "$SHUFFLE"

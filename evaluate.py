@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from Utils.console import Progress
-from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
-                       quiet_libraries, read_system_prompt)
+from Utils.cli import (STATEMENTS, Checks, ModelArguments, UsageError, check_output_dir, check_statement, fail,
+                       list_field, parse, quiet_libraries, read_system_prompt, statement_field, verbose_field)
 from Utils.items import filter_labs, first_students_per_lab, read_lab_items
 from Utils.grader import check_model_arguments, load_for_scoring, resolve_max_length
 from Utils.models import resolve_device
@@ -48,8 +48,8 @@ class EvaluateArguments(ModelArguments):
         "help": "read items straight from lab folders under this folder instead of a JSONL"})
     lab_names: list[str] = list_field("only these labs (space- or comma-separated; repeated flags add up); "
                                       "default: all")
-    verbose: int = field(default=0, metadata={
-        "help": "with --parent_dir: 0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
+    statement: str = statement_field("with --parent_dir: ")
+    verbose: int | None = verbose_field()
     system_prompt_path: str | None = field(default=None, metadata={
         "help": "with --parent_dir: system prompt file (default: system_prompt.txt of the repo)"})
     output_dir: str = field(default="results/eval", metadata={"help": "where the outputs are written"})
@@ -91,6 +91,7 @@ def check_args(args: EvaluateArguments) -> EvaluateArguments:
     checks.positive("--max_new_tokens", args.max_new_tokens)
     checks.positive("--max_length", args.max_length)
     checks.positive("--max_group_tokens", args.max_group_tokens)
+    check_statement(checks, args)
     checks.raise_if_any()
     return args
 
@@ -290,7 +291,7 @@ def items_to_score(args: EvaluateArguments, say) -> tuple[list, list, str, list[
         saved_prompt = None if args.system_prompt_path else (
             run_folder.run_system_prompt_of(args.adapter_path) if args.adapter_path else None)
         system_prompt = saved_prompt or read_system_prompt(args.system_prompt_path)[0]
-        items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, args.verbose)
+        items, skipped = read_lab_items(args.parent_dir, args.lab_names, system_prompt, STATEMENTS[args.statement])
         report = trained_on(args.adapter_path)
         if args.adapter_path and report is None:
             say(f"note: the run folder keeps no {run_folder.DATASET_REPORT}, so which students it trained on "

@@ -12,6 +12,7 @@ ADAPTER_PATH="${ADAPTER_PATH-}"          # training run folder or its final_chec
 TEST_DATASET_PATH="${TEST_DATASET_PATH-}"  # builder test JSONL (data/test.jsonl when no lab folders are given)
 PARENT_DIR="${PARENT_DIR-}"              # lab folders to read instead of the JSONL
 LAB_NAMES="${LAB_NAMES-}"                # space-separated; empty: all labs
+STATEMENT="${STATEMENT-}"                # with PARENT_DIR: modified_ps (default) or ps (ps.txt, else problemStatement.txt)
 OUTPUT_DIR="${OUTPUT_DIR-}"              # results/eval
 METHOD="${METHOD-}"                      # auto (default: first_token for a choice-trained run), likelihood, first_token, generate
 MAX_LENGTH="${MAX_LENGTH-}"              # the run folder's saved max_length, else 1536
@@ -27,6 +28,7 @@ add --model "$MODEL"
 add --adapter_path "$ADAPTER_PATH"
 add --test_dataset_path "$TEST_DATASET_PATH"
 add --parent_dir "$PARENT_DIR"
+add --statement "$STATEMENT"
 add --output_dir "$OUTPUT_DIR"
 add --method "$METHOD"
 add --max_length "$MAX_LENGTH"

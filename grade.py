@@ -23,8 +23,9 @@ from pathlib import Path
 
 from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
-from Utils.cli import (Checks, ModelArguments, UsageError, check_output_dir, fail, list_field, parse,
-                       quiet_libraries, read_system_prompt, split_names)
+from Utils.cli import (STATEMENTS, Checks, ModelArguments, UsageError, check_output_dir, check_statement, fail,
+                       list_field, parse, quiet_libraries, read_system_prompt, split_names, statement_field,
+                       verbose_field)
 from Utils.files import FolderLock, check_outputs, safe_filename
 from Utils.grading import (DEFAULT_TARGET_ACCURACY, SUMMARY_FILE, GradebookOptions, ReviewPolicy, choose_threshold,
                            files_of_earlier_run, lab_suggestions, measured_agreement, previous_run, read_evaluation_report, write_lab_outputs,
@@ -48,7 +49,8 @@ class GradeArguments(ModelArguments):
     overwrite: bool = field(default=False, metadata={
         "help": "replace the files of an earlier grading run in --output_dir (refused without it: a TA may have "
                 "edited them)"})
-    verbose: int = field(default=0, metadata={"help": "0 reads modified_ps.txt, 1 ps.txt (else problemStatement.txt)"})
+    statement: str = statement_field()
+    verbose: int | None = verbose_field()
     system_prompt_path: str | None = field(default=None, metadata={
         "help": "system prompt file (default: the one the run was trained with, else system_prompt.txt of the repo)"})
     target_accuracy: float = field(default=DEFAULT_TARGET_ACCURACY, metadata={
@@ -96,6 +98,7 @@ def check_args(args: GradeArguments) -> GradeArguments:
     checks.positive("--batch_size", args.batch_size)
     checks.positive("--max_length", args.max_length)
     checks.positive("--max_group_tokens", args.max_group_tokens)
+    check_statement(checks, args)
     header = checks.run(gradebooks.check_gradebook_flags, args.gradebook, args.gradebook_id_header,
                         args.gradebook_assignment)
     if header is not None:
@@ -182,7 +185,7 @@ def grade_labs(inputs: Inputs, processes, say) -> int:
     file_names: dict[str, str] = {}  # safe file name (case-folded) -> lab, so two labs never write the same file
     for lab_dir in inputs.lab_dirs:
         try:
-            lab = read_lab_once(lab_dir, args.verbose, file_names)
+            lab = read_lab_once(lab_dir, args.statement, file_names)
         except LabFormatError as e:
             skip_lab(lab_dir, e, summary, inputs.output_dir, processes.is_main, say)
             continue
@@ -262,11 +265,11 @@ def announce(inputs: Inputs, setting: Setting, processes, say) -> None:
         say(f"note: {agreement['note']}")
 
 
-def read_lab_once(lab_dir: Path, verbose: int, file_names: dict[str, str]) -> Lab:
+def read_lab_once(lab_dir: Path, statement: str, file_names: dict[str, str]) -> Lab:
     """The lab (without TA ratings), its output file name recorded in file_names; LabFormatError when it
     cannot be read or another lab already writes files of that name."""
     key = safe_filename(lab_dir.name).casefold()
-    lab = read_lab(lab_dir, verbose=verbose, with_ratings=False)
+    lab = read_lab(lab_dir, verbose=STATEMENTS[statement], with_ratings=False)
     if key in file_names:
         raise LabFormatError(f"{lab_dir}: its output file name {safe_filename(lab_dir.name)!r} is already "
                              f"used by lab {file_names[key]!r}; rename one folder")

@@ -21,7 +21,8 @@ ROSTER="${ROSTER-}"                      # the LMS's export of the course: unkno
 EVALUATION_REPORT="${EVALUATION_REPORT-}"  # evaluate.py's report.json of this run: the page states its agreement
 MAX_LENGTH="${MAX_LENGTH-}"              # the run folder's saved max_length, else 1536
 BATCH_SIZE="${BATCH_SIZE-}"              # 4
-VERBOSE="${VERBOSE-}"                    # 0: modified_ps.txt; 1: ps.txt (else problemStatement.txt)
+STATEMENT="${STATEMENT-}"                # modified_ps: modified_ps.txt (default); ps: ps.txt, else problemStatement.txt
+VERBOSE="${VERBOSE-}"                    # older name for STATEMENT: 0 is modified_ps, 1 is ps
 
 PYTHON="python3"
 [ -x .venv/bin/python ] && PYTHON=".venv/bin/python"
@@ -41,6 +42,7 @@ add --roster "$ROSTER"
 add --evaluation_report "$EVALUATION_REPORT"
 add --max_length "$MAX_LENGTH"
 add --batch_size "$BATCH_SIZE"
+add --statement "$STATEMENT"
 add --verbose "$VERBOSE"
 # shellcheck disable=SC2206  # lab names are space-separated words on purpose
 [ -n "$LAB_NAMES" ] && args+=(--lab_names $LAB_NAMES)

@@ -58,6 +58,46 @@ def split_names(values: list[str], flag: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# --statement: which statement file a lab's prompts quote; the value's number is the group of
+# Utils.lab_records.STATEMENT_FILES that `read_lab(verbose=...)` asks for (a lab without it falls back
+# to the other group, with a notice). --verbose 0/1 is its older name.
+STATEMENTS = {"modified_ps": 0, "ps": 1}
+STATEMENT_HELP = ("modified_ps: modified_ps.txt; ps: ps.txt, else problemStatement.txt (a lab without the "
+                  "asked-for file falls back to the one it has, with a notice)")
+VERBOSE_HELP = "older name for --statement: 0 is modified_ps, 1 is ps"
+
+
+def statement_field(help_prefix: str = ""):
+    """The --statement flag of a script's arguments dataclass (see `check_statement`)."""
+    return field(default="modified_ps", metadata={"help": help_prefix + STATEMENT_HELP, "choices": list(STATEMENTS)})
+
+
+def verbose_field():
+    """--verbose, the older name for --statement (see `check_statement`)."""
+    return field(default=None, metadata={"help": VERBOSE_HELP})
+
+
+def add_statement_flags(parser) -> None:
+    """--statement and --verbose on a plain argparse parser, as `statement_field`/`verbose_field`."""
+    parser.add_argument("--statement", default="modified_ps", choices=list(STATEMENTS), help=STATEMENT_HELP)
+    parser.add_argument("--verbose", type=int, default=None, help=VERBOSE_HELP)
+
+
+def check_statement(checks: "Checks", args) -> None:
+    """Map --verbose (0/1, when given) onto args.statement; a problem for any other value or one that
+    contradicts --statement. `STATEMENTS[args.statement]` is then what `read_lab(verbose=...)` takes."""
+    if args.verbose is None:
+        return
+    older = {number: name for name, number in STATEMENTS.items()}
+    if args.verbose not in older:
+        checks.add(f"--verbose (older name for --statement) must be 0 (modified_ps) or 1 (ps), got {args.verbose}")
+    elif args.statement != "modified_ps" and args.statement != older[args.verbose]:
+        checks.add(f"--verbose {args.verbose} (older name for --statement {older[args.verbose]}) contradicts "
+                   f"--statement {args.statement}; give one")
+    else:
+        args.statement = older[args.verbose]
+
+
 def read_system_prompt(path: str | Path | None, reasoning: bool = False) -> tuple[str, Path]:
     """The system prompt and its file: `path`, else the repo's default (the reasoning one with
     `reasoning`). Raises FileNotFoundError naming the flag."""

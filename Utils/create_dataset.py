@@ -24,8 +24,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, Checks, check_output_file,
-                       fail, list_field, parse, read_system_prompt, safe_console)
+from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, STATEMENTS, Checks, check_output_file,
+                       check_statement, fail, list_field, parse, read_system_prompt, safe_console, statement_field,
+                       verbose_field)
 from Utils.files import check_outputs, write_json_atomic
 from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
@@ -38,7 +39,7 @@ from Utils.pairs import encode_records, pair_records, write_pairs
 class LabSummary:
     lab: str
     split: str = "train+test"  # or "test" (shielded), or "skipped" (lab could not be read)
-    statement_file: str = ""  # the statement file used (another than --verbose asks for: see notices)
+    statement_file: str = ""  # the statement file used (another than --statement asks for: see notices)
     students_in_csv: int = 0
     submissions: int = 0
     students_train: int = 0
@@ -261,9 +262,8 @@ class BuildArguments:
     test_dataset_path: str = field(default="data/test.jsonl", metadata={"help": "test pairs (JSONL)"})
     report_path: str | None = field(default=None, metadata={
         "help": "JSON accounting of every item (default: dataset_report.json beside the train file)"})
-    verbose: int = field(default=0, metadata={
-        "help": "0: modified_ps.txt; 1: ps.txt, else problemStatement.txt (a lab without the asked-for file "
-                "falls back to the one it has, with a notice)", "choices": [0, 1]})
+    statement: str = statement_field()
+    verbose: int | None = verbose_field()
     dpo_reasoning: bool = field(default=False, metadata={
         "help": "answers also carry the TA's comment (or the rating's description) as reasoning (1/0)"})
     shuffle: bool = field(default=False, metadata={
@@ -283,6 +283,7 @@ def check_args(args: BuildArguments) -> BuildArguments:
     checks.probability("--inject_share", args.inject_share)
     checks.probability("--train_split", args.train_split)
     checks.positive("--workers", args.workers)
+    check_statement(checks, args)
     checks.raise_if_any()
     if args.report_path is None:
         args.report_path = str(Path(args.train_dataset_path).parent / "dataset_report.json")
@@ -335,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
                       inputs={"--system_prompt_path": prompt_path}, input_dirs={"--parent_dir": args.parent_dir})
         check_output_paths(args)
         dataset = build_dataset(args.parent_dir, system_prompt, args.eval_lab_names, args.train_split,
-                                args.verbose, args.dpo_reasoning, args.shuffle, args.seed, args.workers,
+                                STATEMENTS[args.statement], args.dpo_reasoning, args.shuffle, args.seed, args.workers,
                                 args.inject_share)
     except (ValueError, FileNotFoundError) as e:
         return fail(str(e))
@@ -361,7 +362,7 @@ def strict_problems(dataset: Dataset) -> list[str]:
         problems.append(f"{len(skipped)} items, students or labs were skipped")
     fallbacks = sorted({p.lab for p in dataset.problems if p.reason == STATEMENT_FALLBACK})
     if fallbacks:
-        problems.append(f"{len(fallbacks)} labs used another statement file than --verbose asks for "
+        problems.append(f"{len(fallbacks)} labs used another statement file than --statement asks for "
                         f"({', '.join(fallbacks)})")
     if not dataset.labs:
         problems.append("no lab folder was found")

@@ -52,7 +52,7 @@ import sys
 from pathlib import Path
 from string import Template
 
-from Utils.cli import fail
+from Utils.cli import STATEMENTS, Checks, add_statement_flags, check_statement, fail
 from Utils.files import finite, output_path, safe_filename, write_text_atomic
 from Utils.lab_records import NO_SOURCE
 from Utils.labs import Lab
@@ -430,13 +430,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lab_dir", required=True, help="the lab folder that was graded")
     parser.add_argument("--suggestions", required=True, help="its <lab>_suggestions.json written by grade.py")
     parser.add_argument("--output_dir", default=None, help="default: the folder of --suggestions")
-    parser.add_argument("--verbose", type=int, default=0, help="statement file choice, as in grade.py")
+    add_statement_flags(parser)
     parser.add_argument("--no_gradebook", action="store_true", help="leave out the gradebook download")
     parser.add_argument("--gradebook_id_header", default=GRADEBOOK_ID_HEADER,
                         help="name of the id column of the page's gradebook download")
     args = parser.parse_args(argv)
     try:
-        lab = read_lab(args.lab_dir, verbose=args.verbose, with_ratings=False)
+        checks = Checks()
+        check_statement(checks, args)
+        checks.raise_if_any()
+        lab = read_lab(args.lab_dir, verbose=STATEMENTS[args.statement], with_ratings=False)
         try:
             data = json.loads(Path(args.suggestions).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:

@@ -103,3 +103,37 @@ def test_dpo_train_answers_a_bad_setting_with_error_and_exit_2(tmp_path):
                         "--train_dataset_path", str(tmp_path / "none.jsonl")],
                        capture_output=True, text=True, timeout=300, cwd=REPO)
     assert p.returncode == 2 and "error: --trainer must be one of" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("new, old", [("modified_ps", "0"), ("ps", "1")])
+def test_statement_and_its_older_name_verbose_read_the_same_file(labs_dir, tmp_path, new, old):
+    write_lab(labs_dir, "lab1")  # modified_ps.txt "Read n ...", ps.txt "LONG: Read n ..."
+    pairs = {}
+    for flags in (["--statement", new], ["--verbose", old]):
+        out = tmp_path / flags[0].strip("-")
+        assert create_dataset.main(build_args(labs_dir, out, *flags)) == 0
+        pairs[flags[0]] = (out / "d" / "tr.jsonl").read_text() + (out / "d" / "te.jsonl").read_text()
+    assert pairs["--statement"] == pairs["--verbose"]
+    assert ("LONG: Read n" in pairs["--statement"]) == (new == "ps")
+    assert "Read n and print" in pairs["--statement"]
+    import evaluate
+    import grade
+
+    for script, cls, extra in ((grade, grade.GradeArguments, ["--parent_dir", "x"]),
+                               (evaluate, evaluate.EvaluateArguments, []),
+                               (create_dataset, create_dataset.BuildArguments, ["--parent_dir", "x"])):
+        (args,) = parse(cls, [*extra, "--verbose", old], "")
+        assert script.check_args(args).statement == new
+
+
+def test_an_invalid_verbose_or_one_contradicting_statement_is_an_error_naming_the_flags(labs_dir, tmp_path, capsys):
+    write_lab(labs_dir, "lab1")
+    assert create_dataset.main(build_args(labs_dir, tmp_path, "--verbose", "2")) == 2
+    assert "--verbose (older name for --statement) must be 0 (modified_ps) or 1 (ps), got 2" in capsys.readouterr().err
+    assert create_dataset.main(build_args(labs_dir, tmp_path, "--statement", "ps", "--verbose", "0")) == 2
+    assert "contradicts --statement ps" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+    from Utils import review_page
+
+    assert review_page.main(["--lab_dir", str(labs_dir / "lab1"), "--suggestions", "x.json", "--verbose", "3"]) == 2
+    assert "--verbose (older name for --statement)" in capsys.readouterr().err
