@@ -52,7 +52,8 @@ class Data:
     eval_stats: dict | None = None
 
 
-def main(argv=None):
+def train(argv=None):
+    """The whole run; returns the trainer (UsageError for bad settings, TrainingFailed for a non-finite run)."""
     say = distributed.main_console(distributed.launched())
     try:
         recipe = read_recipe(argv, say)
@@ -187,12 +188,19 @@ class TrainingFailed(RuntimeError):
     """Training ran but produced nothing usable (a non-finite loss or weights); exit code 1."""
 
 
-if __name__ == "__main__":
+def main(argv=None) -> int:
+    """The command line: 0 when the run finished; 2 (one `error:` line) for bad settings; 1 when training
+    stopped on a non-finite loss or weight (nothing saved as final)."""
     try:
-        main()
+        train(argv)
     except UsageError as e:  # every process meets the same bad setting: the main process says it
-        sys.exit(fail(str(e)) if distributed.launched().is_main else 2)
+        return fail(str(e)) if distributed.launched().is_main else 2
     except TrainingFailed as e:
         if distributed.launched().is_main:
             print(f"error: {e}", file=sys.stderr)
-        sys.exit(1)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -61,10 +61,10 @@ class GradeArguments(ModelArguments):
         "help": "instead of --target_accuracy: queue items whose confidence is below this (0-1; 1 queues every "
                 "item); nothing is auto-accepted, a TA decides every item on the review page"})
     method: str = field(default="auto", metadata={
-        "help": "auto: first_token, unless the run is calibrated only for likelihood (then likelihood, so the "
-                "calibration applies); first_token: each option's letter, one position per criterion (fastest; "
-                "picks the same option as likelihood on the measured items: bench/results/bench_grading--students-100--generate_items-16.md); likelihood: each "
-                "option's full answer", "choices": ["auto", *METHODS]})
+        "help": "auto: the method the run is calibrated for (so the calibration applies), else first_token for a "
+                "trained grader and likelihood for a bare model; first_token: each option's letter, one position "
+                "per criterion (fastest; what --loss_type choice trains); likelihood: each option's full answer",
+        "choices": ["auto", *METHODS]})
     batch_size: int = field(default=4, metadata={"help": "students per forward pass"})
     gradebook: str = field(default="plain", metadata={
         "help": "layout of <lab>_<format>_gradebook_auto_accepted.csv: plain (id, total, marks per criterion, "
@@ -114,10 +114,8 @@ def check_args(args: GradeArguments) -> GradeArguments:
 
 def choose_method(method: str, calibrations: list[dict], precision: str, trained: bool = True) -> str:
     """--method auto: the method the run is calibrated for in this precision (the fastest when it is
-    calibrated for both), so the calibration applies; else first_token for a trained grader (on the
-    demo-trained run both methods pick the same option on 276 of 276 held-out and in-lab items,
-    bench/results/quality.md) and likelihood for a bare model (whose first-token answer is the same
-    letter for every item: the two agree on 117 of 400 items, bench/results/README.md)."""
+    calibrated for both), so the calibration applies; else first_token for a trained grader and likelihood
+    for a bare model (the measurements behind this choice: bench/results/README.md)."""
     if method != "auto":
         return method
     for m in METHODS:

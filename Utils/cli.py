@@ -15,9 +15,9 @@ dataclasses hold declarations only (no `__post_init__` checks), so one problem n
 Errors: a script's `main(argv) -> int` returns its exit code; what a user can fix (UsageError,
 and the ValueError/FileNotFoundError of the readers, whose messages name the file and field) is
 caught there and ends as `return fail(message)`: `error: <message>` on stderr and exit code 2,
-never a traceback. `if __name__ == "__main__": sys.exit(main())`. The one exception is
-`dpo_train.main`, which returns the trainer to in-process callers (tests, bench) and raises
-UsageError; its `__main__` block turns that into the same `error:` line and exit code 2.
+never a traceback. `if __name__ == "__main__": sys.exit(main())`. dpo_train.py follows it too; its
+`train(argv)` is the run itself for in-process callers (tests, bench): it returns the trainer and raises
+UsageError, which its `main` turns into that line and exit code 2.
 """
 
 from __future__ import annotations

@@ -84,7 +84,6 @@ class RecipeArguments:
                 "equal to the stock loss); stock: TRL's DPOTrainer as is"})
 
 
-ScriptArguments = RecipeArguments  # the older name, until tests/test_train.py's rename is committed
 
 
 def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:

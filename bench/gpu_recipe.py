@@ -93,7 +93,7 @@ def train_step(args, train: Path, out: Path) -> dict:
 
     torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
-    trainer = dpo_train.main(["--model", args.model, "--device", "cuda", "--train_dataset_path", str(train),
+    trainer = dpo_train.train(["--model", args.model, "--device", "cuda", "--train_dataset_path", str(train),
                               "--eval_dataset_path", "none", "--output_dir", str(out / "runs"),
                               "--max_train_pairs", str(args.train_pairs), "--save_strategy", "no",
                               "--report_to", "none", "--disable_tqdm", "True"])

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from fixtures import SHORT_SYSTEM_PROMPT, message_texts, small_bpe_tokenizer, smollm2_tokenizer, tiny_llama, write_lab
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 # pytest puts the repository on its own sys.path (pyproject.toml: pythonpath); the processes a test starts
-# (accelerate launch, the shell wrappers) import the top-level scripts and Utils/ from it too.
+# (accelerate launch, the shell wrappers; fixtures.SINGLE_THREAD_ENV copies
+# os.environ when it is imported, below) import the top-level scripts and Utils/ from it too.
 REPO = str(Path(__file__).resolve().parent.parent)
 os.environ["PYTHONPATH"] = os.pathsep.join([REPO, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
+
+from fixtures import SHORT_SYSTEM_PROMPT, message_texts, small_bpe_tokenizer, smollm2_tokenizer, tiny_llama, write_lab  # noqa: E402
 
 
 @pytest.fixture

@@ -135,7 +135,7 @@ def one_process_run(mixed, tiny_model_dir, tmp_path_factory):
     import dpo_train
 
     out = tmp_path_factory.mktemp("one")
-    trainer = dpo_train.main([*data_flags(mixed / "data", out, tiny_model_dir), *STEPS,
+    trainer = dpo_train.train([*data_flags(mixed / "data", out, tiny_model_dir), *STEPS,
                               "--per_device_train_batch_size", "2", "--per_device_eval_batch_size", "4"])
     return Path(trainer.args.output_dir)
 
@@ -199,6 +199,7 @@ def test_stock_trainer_on_two_machines_equals_one_process(mixed, tiny_model_dir,
 
     def flags(out: Path, batch: str) -> list[str]:
         return [*data_flags(mixed / "data", out, tiny_model_dir, eval_data=False), "--trainer", "stock",
+                "--loss_type", "sigmoid",  # the stock trainer has no choice term (the CPU default)
                 "--per_device_train_batch_size", batch, "--max_steps", "3", "--learning_rate", "1e-2",
                 "--warmup_steps", "0", "--logging_steps", "1", "--disable_tqdm", "True", "--save_strategy", "no",
                 "--report_to", "none"]
@@ -214,7 +215,7 @@ def test_stock_trainer_on_two_machines_equals_one_process(mixed, tiny_model_dir,
     assert "2 processes (MULTI_CPU, data parallel); 2 pairs per optimizer step" in outputs[0][0]
     assert "run folder" not in outputs[1][0]  # the other machine's process writes nothing
     [two] = run_folders(tmp_path / "two")
-    one = Path(dpo_train.main(flags(tmp_path / "one", "2")).args.output_dir)
+    one = Path(dpo_train.train(flags(tmp_path / "one", "2")).args.output_dir)
     assert_same_losses(losses(two), losses(one))
     assert_same_adapter(two / "final_checkpoint", one / "final_checkpoint", rtol=1e-3)
 
@@ -420,7 +421,7 @@ def test_fsdp_config_without_gpu_processes_is_refused_before_the_run_starts(mixe
         if key.startswith(("FSDP_", "ACCELERATE_USE_FSDP")):
             monkeypatch.setenv(key, value)
     with pytest.raises(UsageError, match=r"asks for FSDP, but this launch runs one process \(NO\) on cpu"):
-        dpo_train.main(data_flags(mixed / "data", tmp_path, tiny_model_dir, eval_data=False))
+        dpo_train.train(data_flags(mixed / "data", tmp_path, tiny_model_dir, eval_data=False))
     assert run_folders(tmp_path) == []
 
 

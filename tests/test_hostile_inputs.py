@@ -135,7 +135,7 @@ def test_dpo_train_refuses_impossible_values_before_anything_loads(tmp_path, pai
     no_model_loads(monkeypatch)
     monkeypatch.setattr(dpo_train, "load_tokenizer", lambda *a: pytest.fail("tokenizer loaded before the checks"))
     with pytest.raises(UsageError, match=flag) as e:
-        dpo_train.main(["--train_dataset_path", str(pairs_dir / "train.jsonl"), "--eval_dataset_path", "none",
+        dpo_train.train(["--train_dataset_path", str(pairs_dir / "train.jsonl"), "--eval_dataset_path", "none",
                         "--output_dir", str(tmp_path / "out"), flag, value])
     assert len([line for line in str(e.value).splitlines() if line.strip().startswith("--")]) == 1
     assert not (tmp_path / "out").exists()  # no half-made run folder
@@ -168,7 +168,7 @@ def test_dpo_train_refuses_broken_files_and_names_before_anything_loads(tmp_path
         argv += ["--resume_from_checkpoint", str(checkpoint)]
         expected = r"arguments.yaml: invalid YAML"
     with pytest.raises((UsageError, ValueError), match=expected):
-        dpo_train.main(argv)
+        dpo_train.train(argv)
 
 
 @pytest.mark.slow  # trains a few steps
@@ -179,7 +179,7 @@ def test_a_non_finite_loss_stops_training_and_saves_nothing_as_final(tmp_path, t
     argv = [*data_args(pairs_dir, tmp_path / "out"), *FAST, "--model", str(tiny_model_dir), "--max_steps", "6",
             "--learning_rate", "1e30", "--max_grad_norm", "0", "--save_steps", "1", "--eval_strategy", "no"]
     with pytest.raises(dpo_train.TrainingFailed, match="NaN|inf"):
-        dpo_train.main(argv)
+        dpo_train.train(argv)
     (run,) = run_folders(tmp_path / "out")
     assert not (run / "final_checkpoint").exists() and not (run / "adapter_model.safetensors").exists()
     from safetensors.torch import load_file

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def tiny_run(model_dir, pairs, out, *extra):
-    return dpo_train.main(["--model", str(model_dir), *data_args(pairs, out), *FAST, *extra])
+    return dpo_train.train(["--model", str(model_dir), *data_args(pairs, out), *FAST, *extra])
 
 
 # ------------------------------------------------------------------------------ end to end
@@ -119,7 +119,7 @@ def test_a_run_that_dies_looks_incomplete_and_resumes_in_its_own_folder(tmp_path
     # record of how the run was made stays as its first start wrote it.
     first_start = {name: (run / name).read_bytes() for name in ("arguments.yaml", "dataset_stats.json",
                                                                 "dataset_report.json")}
-    trainer = dpo_train.main(["--resume_from_checkpoint", str(run)])
+    trainer = dpo_train.train(["--resume_from_checkpoint", str(run)])
     assert {name: (run / name).read_bytes() for name in first_start} == first_start
     assert run_folders(tmp_path) == [run] and Path(trainer.args.output_dir) == run
     assert trainer.state.global_step == 3
@@ -139,7 +139,7 @@ def test_4bit_quantized_training_runs_on_cpu(tmp_path, tiny_model_dir, pairs_dir
 
 @pytest.mark.slow
 def test_embedded_model_runs_two_steps(tmp_path, pairs_dir):
-    trainer = dpo_train.main(["--model", "smollm2-135m", *data_args(pairs_dir, tmp_path), *QUIET,
+    trainer = dpo_train.train(["--model", "smollm2-135m", *data_args(pairs_dir, tmp_path), *QUIET,
                               "--loss_type", "sigmoid", "--max_steps", "2", "--per_device_train_batch_size", "1",
                               "--gradient_accumulation_steps", "1", "--max_length", "192", "--learning_rate", "1e-3",
                               "--disable_tqdm", "True"])
@@ -317,7 +317,7 @@ def test_cuda_defaults_are_the_published_recipe():
     from transformers import HfArgumentParser
     from trl import DPOConfig
 
-    flags = {a.dest for a in HfArgumentParser((train_args.ScriptArguments, DPOConfig))._actions}
+    flags = {a.dest for a in HfArgumentParser((train_args.RecipeArguments, DPOConfig))._actions}
     assert set(recipe) <= flags
 
 
