@@ -4,6 +4,12 @@ Training replaces transformers' raw metric dicts with `TrainingProgress` (step, 
 answer ranked first, learning rate, time left); scoring uses `Progress` (items done, items/s,
 time left). Lines go to stderr, at most every few seconds, so logs stay short; the closing
 summaries (what was written where) go to stdout.
+
+Why not tqdm (installed, and what transformers' own bars use): a run's output is mostly read later,
+from a CI log, a SLURM file or `tee`, where a bar redrawn with carriage returns becomes hundreds of
+fragments or one line that is only ever the latest; these are whole lines, one every few seconds, that read
+the same in a terminal and in a file, and the training line carries the grader's own numbers (loss, the
+classifier's or the pairs' accuracy, learning rate) that a bar's postfix would crowd.
 """
 
 from __future__ import annotations
@@ -51,7 +57,8 @@ class TrainingProgress(TrainerCallback):
     2.1 s/step, 4 min left`; evaluation lines likewise; and a closing line."""
 
     KEYS = (("loss", "loss {:.3g}"), ("logps/accuracies", "TA's answer first {:.0%}"),
-            ("rewards/accuracies", "reward acc {:.0%}"), ("learning_rate", "lr {:.2g}"))
+            ("choice/accuracy", "TA's letter first {:.0%}"), ("rewards/accuracies", "reward acc {:.0%}"),
+            ("learning_rate", "lr {:.2g}"))
 
     def __init__(self, stream=None):
         self.stream = stream or sys.stderr

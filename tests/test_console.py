@@ -35,3 +35,13 @@ def test_training_progress_shows_the_numbers_that_matter():
     assert "s/step" in lines[1] and "left" in lines[1] and "grad_norm" not in lines[1]
     assert lines[2] == "  evaluation at step 10/20 (50%): loss 0.5, TA's answer first 60%"
     assert lines[3] == "training done: 10 steps in 2 min 05 s, mean loss 0.2"
+
+
+def test_training_progress_shows_the_classifiers_accuracy_for_the_choice_loss():
+    out = io.StringIO()
+    callback = TrainingProgress(stream=out)
+    state = SimpleNamespace(max_steps=10, global_step=0, is_world_process_zero=True)
+    callback.on_train_begin(None, state, None)
+    state.global_step = 2
+    callback.on_log(None, state, None, logs={"loss": 0.91, "choice/accuracy": 0.5, "learning_rate": 5e-4})
+    assert out.getvalue().splitlines()[1].startswith("  step 2/10 (20%): loss 0.91, TA's letter first 50%, lr 0.0005")
