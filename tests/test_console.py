@@ -39,9 +39,11 @@ def test_training_progress_shows_the_numbers_that_matter():
 
 def test_training_progress_shows_the_classifiers_accuracy_for_the_choice_loss():
     out = io.StringIO()
+    TrainingProgress(stream=out).on_log(None, SimpleNamespace(max_steps=10, global_step=2, is_world_process_zero=True),
+                                        None, logs={"loss": 0.91, "choice/accuracy": 0.5, "learning_rate": 5e-4})
+    assert out.getvalue() == ""  # nothing before training began
     callback = TrainingProgress(stream=out)
-    state = SimpleNamespace(max_steps=10, global_step=0, is_world_process_zero=True)
-    callback.on_train_begin(None, state, None)
-    state.global_step = 2
-    callback.on_log(None, state, None, logs={"loss": 0.91, "choice/accuracy": 0.5, "learning_rate": 5e-4})
+    callback.on_train_begin(None, SimpleNamespace(max_steps=10, is_world_process_zero=True), None)
+    callback.on_log(None, SimpleNamespace(max_steps=10, global_step=2, is_world_process_zero=True), None,
+                    logs={"loss": 0.91, "choice/accuracy": 0.5, "learning_rate": 5e-4})
     assert out.getvalue().splitlines()[1].startswith("  step 2/10 (20%): loss 0.91, TA's letter first 50%, lr 0.0005")
