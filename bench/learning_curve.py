@@ -44,6 +44,12 @@ HELD_OUT = ("lab05_factorial", "lab06_palindrome")
 ALL = ["--max_train_pairs", "0", "--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]
 # name -> (what it is, dpo_train.py flags on top of configs/train/cpu.yaml)
 RECIPES = {
+    "cpu_default": ("configs/train/cpu.yaml as it is (what make demo trains)",
+                    ["--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]),
+    "dpo_previous": ("DPO (sigmoid), LoRA r16, lr 5e-4, 1 student a step, 112 pairs: the previous CPU default, "
+                     "its settings named (the CPU default changed under it)",
+                     ["--loss_type", "sigmoid", "--per_device_train_batch_size", "1", "--max_train_pairs", "112",
+                      "--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]),
     "dpo_demo": ("DPO, LoRA r16, lr 5e-4, 1 student a step, 112 pairs (the previous CPU default)",
                  ["--max_train_pairs", "112", "--eval_dataset_path", "none", "--save_strategy", "no",
                   "--report_to", "none"]),
@@ -52,6 +58,9 @@ RECIPES = {
                     [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4", "--num_train_epochs", "2"]),
     "choice_lora_1ep": ("choice, LoRA r16, lr 5e-4, 4 students a step, all students, 1 epoch",
                         [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4"]),
+    "choice_lora_fast": ("choice, LoRA r16, lr 1e-3, 1 student a step, all students, 1 epoch (fits make demo's "
+                         "10 minutes)",
+                         [*ALL, "--loss_type", "choice", "--learning_rate", "1e-3"]),
     "choice_lora_lr2e-3": ("choice, LoRA r16, lr 2e-3, 4 students a step, all students, 2 epochs",
                            [*ALL, "--loss_type", "choice", "--per_device_train_batch_size", "4",
                             "--num_train_epochs", "2", "--learning_rate", "2e-3"]),
@@ -186,7 +195,7 @@ def train(data: Path, recipe: str, seed: int, args) -> tuple[str, float]:
                  "False", "--quantization", "none", "--bf16", "False"]
     argv += args.extra
     start = time.perf_counter()
-    trainer = dpo_train.main(argv)
+    trainer = dpo_train.train(argv)
     minutes = (time.perf_counter() - start) / 60
     run_dir = str(trainer.args.output_dir)
     del trainer
