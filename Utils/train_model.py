@@ -25,8 +25,8 @@ def launch_type(training_args):
 def describe_processes(trainer, trainer_name: str) -> str:
     """One line: how many processes train, with which engine, and the global batch of a step."""
     args = trainer.args
-    unit = "groups" if trainer_name == "grouped" else "pairs"
     per_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
+    unit = ("group" if trainer_name == "grouped" else "pair") + ("" if per_step == 1 else "s")
     engine = str(getattr(trainer.accelerator.distributed_type, "value", trainer.accelerator.distributed_type))
     if args.world_size == 1:
         return f"1 process; {per_step} {unit} per optimizer step"

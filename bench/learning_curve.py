@@ -46,6 +46,11 @@ ALL = ["--max_train_pairs", "0", "--eval_dataset_path", "none", "--save_strategy
 RECIPES = {
     "cpu_default": ("configs/train/cpu.yaml as it is (what make demo trains)",
                     ["--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]),
+    "choice_lora_40": ("choice, LoRA r16, lr 5e-4, 4 students a step, 300 pairs (about 40 students, 10 steps): "
+                       "what fits make demo",
+                       ["--loss_type", "choice", "--per_device_train_batch_size", "4", "--max_train_pairs", "300",
+                        "--learning_rate", "5e-4", "--eval_dataset_path", "none", "--save_strategy", "no",
+                        "--report_to", "none"]),
     "dpo_previous": ("DPO (sigmoid), LoRA r16, lr 5e-4, 1 student a step, 112 pairs: the previous CPU default, "
                      "its settings named (the CPU default changed under it)",
                      ["--loss_type", "sigmoid", "--per_device_train_batch_size", "1", "--max_train_pairs", "112",

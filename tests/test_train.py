@@ -150,12 +150,12 @@ def test_embedded_model_runs_two_steps(tmp_path, pairs_dir):
 
 
 @pytest.mark.slow
-def test_the_cpu_default_trains_a_classifier_over_the_options(tmp_path, tiny_model_dir, pairs_dir):
-    """configs/train/cpu.yaml: loss_type choice. Only the answers' start up to the TA's letter is packed, no
-    reference pass runs, the classifier's accuracy is logged, and --method auto scores the run by its letters."""
+def test_the_choice_loss_trains_a_classifier_over_the_options(tmp_path, tiny_model_dir, pairs_dir):
+    """--loss_type choice: only the answers' start up to the TA's letter is packed, no reference pass runs,
+    the classifier's accuracy is logged, and --method auto scores the run by its letters."""
     from evaluate import auto_method
 
-    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET)
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--loss_type", "choice")
     assert trainer.loss_types == ["choice"] and trainer.data_collator.answers == "letter"
     assert "ref_answer_logps" not in trainer.train_dataset.column_names
     logs = [h for h in trainer.state.log_history if "loss" in h]
