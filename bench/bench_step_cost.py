@@ -85,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {name} | {tokens:.0f} | {statistics.median(passes):.2f} | {first_loss:.4f} |")
         print(lines[-1], flush=True)
         del trainer, model
+    data = Path(args.data).resolve()
+    shown = data.relative_to(REPO) if data.is_relative_to(REPO) else data
     text = "\n".join([f"# Training step cost by loss (bench/bench_step_cost.py, {len(students)} students of "
-                      f"{args.data}, one a step, LoRA r16, float32, {torch.get_num_threads()} threads)", "", *lines, ""])
+                      f"{shown}, one a step, LoRA r16, float32, {torch.get_num_threads()} threads)", "", *lines, ""])
     out = result_path("bench_step_cost", argv or [])
     write_text_atomic(text, out)
     print(f"wrote {out}")
