@@ -202,30 +202,26 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
             raise ValueError(f"answers must be one of {ANSWERS}, got {self.answers!r}")
         groups, pairs, choices = [], [], []
         for b, e in enumerate(examples):
-            packed_answers, slot_of, first_target, t = [], {}, [], 0
+            per_item, slot_of, t = [], {}, 0  # t: the row's answer tokens so far (the target index)
             splits = [first_token_split(answers) for answers in e["answers_ids"]]
-            for k, ((offset, chosen), answers, split) in enumerate(zip(item_layout(e), e["answers_ids"], splits)):
-                if self.answers == "all" or chosen is None:
-                    keep = list(range(len(answers)))
-                else:
-                    keep = [chosen]
+            for (offset, chosen), answers, split in zip(item_layout(e), e["answers_ids"], splits):
+                keep = range(len(answers)) if self.answers == "all" or chosen is None else [chosen]
+                letter_at = -1  # target index of the TA's letter
+                item_answers = []
                 for o in keep:
-                    slot_of[offset + o] = len(first_target)
-                    first_target.append(t)
-                    if self.answers == "letter" and chosen is not None and split is not None:
-                        answer = split[0] + [split[1][o]]
-                    else:
-                        answer = answers[o]
+                    slot_of[offset + o] = len(slot_of)
+                    answer = answers[o]
+                    if split is not None and o == chosen:
+                        letter_at = t + len(split[0])
+                        if self.answers == "letter":
+                            answer = split[0] + [split[1][o]]
                     t += len(answer)
-                    packed_answers.append((k, answer))
+                    item_answers.append(answer)
+                per_item.append(item_answers)
                 if chosen is not None:
-                    letters, label, target = [], -1, -1
-                    if split is not None:
-                        letters, label = split[1], chosen
-                        target = first_target[slot_of[offset + chosen]] + len(split[0])
-                    choices.append((b, target, label, letters))
-            groups.append(pack_group(e["prompts_ids"], [[a for k2, a in packed_answers if k2 == k]
-                                                         for k in range(len(e["answers_ids"]))]))
+                    letters, label = (split[1], chosen) if split is not None else ([], -1)
+                    choices.append((b, letter_at, label, letters))
+            groups.append(pack_group(e["prompts_ids"], per_item))
             for c, r in e["pairs"]:
                 pairs.append((b, slot_of[c], slot_of[r] if self.answers == "all" else slot_of[c]))
         batch = collate_packed(groups, self.pad_token_id)

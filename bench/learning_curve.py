@@ -132,26 +132,17 @@ def references(data: Path, score_students: int) -> dict:
     """Constant answer, chance and the logistic-regression reference on the items evaluate.py scores."""
     from Utils.items import first_students_per_lab
     from Utils.pairs import read_items
-    from Utils.reference import fit_predict
+    from Utils.reference import reference_predictions
 
     train = read_items(data / "train.jsonl")
     test = first_students_per_lab(read_items(data / "test.jsonl"), score_students)
-    by_title = defaultdict(lambda: ([], []))
-    for item in train:
-        by_title[item.criterion][0].append(item)
-    for item in test:
-        by_title[item.criterion][1].append(item)
     right, n, ratings, chance = Counter(), Counter(), defaultdict(Counter), Counter()
-    for title, (tr, te) in by_title.items():
-        if not te:
-            continue
-        guesses = fit_predict(tr, te)
-        for item, guess in zip(te, guesses):
-            w = where(item)
-            right[w] += guess == item.true_option
-            n[w] += 1
-            ratings[(w, title)][item.true_option] += 1
-            chance[w] += 1 / len(item.options)
+    for item, guess in zip(test, reference_predictions(train, test)):
+        w = where(item)
+        right[w] += guess.correct
+        n[w] += 1
+        ratings[(w, item.criterion)][item.true_option] += 1
+        chance[w] += 1 / len(item.options)
     constant = Counter()
     for (w, _), counts in ratings.items():
         constant[w] += max(counts.values())
