@@ -105,6 +105,11 @@ def read_recipe(argv, say) -> Recipe:
     if script_args.trainer == "stock" and "choice" in training_args.loss_type:
         raise ValueError("--loss_type choice (a classifier over each item's options) needs --trainer grouped: "
                          "TRL's DPOTrainer has no such term")
+    if training_args.cache_frozen_layers and (script_args.trainer == "stock" or script_args.trainable_layers is None
+                                              or train_args.sharding_engine() is not None):
+        raise ValueError("--cache_frozen_layers needs --trainer grouped and --trainable_layers N (only the top N "
+                         "layers train, so the ones below give the same output every epoch), without FSDP or "
+                         "DeepSpeed sharding")
     distributed.check_engine(train_model.launch_type(training_args), device)
     if training_args.ddp_find_unused_parameters is None:
         # Every trainable weight (LoRA on the target modules, or the top layers) takes part in every

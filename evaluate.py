@@ -244,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     report = build_report(sections, context)
     written = write_evaluation(args.output_dir, report, runs, loaded.run_dir)
     print(f"wrote {', '.join(str(p) for p in written)}")
+    save_agreement(args, report, loaded)
     print()
     print(format_table(*comparison_rows(report)))
     print(verdict(report))
@@ -364,6 +365,20 @@ def save_calibration(args: EvaluateArguments, sections: dict, calibrations: dict
                                                          "auto_accept": auto_accept})
     print(f"temperature {fitted['temperature']:.3g} fitted on {fitted['n_items']} in-lab items; saved with the "
           f"auto-accept thresholds in {path}, for grade.py {calib.setting_name(args.method, loaded.precision)}")
+
+
+def save_agreement(args: EvaluateArguments, report: dict, loaded) -> None:
+    """With a run folder: the fine-tuned model's agreement with the TAs on the held-out labs, with its interval
+    and baselines, saved as the run's evaluation.json; grade.py's review page states it."""
+    from Utils.grading import measured_agreement
+
+    if loaded.run_dir is None or loaded.weights_dir is None:
+        return
+    source = str((Path(args.output_dir) / "report.json").resolve())
+    agreement = measured_agreement({**report, "_path": source}, loaded.weights_dir)
+    if agreement.get("measured"):
+        path = run_folder.write_evaluation(loaded.run_dir, agreement)
+        print(f"held-out agreement saved in {path}: grade.py's review page states it")
 
 
 def reference_grader(args: EvaluateArguments, loaded, items: list, say) -> tuple[list | None, str | None]:

@@ -21,7 +21,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from Utils import calibration as calib, distributed, gradebooks
+from Utils import calibration as calib, distributed, gradebooks, runs
 from Utils.console import Progress
 from Utils.cli import (STATEMENTS, Checks, ModelArguments, UsageError, check_output_dir, check_statement, fail,
                        list_field, parse, quiet_libraries, read_system_prompt, split_names, statement_field,
@@ -86,7 +86,8 @@ class GradeArguments(ModelArguments):
                 "column: students it does not know are listed and left out of canvas/moodle files"})
     evaluation_report: str | None = field(default=None, metadata={
         "help": "evaluate.py's report.json of this run: the page and suggestions state its measured agreement on "
-                "held-out labs (default: say it was never measured)"})
+                "held-out labs (default: the agreement the latest evaluate.py run saved in the run folder, "
+                "evaluation.json; without one, say it was never measured)"})
 
 
 def check_args(args: GradeArguments) -> GradeArguments:
@@ -131,7 +132,8 @@ def plural(n: int, word: str) -> str:
 @dataclass
 class Inputs:
     """What grading reads before it scores: the checked flags, the lab folders, the earlier run's files,
-    the roster and evaluation report, and the loaded model."""
+    the roster and evaluation report (--evaluation_report, else the agreement evaluate.py saved in the run
+    folder), and the loaded model."""
     args: GradeArguments
     system_prompt: str
     lab_dirs: list[Path]
@@ -141,6 +143,7 @@ class Inputs:
     report: dict | None
     loaded: LoadedModel
     lock: FolderLock | None = None  # held by the main process while it writes into output_dir
+    saved_agreement: dict | None = None  # the run folder's evaluation.json, read when no report is passed
 
 
 @dataclass
@@ -215,12 +218,16 @@ def read_inputs(argv: list[str] | None, processes) -> Inputs:
         roster = gradebooks.read_roster(args.roster, args.gradebook_id_header) if args.roster else None
         report = read_evaluation_report(args.evaluation_report) if args.evaluation_report else None
         device = distributed.join_for_scoring(resolve_device(args.device), processes)
-        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device)
+        # grading scores only the fine-tuned model: its adapter is merged (faster, same scores)
+        loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device,
+                                  merge_adapter=True)
+        saved_agreement = runs.read_evaluation(loaded.run_dir) if report is None else None
     except BaseException:
         if lock:
             lock.release()
         raise
-    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded, lock)
+    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded, lock,
+                  saved_agreement)
 
 
 def scoring_setting(inputs: Inputs, say) -> Setting:
@@ -239,7 +246,8 @@ def scoring_setting(inputs: Inputs, say) -> Setting:
     if why_not:
         say(f"note: {why_not}")
     policy = choose_threshold(args.review_threshold, args.target_accuracy, saved)
-    agreement = measured_agreement(inputs.report, loaded.weights_dir)
+    # the report passed, else what the latest evaluate.py run saved in the run folder, else "never measured"
+    agreement = inputs.saved_agreement or measured_agreement(inputs.report, loaded.weights_dir)
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source, "method": method,

@@ -235,3 +235,129 @@ def build_gradebook(fmt: str, students: list[StudentMarks], criteria: list[tuple
 def highest_marks(ratings_marks: list[float | None]) -> float | None:
     finite = [m for m in ratings_marks if m is not None and math.isfinite(m)]
     return max(finite) if finite and len(finite) == len(ratings_marks) else None
+
+
+# --------------------------------------------------------------------------- from the TA's final ratings
+
+TA_REVIEWED = "ta_reviewed"  # the file name's word for marks a TA decided on the review page
+MAX_FINAL_CSV_BYTES = 64 * 1024 * 1024
+
+
+def marks_from_final_ratings(table, rubric, source: str) -> tuple[list[StudentMarks], list[str]]:
+    """Each row of a final ratings CSV (the review page's `<lab>_final_ratings.csv`, the rubric_ratings.csv
+    layout, a `Utils.ratings_sheet.RatingsTable`) as the marks of the rating marked for each criterion of
+    `rubric` (the lab's `Criterion` list): None where no rating, or more than one, is marked, so that
+    student gets no total. Returns the students and the problems, each naming the file and row."""
+    from Utils.files import finite
+    from Utils.lab_records import nfc
+
+    def key(title: str) -> str:
+        return nfc(title).strip().casefold()
+
+    in_csv = {key(c.title): c for c in table.criteria}
+    problems = [f"{source}: no columns for criterion {c.title!r} of the rubric: its marks stay undecided"
+                for c in rubric if key(c.title) not in in_csv]
+    extra = [c.title for c in table.criteria if key(c.title) not in {key(r.title) for r in rubric}]
+    if extra:
+        problems.append(f"{source}: criteria not in the lab's rubric, left out: {', '.join(map(repr, extra))}")
+    students = []
+    for row in table.rows:
+        if row.error:
+            problems.append(f"{source} row {row.row_number}: {row.error}")
+            continue
+        marks = []
+        for criterion in rubric:
+            column = in_csv.get(key(criterion.title))
+            chosen = table.marks(row, column) if column is not None else []
+            rating = next((r for r in criterion.ratings if len(chosen) == 1 and r.letter == chosen[0].letter), None)
+            if len(chosen) > 1:
+                problems.append(f"{source} row {row.row_number} ({row.raw_id}): {criterion.title!r} has "
+                                f"{len(chosen)} ratings marked: none taken")
+            elif chosen and rating is None:
+                problems.append(f"{source} row {row.row_number} ({row.raw_id}): {criterion.title!r} marks rating "
+                                f"{chosen[0].letter!r}, which the rubric does not have: none taken")
+            marks.append(finite(rating.marks) if rating is not None else None)
+        waiting = sum(m is None for m in marks)
+        status = f"{waiting} of {len(marks)} items undecided: no total" if waiting else "decided by a TA"
+        students.append(StudentMarks(row.raw_id, row.student_id, marks, status))
+    return students, problems
+
+
+def read_final_ratings(path: Path):
+    """A final ratings CSV (at most MAX_FINAL_CSV_BYTES, UTF-8 or UTF-16 with a BOM) as a RatingsTable;
+    ValueError naming the file."""
+    from Utils.ratings_sheet import parse_ratings_csv
+    from Utils.safe_read import Unusable, decode_document, read_regular
+
+    try:
+        data = read_regular(str(path), MAX_FINAL_CSV_BYTES)
+    except Unusable as e:
+        raise ValueError(f"--final_ratings {path}: {e}") from None
+    if len(data) > MAX_FINAL_CSV_BYTES:
+        raise ValueError(f"--final_ratings {path}: larger than {MAX_FINAL_CSV_BYTES // 2**20} MB")
+    text, ok = decode_document(data)
+    if not ok or "\x00" in text:
+        raise ValueError(f"--final_ratings {path}: not UTF-8 text")
+    return parse_ratings_csv(text, str(path))
+
+
+def _parser():
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(
+        "Write the gradebook file an LMS imports (Canvas, Moodle or plain) from the final ratings a TA downloaded "
+        "from the review page (<lab>_final_ratings.csv): the marks the TA decided, a total only for students "
+        "with every criterion decided."))
+    parser.add_argument("--lab_dir", required=True, help="the lab folder that was graded (its rubric gives the marks)")
+    parser.add_argument("--final_ratings", required=True, help="the <lab>_final_ratings.csv the review page saved")
+    parser.add_argument("--gradebook", default="canvas", choices=FORMATS, help="the LMS layout (default canvas)")
+    parser.add_argument("--gradebook_id_header", default=None,
+                        help=f"the id column's name (default: {', '.join(f'{k}: {v}' for k, v in DEFAULT_ID_HEADER.items())})")
+    parser.add_argument("--gradebook_assignment", default=None, help="the assignment column's name (default: the lab's)")
+    parser.add_argument("--gradebook_points_possible", action="store_true",
+                        help="Canvas: add the Points Possible row (the rubric's highest total)")
+    parser.add_argument("--roster", default=None, help="the course's roster CSV (e.g. the LMS's gradebook export)")
+    parser.add_argument("--output_dir", default=None, help="default: the folder of --final_ratings")
+    parser.add_argument("--overwrite", action="store_true", help="replace this command's earlier file of the same name")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m Utils.gradebooks: the LMS gradebook of a lab from the TA's final ratings (the review page's download)."""
+    import sys
+
+    from Utils.cli import fail
+    from Utils.files import finite, output_path, write_text_atomic
+    from Utils.labs import read_rubric
+
+    args = _parser().parse_args(argv)
+    try:
+        id_header = check_gradebook_flags(args.gradebook, args.gradebook_id_header, args.gradebook_assignment)
+        roster = read_roster(args.roster, id_header) if args.roster else None
+        lab_dir = Path(args.lab_dir)
+        rubric = read_rubric(lab_dir)
+        source = Path(args.final_ratings)
+        students, problems = marks_from_final_ratings(read_final_ratings(source), rubric, str(source))
+        lab_name = lab_dir.resolve().name
+        criteria = [(c.title, highest_marks([finite(r.marks) for r in c.ratings])) for c in rubric]
+        book = build_gradebook(args.gradebook, students, criteria, id_header=id_header,
+                               assignment=args.gradebook_assignment or lab_name,
+                               points_possible=args.gradebook_points_possible, roster=roster)
+        out_dir = Path(args.output_dir) if args.output_dir else source.resolve().parent
+        out = output_path(out_dir, lab_name, gradebook_suffix(args.gradebook, TA_REVIEWED))
+        if out.exists() and not args.overwrite:
+            raise ValueError(f"{out} exists; pass --overwrite to replace it, or choose another --output_dir")
+        write_text_atomic(book.text, out)
+    except (ValueError, OSError) as e:  # LabFormatError, RosterError and the CSV's format errors are ValueErrors
+        return fail(str(e))
+    for problem in problems:
+        print(f"note: {problem}", file=sys.stderr)
+    print(f"{out}: {book.with_total} of {len(students)} students with a total"
+          + (f"; {len(book.without_total)} await a TA (no total)" if book.without_total else "")
+          + (f"; {len(book.unknown_to_roster)} unknown to the roster, left out: {', '.join(book.unknown_to_roster[:10])}"
+             if book.unknown_to_roster else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

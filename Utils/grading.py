@@ -395,7 +395,7 @@ def compare_suggestions(run: dict[tuple[str, str], dict], reference: dict[tuple[
 # --------------------------------------------------------------------------- what the page says about the model
 
 NEVER_MEASURED = ("agreement with TAs was never measured for this model on held-out labs (run evaluate.py on the "
-                  "training run, then pass its report.json with --evaluation_report)")
+                  "training run with held-out labs in its test data: it saves the agreement in the run folder)")
 
 
 def read_evaluation_report(path: str | Path) -> dict:

@@ -69,6 +69,10 @@ class GroupedDPOConfig(DPOConfig):
     group_by: str = field(default=DEFAULT_GROUP_BY, metadata={
         "help": "Pack one sequence per 'item' (a prompt and all its rating answers) or per 'student' (all of "
                 "one student's items of a lab, statement and code once). One group is one unit of the batch size."})
+    cache_frozen_layers: bool = field(default=False, metadata={
+        "help": "when only the top layers train (--trainable_layers N), keep the output of the frozen layers below "
+                "them for each student the first time it is seen (CPU memory: tokens x hidden size x 4 bytes), so "
+                "later epochs run only the top layers; the same losses and gradients"})
 
 
 # --------------------------------------------------------------------------- grouping items (pure)
@@ -343,6 +347,7 @@ class GroupedDPOTrainer(DPOTrainer):
             # No loss term needs a reference (loss_type sft alone): keep TRL from loading a copy of the model
             # as one; with precompute on, it loads none, and `_precompute_ref_logps` computes nothing.
             args.precompute_ref_log_probs = True
+        self.layer_cache = None  # set after TRL has wrapped the model (PEFT), below
         super().__init__(model, ref_model=ref_model, args=args, data_collator=data_collator,
                          train_dataset=train_dataset, eval_dataset=eval_dataset, processing_class=processing_class,
                          callbacks=callbacks, optimizers=optimizers, quantization_config=quantization_config,
@@ -350,6 +355,12 @@ class GroupedDPOTrainer(DPOTrainer):
         if self.aux_loss_enabled:
             raise ValueError("GroupedDPOTrainer does not compute the MoE router auxiliary loss: set "
                              "router_aux_loss_coef=0 or use the stock DPOTrainer")
+        if getattr(args, "cache_frozen_layers", False):
+            from Utils.layer_cache import FrozenLayerCache
+
+            self.layer_cache = FrozenLayerCache(self.model)  # raises if nothing below the trained layers is frozen
+            if self.ref_model is not None:
+                self.layer_cache.check_same_frozen_layers(self.ref_model)
 
     # ----------------------------------------------------------------------- data
 
@@ -409,7 +420,7 @@ class GroupedDPOTrainer(DPOTrainer):
             adapter_context = use_adapter(unwrapped, adapter_name="ref" if "ref" in unwrapped.peft_config else None)
         with (torch.no_grad(), disable_gradient_checkpointing(self.model, self.args.gradient_checkpointing_kwargs),
               adapter_context, self.accelerator.autocast()):
-            return self._answer_logps(model, inputs)[0]
+            return self._answer_logps(model, inputs, self.layer_cache)[0]
 
     def _precompute_ref_logps(self, dataset: Dataset, name: str, batch_size: int) -> Dataset:
         """Every answer's reference log-probability, once, as a column. The batches are those one process
@@ -451,9 +462,10 @@ class GroupedDPOTrainer(DPOTrainer):
     # ----------------------------------------------------------------------- loss
 
     @staticmethod
-    def _answer_logps(model, inputs):
-        """Summed log-probability per answer slot [B, A], and the per-token logits [B, T, V] and log-probs."""
-        logits = answer_logits(model, inputs)
+    def _answer_logps(model, inputs, layer_cache=None):
+        """Summed log-probability per answer slot [B, A], and the per-token logits [B, T, V] and log-probs
+        (`layer_cache`: the frozen lower layers' kept output, `Utils.layer_cache`)."""
+        logits = answer_logits(model, inputs, layer_cache=layer_cache)
         token_logps, token_logps_all = token_logprobs(logits, inputs)
         return sum_per_answer(token_logps, inputs), logits, token_logps_all
 
@@ -495,7 +507,7 @@ class GroupedDPOTrainer(DPOTrainer):
         if return_outputs:
             raise ValueError("GroupedDPOTrainer has no per-token logits to return (compute_metrics is not supported)")
         mode = "train" if self.model.training else "eval"
-        answer_logps, logits, token_logps_all = self._answer_logps(model, inputs)
+        answer_logps, logits, token_logps_all = self._answer_logps(model, inputs, self.layer_cache)
         row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
         lengths = sum_per_answer((inputs["answer_index"] >= 0).float(), inputs)
         ref_chosen = ref_rejected = None

@@ -97,7 +97,7 @@ def pack_item(prompt_ids: list[int], answers_ids: list[list[int]]) -> PackedGrou
 def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Pad packed groups into a batch. Groups may hold different numbers of items and answers.
 
-    Returns input_ids and position_ids [B, L]; `allowed` [B, L, C + L] (True where a query may
+    Returns input_ids and position_ids [B, L]; `row_length` [B] (each row's real tokens); `allowed` [B, L, C + L] (True where a query may
     attend to a key; the first C = cached_length keys are the cached prefix, which every query
     sees, so all groups of a batch must share one `cached_length`); for every answer token
     [B, T]: the position whose logits predict it (`logit_positions`), the token (`target_ids`) and its answer's slot in the row
@@ -150,6 +150,7 @@ def collate_packed(groups: list[PackedGroup], pad_token_id: int) -> dict[str, to
         pad = torch.arange(n, length)
         own[pad, pad] = True
     return {"input_ids": input_ids, "position_ids": position_ids, "allowed": allowed,
+            "row_length": torch.tensor([len(g.input_ids) for g in groups], dtype=torch.long),
             "logit_positions": logit_positions, "target_ids": target_ids, "answer_index": answer_index,
             "answer_item": answer_item, "answer_option": answer_option}
 
@@ -209,10 +210,13 @@ def encode_prefix(model, prefix_ids: list[int]) -> PrefixCache:
     return PrefixCache(list(prefix_ids), [(k, v) for k, v, *_ in out.past_key_values])
 
 
-def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
+def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None,
+                  layer_cache=None) -> torch.Tensor:
     """The logits that predict every answer token, [B, T, V] (rows at padding are arbitrary), from one
     forward pass in which only the positions predicting an answer token go through the LM head.
-    With `prefix`, the batch was packed with `cached_length=len(prefix.ids)` and attends to it."""
+    With `prefix`, the batch was packed with `cached_length=len(prefix.ids)` and attends to it. With
+    `layer_cache` (`Utils.layer_cache.FrozenLayerCache`), the frozen lower layers' output for rows
+    seen before is taken from it and only the layers above run."""
     dtype = getattr(model, "module", model).get_input_embeddings().weight.dtype  # .module: under DDP
     if not dtype.is_floating_point:
         dtype = torch.float32
@@ -221,12 +225,21 @@ def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | N
     if cached != (len(prefix.ids) if prefix is not None else 0):
         raise ValueError(f"the batch was packed after {cached} cached tokens, but the prefix cache holds "
                          f"{len(prefix.ids) if prefix is not None else 0}")
+    if prefix is not None and layer_cache is not None:
+        raise ValueError("a prefix cache and a frozen-layer cache cannot be combined")
     valid = batch["answer_index"] >= 0
     needed = torch.unique(batch["logit_positions"][valid])  # sorted; the LM head runs only here
     past = prefix.for_batch(batch_size) if prefix is not None else None
-    out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                attention_mask=attention_masks(model, batch, dtype), logits_to_keep=needed,
-                past_key_values=past, use_cache=past is not None)
+    masks = attention_masks(model, batch, dtype)
+    common = dict(position_ids=batch["position_ids"], attention_mask=masks, logits_to_keep=needed)
+    if layer_cache is None:
+        out = model(input_ids=batch["input_ids"], past_key_values=past, use_cache=past is not None, **common)
+    else:
+        from Utils.layer_cache import only_layers
+
+        states = layer_cache.states(model, batch, masks)
+        with only_layers(model, layer_cache.start):
+            out = model(inputs_embeds=states, use_cache=False, **common)
     logits = out.logits  # [B, len(needed), V]
     where = torch.searchsorted(needed, batch["logit_positions"]).clamp(max=needed.numel() - 1)
     return logits.gather(1, where[..., None].expand(-1, -1, logits.shape[-1]))

@@ -10,6 +10,8 @@
                                 (a fully fine-tuned model, --use_peft False, is saved in final_checkpoint/ only)
         calibration.json        per scoring setting (method, quantization): a temperature fitted on in-lab
                                 test students and the auto-accept thresholds (evaluate.py; grade.py reads it)
+        evaluation.json         the fine-tuned model's agreement with the TAs on held-out labs, with its interval
+                                and baselines, from the latest evaluate.py run (grade.py's review page shows it)
         checkpoint-N/           Trainer checkpoints (for --resume_from_checkpoint)
         runs/                   TensorBoard logs
         trainer_state.json      the log history
@@ -42,6 +44,7 @@ ARGUMENTS_FILE = "arguments.yaml"
 STATS_FILE = "dataset_stats.json"
 DATASET_REPORT = "dataset_report.json"
 CALIBRATION_FILE = "calibration.json"
+EVALUATION_FILE = "evaluation.json"
 TIME_FILE = "time.txt"
 SYSTEM_PROMPT_FILE = "system_prompt.txt"
 ADAPTER_CONFIG = "adapter_config.json"
@@ -309,3 +312,27 @@ def read_training_log(run_dir: str | Path | None) -> dict:
         for tag in accumulator.Tags().get("scalars", []):
             series.setdefault(_normalise_tag(tag), []).extend((e.step, e.value) for e in accumulator.Scalars(tag))
     return {"source": str(event_files[0].parent), "series": {k: sorted(v) for k, v in series.items()}} if series else {}
+
+
+def write_evaluation(run_dir: Path, agreement: dict) -> Path:
+    """Save the run's measured agreement on held-out labs (`Utils.grading.measured_agreement`), replacing
+    an earlier evaluation's."""
+    return write_json_atomic(agreement, Path(run_dir) / EVALUATION_FILE)
+
+
+def read_evaluation(run_dir: Path | None) -> dict | None:
+    """The run's saved agreement on held-out labs, or None when no evaluation saved one. Raises ValueError
+    naming the file when it is not what evaluate.py writes (truncated, edited)."""
+    path = Path(run_dir) / EVALUATION_FILE if run_dir is not None else None
+    if path is None or not path.is_file():
+        return None
+    fix = "delete it and run evaluate.py on the run again, or pass --evaluation_report"
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ValueError(f"{path}: not JSON written by evaluate.py ({str(e)[:120]}); {fix}") from None
+    accuracy = data.get("accuracy") if isinstance(data, dict) else None
+    if (not isinstance(data, dict) or data.get("measured") is not True or isinstance(accuracy, bool)
+            or not isinstance(accuracy, (int, float)) or not 0 <= accuracy <= 1):
+        raise ValueError(f"{path}: no measured agreement (an accuracy between 0 and 1) in it; {fix}")
+    return data

@@ -63,8 +63,9 @@ class RecipeArguments:
         "help": "train a LoRA adapter (True); False: fine-tune the model's own weights (small models; see "
                 "--trainable_layers). A fully fine-tuned run folder holds the whole model"})
     trainable_layers: int | None = field(default=None, metadata={
-        "help": "with --use_peft False: train only the top N transformer layers and the final norm (the rest, "
-                "embeddings included, stay frozen, and backward stops below them); default: all"})
+        "help": "train only the top N transformer layers: their LoRA adapters, or with --use_peft False their "
+                "weights and the final norm (the rest, embeddings included, stay frozen, and backward stops below "
+                "them; --cache_frozen_layers then runs the frozen ones once per student); default: all"})
     lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling alpha"})
     lora_dropout: float = field(default=0.1, metadata={
@@ -102,9 +103,8 @@ def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:
     for name in ("max_train_pairs", "max_eval_pairs"):
         if checks.number(f"--{name}", getattr(args, name), minimum=0, integer=True) and getattr(args, name) == 0:
             setattr(args, name, None)
-    if args.trainable_layers is not None and (args.use_peft or args.trainable_layers < 1):
-        checks.add("--trainable_layers needs --use_peft False and at least 1 layer, got "
-                   f"{args.trainable_layers} with use_peft={args.use_peft}")
+    if args.trainable_layers is not None and args.trainable_layers < 1:
+        checks.add(f"--trainable_layers needs at least 1 layer, got {args.trainable_layers}")
     if isinstance(args.eval_dataset_path, str) and args.eval_dataset_path.strip().lower() in ("", "none"):
         args.eval_dataset_path = None
     checks.raise_if_any()

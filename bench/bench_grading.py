@@ -32,6 +32,11 @@ WORK = REPO / "bench" / ".grading"
 LAB = "lab05_factorial"
 
 
+def ratio(rate: float, generated: float) -> str:
+    """How many times generation's speed ('not measured' with --generate_items 0)."""
+    return f"{rate / generated:.1f}x" if generated > 0 else "not measured"
+
+
 def write_lab(students: int) -> Path:
     """One generated lab of `students` submissions, without its TA ratings (as grade.py gets it)."""
     from examples import generate_labs
@@ -113,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(f"{method}, {quantization}: {row['items']} items in {row['seconds'] / 60:.1f} min "
                   f"({row['items_per_second']:.2f} items/s end to end, {row['scoring_items_per_second']:.2f} scoring; "
-                  f"{row['scoring_items_per_second'] / generated:.1f}x generation)", flush=True)
+                  f"{ratio(row['scoring_items_per_second'], generated)} generation)", flush=True)
     compared = faithfulness(rows)
     lines = ["# Grading a whole lab (bench/bench_grading.py)", "",
              f"`grade.py` end to end (model loading, reading the lab, scoring, writing the CSV, JSON, review page and "
@@ -132,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                   if c and c["n"] else "reference | | " if r["quantization"] == "none" else "not compared | |")
         lines.append(f"| {r['method']} | {r['quantization']} | {r['items']} | {r['seconds'] / 60:.1f} | "
                      f"{r['items_per_second']:.2f} | {r['scoring_items_per_second']:.2f} | "
-                     f"{r['scoring_items_per_second'] / generated:.1f} | {versus} |")
+                     f"{ratio(r['scoring_items_per_second'], generated)} | {versus} |")
     write_text_atomic("\n".join(lines) + "\n", args.out)
     print(f"wrote {args.out}")
     return 0

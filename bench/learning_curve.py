@@ -76,6 +76,16 @@ RECIPES = {
                     "4 students a step, all students, 2 epochs",
                     [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "8",
                      "--per_device_train_batch_size", "4", "--num_train_epochs", "2", "--learning_rate", "1e-4"]),
+    "choice_top4_cached": ("choice, full fine-tuning of the top 4 of 30 layers, the 26 below run once per student "
+                           "(--cache_frozen_layers), lr 2e-4, 4 students a step, all students, 4 epochs",
+                           [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
+                            "--cache_frozen_layers", "True", "--per_device_train_batch_size", "4",
+                            "--num_train_epochs", "4", "--learning_rate", "2e-4"]),
+    "choice_lora_top8_cached": ("choice, LoRA r16 on the top 8 of 30 layers only, the 22 below run once per student "
+                                "(--cache_frozen_layers), lr 1e-3, 4 students a step, all students, 4 epochs",
+                                [*ALL, "--loss_type", "choice", "--trainable_layers", "8", "--cache_frozen_layers",
+                                 "True", "--per_device_train_batch_size", "4", "--num_train_epochs", "4",
+                                 "--learning_rate", "1e-3"]),
     "sft_lora": ("SFT (NLL of the TA's whole answer), LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",
                  [*ALL, "--loss_type", "sft", "--per_device_train_batch_size", "4", "--num_train_epochs", "2"]),
     "sft_choice_lora": ("SFT + choice, LoRA r16, lr 5e-4, 4 students a step, all students, 2 epochs",

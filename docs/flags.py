@@ -48,8 +48,13 @@ def table(cls, skip: tuple[str, ...] = ()) -> list[str]:
 def page() -> str:
     import evaluate
     import grade
+    from trl import DPOConfig
+
     from Utils.create_dataset import BuildArguments
+    from Utils.grouped_dpo import GroupedDPOConfig
     from Utils.train_args import RecipeArguments
+
+    trl_fields = tuple(f.name for f in dataclasses.fields(DPOConfig))
 
     return "\n".join([
         "# Flag reference", "",
@@ -64,6 +69,8 @@ def page() -> str:
         "`--config` YAML < flags. Loss terms: `--loss_type` takes a list (`sigmoid`, `hinge`, `ipo`, `robust`, "
         "`exo_pair`, `sft` with the grouped trainer), weighted by `--loss_weights`; `--label_smoothing` works "
         "with `robust` and `exo_pair`.", "", *table(RecipeArguments), "",
+        "The grouped trainer's own fields (`Utils.grouped_dpo.GroupedDPOConfig`):", "",
+        *table(GroupedDPOConfig, skip=trl_fields), "",
         "## Step 3: `evaluate.sh` / `python evaluate.py`", "", *table(evaluate.EvaluateArguments), "",
         "## Step 4: `grade.sh` / `python grade.py`", "", *table(grade.GradeArguments), "",
     ])

@@ -496,3 +496,31 @@ def test_two_grading_runs_into_one_folder_are_refused_not_raced(labs_dir, tmp_pa
     with FolderLock(out, "grade.py") as taken:  # the run that left it is gone
         assert taken.held and json.loads((out / LOCK_FILE).read_text())["pid"] == os.getpid()
     assert not (out / LOCK_FILE).exists() and out.is_dir()  # the folder was there before: it stays
+
+
+@pytest.mark.slow
+def test_evaluate_saves_the_held_out_agreement_and_grade_states_it_without_a_flag(labs_dir, tmp_path):
+    """evaluate.py on a run with a held-out lab writes the run's evaluation.json; grade.py then states that
+    agreement (not "never measured") without --evaluation_report; a damaged file is named, before scoring."""
+    import evaluate
+    import grade
+    from Utils.runs import EVALUATION_FILE
+
+    grades = {f"s{i}@uni.edu": {"Variable names": "ABC"[i % 3], "Loop bound": "AB"[i % 2]} for i in range(4)}
+    write_lab(labs_dir, "lab2", grades=grades)
+    lab_to_grade(labs_dir)
+    run = save_run_folder(tmp_path / "runs" / "model_1", save_tiny_model(tmp_path / "tiny"))
+    assert evaluate.main(["--adapter_path", str(run), "--parent_dir", str(labs_dir), "--lab_names", "lab2",
+                          "--held_out_labs", "lab2", "--output_dir", str(tmp_path / "eval"),
+                          "--calibration", "none"]) == 0
+    saved = json.loads((run / EVALUATION_FILE).read_text())
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    assert saved["measured"] is True and saved["labs"] == ["lab2"] and saved["n_items"] == 8
+    assert saved["accuracy"] == report["rows"]["held-out labs"]["accuracy"]
+    assert saved["source"] == str((tmp_path / "eval" / "report.json").resolve())
+    argv = ["--adapter_path", str(run), "--parent_dir", str(labs_dir), "--lab_names", "lab1"]
+    assert grade.main([*argv, "--output_dir", str(tmp_path / "grades")]) == 0
+    data = json.loads((tmp_path / "grades" / "lab1_suggestions.json").read_text())
+    assert data["model"]["agreement"] == saved
+    (run / EVALUATION_FILE).write_text('{"measured": true, "accuracy": 7}')
+    assert grade.main([*argv, "--output_dir", str(tmp_path / "grades2")]) == 2

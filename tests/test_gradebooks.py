@@ -172,3 +172,36 @@ def test_gradebook_flags_and_rosters_are_checked_with_the_flag_named(tmp_path):
     with pytest.raises(RosterError, match="not UTF-8"):
         read_roster(path, "Email")
     assert gradebooks.gradebook_suffix("canvas", "auto_accepted") == "_canvas_gradebook_auto_accepted.csv"
+
+
+def test_the_ta_final_ratings_become_an_lms_gradebook(tmp_path, capsys):
+    """python -m Utils.gradebooks: the review page's final ratings -> the Canvas file, which imports as the
+    TA decided: a total only for students with every criterion decided, nothing overwritten unasked."""
+    from fixtures import RUBRIC, ratings_csv, write_lab
+
+    lab = write_lab(tmp_path, "lab01", grades={f"s{i}@uni.edu": {} for i in (1, 2, 3)})
+    final = tmp_path / "out" / "lab01_final_ratings.csv"
+    final.parent.mkdir()
+    # s1 fully decided (A=2 + A=1), s2 one criterion undecided, s3 two ratings marked in one criterion
+    final.write_text(ratings_csv(RUBRIC, {"s1@uni.edu": {"Variable names": "A", "Loop bound": "A"},
+                                          "s2@uni.edu": {"Variable names": "B"},
+                                          "s3@uni.edu": {"Variable names": "C", "Loop bound": "B"}},
+                                 cell=lambda s, t, letter, chosen: "1" if s == "s3@uni.edu" and t == "Loop bound"
+                                 else None))
+    argv = ["--lab_dir", str(lab), "--final_ratings", str(final), "--gradebook", "canvas",
+            "--gradebook_assignment", "Lab 1", "--gradebook_points_possible"]
+    assert gradebooks.main(argv) == 0
+    out = tmp_path / "out" / "lab01_canvas_gradebook_ta_reviewed.csv"
+    imported = canvas_import(out.read_text(), course=COURSE)
+    assert imported["grades"] == {101: {"Lab 1": "3"}} and imported["points"] == {"Lab 1": "3"}
+    captured = capsys.readouterr()
+    assert "1 of 3 students with a total; 2 await a TA" in captured.out
+    assert "row 9 (s3@uni.edu): 'Loop bound' has 2 ratings marked: none taken" in captured.err
+    before = out.read_text()
+    assert gradebooks.main(argv) == 2  # the file is there: not replaced unless --overwrite
+    assert "exists; pass --overwrite" in capsys.readouterr().err and out.read_text() == before
+    assert gradebooks.main([*argv, "--overwrite"]) == 0
+    # a file that is not a final ratings CSV is named in the error
+    final.write_text("just,some\ntext\n")
+    assert gradebooks.main([*argv, "--overwrite"]) == 2
+    assert str(final) in capsys.readouterr().err

@@ -335,3 +335,21 @@ def test_int8_scoring_on_cpu_quantizes_the_linear_layers_and_keeps_the_scores_cl
 
     with pytest.raises(ValueError, match="int8 is the CPU's"):
         resolve_quantization("int8", "cuda")
+
+
+def test_a_merged_adapter_scores_as_the_adapter_does(lab_parent, tmp_path):
+    """grade.py merges the LoRA adapter into float weights (faster): the same first-token scores, and the base
+    model is still there for whoever asks (loaded beside it)."""
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    adapter = load_for_scoring(adapter_path=str(run_dir), quantization="none")
+    merged = load_for_scoring(adapter_path=str(run_dir), quantization="none", merge_adapter=True)
+    assert hasattr(adapter.model, "disable_adapter") and not hasattr(merged.model, "disable_adapter")
+    a = score_likelihood(adapter.model, adapter.tokenizer, items, max_length=None, first_token=True)
+    b = score_likelihood(merged.model, merged.tokenizer, items, max_length=None, first_token=True)
+    assert [x.predicted_option for x in a.scores] == [y.predicted_option for y in b.scores]
+    for x, y in zip(a.scores, b.scores):
+        assert list(y.logprobs.values()) == pytest.approx(list(x.logprobs.values()), abs=1e-4)
+    with merged.base_model() as base:
+        assert base is not merged.model

@@ -412,5 +412,22 @@ def test_quantized_weights_cannot_be_fully_fine_tuned():
     _, training = train_args.parse_arguments(["--use_peft", "False"])
     with pytest.raises(ValueError, match="needs --use_peft True"):
         train_args.check_combination("cpu", "4bit", training, use_peft=False)
-    with pytest.raises(ValueError, match="--trainable_layers needs --use_peft False"):
-        train_args.parse_arguments(["--trainable_layers", "2"])
+    with pytest.raises(ValueError, match="--trainable_layers needs at least 1 layer"):
+        train_args.parse_arguments(["--trainable_layers", "0"])
+
+
+@pytest.mark.slow
+def test_lora_on_the_top_layers_with_the_frozen_layers_cached(tmp_path, tiny_model_dir, pairs_dir):
+    """--trainable_layers 1 with LoRA: adapters on the top layer only (saved so scoring rebuilds them), and
+    --cache_frozen_layers runs the layer below once per student."""
+    from Utils.grader import load_for_scoring
+
+    trainer = tiny_run(tiny_model_dir, pairs_dir, tmp_path, *QUIET, "--trainable_layers", "1", "--cache_frozen_layers",
+                       "True", "--loss_type", "choice")
+    assert trainer.layer_cache.start == 1 and trainer.layer_cache.misses > 0
+    final = Path(trainer.args.output_dir) / "final_checkpoint"
+    assert json.loads((final / "adapter_config.json").read_text())["layers_to_transform"] == [1]
+    names = list(lora_b_tensors(final))
+    assert names and all(".layers.1." in n for n in names)
+    loaded = load_for_scoring(adapter_path=str(Path(trainer.args.output_dir)))
+    assert loaded.fine_tuned
