@@ -232,6 +232,13 @@ def build_gradebook(fmt: str, students: list[StudentMarks], criteria: list[tuple
     return book
 
 
+def rubric_criteria(rubric) -> list[tuple[str, float | None]]:
+    """(title, highest marks) of each criterion of a lab's rubric, as `build_gradebook` takes them."""
+    from Utils.files import finite
+
+    return [(c.title, highest_marks([finite(r.marks) for r in c.ratings])) for c in rubric]
+
+
 def highest_marks(ratings_marks: list[float | None]) -> float | None:
     finite = [m for m in ratings_marks if m is not None and math.isfinite(m)]
     return max(finite) if finite and len(finite) == len(ratings_marks) else None
@@ -257,7 +264,8 @@ def marks_from_final_ratings(table, rubric, source: str) -> tuple[list[StudentMa
     in_csv = {key(c.title): c for c in table.criteria}
     problems = [f"{source}: no columns for criterion {c.title!r} of the rubric: its marks stay undecided"
                 for c in rubric if key(c.title) not in in_csv]
-    extra = [c.title for c in table.criteria if key(c.title) not in {key(r.title) for r in rubric}]
+    in_rubric = {key(c.title) for c in rubric}
+    extra = [c.title for c in table.criteria if key(c.title) not in in_rubric]
     if extra:
         problems.append(f"{source}: criteria not in the lab's rubric, left out: {', '.join(map(repr, extra))}")
     students = []
@@ -327,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     from Utils.cli import fail
-    from Utils.files import finite, output_path, write_text_atomic
+    from Utils.files import output_path, write_text_atomic
     from Utils.labs import read_rubric
 
     args = _parser().parse_args(argv)
@@ -339,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         source = Path(args.final_ratings)
         students, problems = marks_from_final_ratings(read_final_ratings(source), rubric, str(source))
         lab_name = lab_dir.resolve().name
-        criteria = [(c.title, highest_marks([finite(r.marks) for r in c.ratings])) for c in rubric]
-        book = build_gradebook(args.gradebook, students, criteria, id_header=id_header,
+        book = build_gradebook(args.gradebook, students, rubric_criteria(rubric), id_header=id_header,
                                assignment=args.gradebook_assignment or lab_name,
                                points_possible=args.gradebook_points_possible, roster=roster)
         out_dir = Path(args.output_dir) if args.output_dir else source.resolve().parent

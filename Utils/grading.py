@@ -345,8 +345,8 @@ def write_lab_outputs(output_dir: Path, lab: Lab, data: dict, options: Gradebook
     run did not write (another gradebook format, or an earlier version's full-marks files) are
     removed. Returns the paths, the gradebook's account and the removed files."""
     paths = lab_outputs(output_dir, lab.name, options.format)
-    criteria = [(c.title, gradebooks.highest_marks([finite(r.marks) for r in c.ratings])) for c in lab.rubric]
-    book = gradebooks.build_gradebook(options.format, student_marks(lab, data), criteria,
+    book = gradebooks.build_gradebook(options.format, student_marks(lab, data),
+                                      gradebooks.rubric_criteria(lab.rubric),
                                       id_header=options.id_header, assignment=options.assignment or lab.name,
                                       points_possible=options.points_possible, roster=options.roster)
     data["gradebook"] = {"format": options.format, "file": paths["gradebook"].name, "id_header": options.id_header,

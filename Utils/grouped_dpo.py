@@ -360,7 +360,7 @@ class GroupedDPOTrainer(DPOTrainer):
 
             self.layer_cache = FrozenLayerCache(self.model)  # raises if nothing below the trained layers is frozen
             if self.ref_model is not None:
-                self.layer_cache.check_same_frozen_layers(self.ref_model)
+                self.layer_cache.check_same_frozen_layers(self.model, self.ref_model)
 
     # ----------------------------------------------------------------------- data
 

@@ -89,16 +89,15 @@ class FrozenLayerCache:
     """
 
     def __init__(self, model):
-        self._model_ref = model
         self.start = first_trainable_layer(model)
         check_deterministic(model, self.start)
         self.rows: dict[bytes, torch.Tensor] = {}
         self.hits = self.misses = 0
 
-    def check_same_frozen_layers(self, other) -> None:
+    def check_same_frozen_layers(self, model, other) -> None:
         """Another model that reads this cache (a separate reference model) must have the same frozen
-        embeddings and lower layers, weight for weight."""
-        mine, theirs = base_model(self._model_ref), base_model(other)
+        embeddings and lower layers as `model`, weight for weight."""
+        mine, theirs = base_model(model), base_model(other)
         pairs = [(mine.get_input_embeddings(), theirs.get_input_embeddings())]
         pairs += list(zip(decoder_layers(mine)[:self.start], decoder_layers(theirs)[:self.start]))
         for a, b in pairs:
