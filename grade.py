@@ -21,7 +21,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from Utils import calibration as calib, distributed, gradebooks, runs
+from Utils import calibration as calib, distributed, gradebooks
 from Utils.console import Progress
 from Utils.cli import (STATEMENTS, Checks, ModelArguments, UsageError, check_output_dir, check_statement, fail,
                        list_field, parse, quiet_libraries, read_system_prompt, split_names, statement_field,
@@ -143,7 +143,6 @@ class Inputs:
     report: dict | None
     loaded: LoadedModel
     lock: FolderLock | None = None  # held by the main process while it writes into output_dir
-    saved_agreement: dict | None = None  # the run folder's evaluation.json, read when no report is passed
 
 
 @dataclass
@@ -221,13 +220,11 @@ def read_inputs(argv: list[str] | None, processes) -> Inputs:
         # grading scores only the fine-tuned model: its adapter is merged (faster, same scores)
         loaded = load_for_scoring(args.model, args.model_size, args.adapter_path, args.quantization, device,
                                   merge_adapter=True)
-        saved_agreement = runs.read_evaluation(loaded.run_dir) if report is None else None
     except BaseException:
         if lock:
             lock.release()
         raise
-    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded, lock,
-                  saved_agreement)
+    return Inputs(args, system_prompt, lab_dirs, output_dir, earlier_files, roster, report, loaded, lock)
 
 
 def scoring_setting(inputs: Inputs, say) -> Setting:
@@ -247,7 +244,8 @@ def scoring_setting(inputs: Inputs, say) -> Setting:
         say(f"note: {why_not}")
     policy = choose_threshold(args.review_threshold, args.target_accuracy, saved)
     # the report passed, else what the latest evaluate.py run saved in the run folder, else "never measured"
-    agreement = inputs.saved_agreement or measured_agreement(inputs.report, loaded.weights_dir)
+    agreement = ((loaded.evaluation if inputs.report is None else None)
+                 or measured_agreement(inputs.report, loaded.weights_dir))
     model = {"name": loaded.spec.name, "hub_id": loaded.spec.hub_id,
              "adapter_path": str(loaded.weights_dir) if loaded.weights_dir else None,
              "max_length": max_length, "max_length_source": max_length_source, "method": method,

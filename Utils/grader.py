@@ -210,6 +210,7 @@ class LoadedModel:
     quantization: str = "auto"
     device: str = "auto"
     system_prompt: str | None = None  # the one the run or exported grader folder was trained with
+    evaluation: dict | None = None  # the run's saved held-out agreement (runs.read_evaluation), if any
 
     @property
     def fine_tuned(self) -> bool:
@@ -271,6 +272,7 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
         calibrations = runs.read_calibrations(folder)
     else:
         calibrations = runs.read_calibrations(run_dir)
+    evaluation = runs.read_evaluation(run_dir)  # checked, like the calibration, before any weights load
     tokenizer = models.load_tokenizer(spec)
     if weights_dir is not None and not runs.is_adapter(weights_dir):
         net = models.load_model(models.ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
@@ -291,7 +293,7 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
     # the prompt it was trained with: an exported grader's, else the training run's (runs.system_prompt)
     system_prompt = runs.system_prompt(spec.hub_id if manifest is not None else run_dir)
     return LoadedModel(spec, tokenizer, net, models.supports_system(spec, tokenizer), weights_dir, run_dir, run_args,
-                       args_path, calibrations, quantization, device, system_prompt)
+                       args_path, calibrations, quantization, device, system_prompt, evaluation)
 
 
 def resolve_max_length(loaded: LoadedModel, requested: int | None, default: int = 1536) -> tuple[int, str]:
