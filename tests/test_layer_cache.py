@@ -175,13 +175,15 @@ def test_a_reference_model_with_other_frozen_weights_is_refused(base_model, toke
                           train_dataset=Dataset.from_list(rows()), processing_class=tokenizer)
 
 
-def test_dpo_train_refuses_the_cache_without_frozen_layers():
+def test_dpo_train_refuses_the_cache_without_frozen_layers(pairs_dir):
     import dpo_train
 
+    files = ["--train_dataset_path", str(pairs_dir / "train.jsonl"), "--eval_dataset_path", "none"]
     with pytest.raises(ValueError, match="--cache_frozen_layers needs --trainer grouped and --trainable_layers N"):
-        dpo_train.read_recipe(["--cache_frozen_layers", "True"], print)
+        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True"], print)
     with pytest.raises(ValueError, match="--cache_frozen_layers needs"):
-        dpo_train.read_recipe(["--cache_frozen_layers", "True", "--trainable_layers", "2", "--trainer", "stock"], print)
+        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True", "--trainable_layers", "2", "--trainer", "stock"],
+                              print)
 
 
 def test_the_course_recipe_config_resolves_to_the_cached_top_layers():
