@@ -195,4 +195,5 @@ def test_the_course_recipe_config_resolves_to_the_cached_top_layers():
     script, training = train_args.parse_arguments(["--config", config, "--device", "cpu"], config_class=GroupedDPOConfig)
     assert (script.use_peft, script.trainable_layers, script.max_train_pairs) == (False, 4, None)
     assert training.cache_frozen_layers is True and training.loss_type == ["choice"]
-    assert training.num_train_epochs == 4 and training.learning_rate == 2e-4
+    assert training.num_train_epochs == 5 and training.learning_rate == 3e-4
+    assert training.per_device_train_batch_size == 2
