@@ -40,6 +40,14 @@ def missing_target_modules(model, targets: list[str]) -> list[str]:
     return [t for t in targets if t not in names]
 
 
+def top_layer_indices(model, top: int, name: str = "the model") -> list[int]:
+    """The indices of the model's top `top` decoder layers (--trainable_layers); ValueError when it has fewer."""
+    n_layers = len(model.get_decoder().layers)
+    if top > n_layers:
+        raise ValueError(f"--trainable_layers {top}: {name} has only {n_layers} layers")
+    return list(range(n_layers - top, n_layers))
+
+
 def lora_config(script_args: RecipeArguments, spec: ModelSpec, model):
     """LoRA on the registry's target modules (or --lora_target_modules), checked against the model."""
     from peft import LoraConfig
@@ -49,12 +57,8 @@ def lora_config(script_args: RecipeArguments, spec: ModelSpec, model):
     if missing:
         raise ValueError(f"model {spec.name!r} ({type(model).__name__}) has no modules named {missing}; "
                          f"set --lora_target_modules to names it has")
-    top, layers = script_args.trainable_layers, None
-    if top is not None:  # LoRA on the top N decoder layers only
-        n_layers = len(model.get_decoder().layers)
-        if top > n_layers:
-            raise ValueError(f"--trainable_layers {top}: model {spec.name!r} has only {n_layers} layers")
-        layers = list(range(n_layers - top, n_layers))
+    top = script_args.trainable_layers  # LoRA on the top N decoder layers only, when set
+    layers = top_layer_indices(model, top, f"model {spec.name!r}") if top is not None else None
     return LoraConfig(r=script_args.lora_r, lora_alpha=script_args.lora_alpha, lora_dropout=script_args.lora_dropout,
                       target_modules=targets, bias="none", task_type="CAUSAL_LM", layers_to_transform=layers)
 
@@ -65,9 +69,7 @@ def freeze_below(model, trainable_layers: int | None) -> dict:
     to the LM head in small models) stay frozen either way: with hundreds of examples they would
     only memorise, and they are most of a small model's parameters."""
     layers = model.get_decoder().layers
-    if trainable_layers is not None and trainable_layers > len(layers):
-        raise ValueError(f"--trainable_layers {trainable_layers}: the model has only {len(layers)} layers")
-    keep = set(range(len(layers) - (trainable_layers or len(layers)), len(layers)))
+    keep = top_layer_indices(model, trainable_layers if trainable_layers is not None else len(layers))
     for param in model.parameters():
         param.requires_grad_(False)
     for i in keep:
