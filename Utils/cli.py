@@ -322,20 +322,22 @@ def _check_writable_parent(path: Path, flag: str, shown: Path | None = None) -> 
         raise UsageError(f"{flag} {shown}: {probe} cannot be written (permissions)")
 
 
+MAX_YAML_BYTES = 1 << 20  # a config or preset file; far more than any holds
+
+
 def read_yaml_file(path: str | Path, flag: str):
     """A YAML file's data; UsageError naming `flag` and the file (with line) when it is missing,
     unreadable or not YAML."""
     import yaml
 
+    from Utils.safe_read import read_named_file
+
     path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"{flag} {path}: file not found")
+    data = read_named_file(path, MAX_YAML_BYTES, f"{flag} {path}", UsageError)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{flag} {path}: not UTF-8 text") from None
-    except OSError as e:
-        raise UsageError(f"{flag} {path}: cannot be read: {e.strerror or e}") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:

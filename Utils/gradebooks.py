@@ -138,15 +138,10 @@ def check_gradebook_flags(fmt: str, id_header: str | None, assignment: str | Non
 def read_roster(path: str | Path, id_header: str) -> Roster:
     """A roster CSV whose header row has a column named `id_header` (case-insensitive). Canvas
     exports hold a "Points Possible" row and "Student, Test": both are skipped."""
+    from Utils.safe_read import read_named_file
+
     path = Path(path)
-    if not path.is_file():
-        raise RosterError(f"--roster {path}: file not found")
-    if path.stat().st_size > MAX_ROSTER_BYTES:
-        raise RosterError(f"--roster {path}: larger than {MAX_ROSTER_BYTES // (1024 * 1024)} MB")
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise RosterError(f"--roster {path}: cannot be read: {e.strerror or e}") from None
+    raw = read_named_file(path, MAX_ROSTER_BYTES, f"--roster {path}", RosterError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -295,18 +290,46 @@ def read_final_ratings(path: Path):
     """A final ratings CSV (at most MAX_FINAL_CSV_BYTES, UTF-8 or UTF-16 with a BOM) as a RatingsTable;
     ValueError naming the file."""
     from Utils.ratings_sheet import parse_ratings_csv
-    from Utils.safe_read import Unusable, decode_document, read_regular
+    from Utils.safe_read import decode_document, read_named_file
 
-    try:
-        data = read_regular(str(path), MAX_FINAL_CSV_BYTES)
-    except Unusable as e:
-        raise ValueError(f"--final_ratings {path}: {e}") from None
-    if len(data) > MAX_FINAL_CSV_BYTES:
-        raise ValueError(f"--final_ratings {path}: larger than {MAX_FINAL_CSV_BYTES // 2**20} MB")
+    data = read_named_file(path, MAX_FINAL_CSV_BYTES, f"--final_ratings {path}")
     text, ok = decode_document(data)
     if not ok or "\x00" in text:
         raise ValueError(f"--final_ratings {path}: not UTF-8 text")
     return parse_ratings_csv(text, str(path))
+
+
+def is_gradebook_file(path: Path, fmt: str) -> bool:
+    """Whether `path` holds a gradebook in `fmt` as `build_gradebook` writes it: the header row (Canvas:
+    its five student columns and one assignment; Moodle: identifier and grade; plain: id, Total, the
+    criteria, Status) and every row as wide as it. Anything else is a file this command did not make."""
+    from Utils.safe_read import read_named_file
+
+    try:
+        text = read_named_file(path, MAX_FINAL_CSV_BYTES, str(path)).decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except (ValueError, csv.Error):  # unreadable, too big, not UTF-8, not CSV
+        return False
+    if not rows or any(len(row) != len(rows[0]) for row in rows):
+        return False
+    header = rows[0]
+    if fmt == "canvas":
+        return len(header) == len(CANVAS_STUDENT_COLUMNS) + 1 and tuple(header[:5]) == CANVAS_STUDENT_COLUMNS
+    if fmt == "moodle":
+        return len(header) == 2
+    return len(header) >= 3 and header[1] == "Total" and header[-1] == "Status"
+
+
+def check_replaceable(out: Path, fmt: str, overwrite: bool) -> None:
+    """`out` may be written: it does not exist, or it is a gradebook this command wrote and `overwrite`
+    is set. A file of any other kind at that name is never replaced, even with --overwrite."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_file() or not is_gradebook_file(out, fmt):
+        raise ValueError(f"{out} exists and is not a {fmt} gradebook this command wrote; it is never replaced, "
+                         "even with --overwrite: move it away or choose another --output_dir")
+    if not overwrite:
+        raise ValueError(f"{out} exists; pass --overwrite to replace it, or choose another --output_dir")
 
 
 def _parser():
@@ -326,7 +349,8 @@ def _parser():
                         help="Canvas: add the Points Possible row (the rubric's highest total)")
     parser.add_argument("--roster", default=None, help="the course's roster CSV (e.g. the LMS's gradebook export)")
     parser.add_argument("--output_dir", default=None, help="default: the folder of --final_ratings")
-    parser.add_argument("--overwrite", action="store_true", help="replace this command's earlier file of the same name")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace this command's earlier file of the same name (never a file of another layout)")
     return parser
 
 
@@ -352,8 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                                points_possible=args.gradebook_points_possible, roster=roster)
         out_dir = Path(args.output_dir) if args.output_dir else source.resolve().parent
         out = output_path(out_dir, lab_name, gradebook_suffix(args.gradebook, TA_REVIEWED))
-        if out.exists() and not args.overwrite:
-            raise ValueError(f"{out} exists; pass --overwrite to replace it, or choose another --output_dir")
+        check_replaceable(out, args.gradebook, args.overwrite)
         write_text_atomic(book.text, out)
     except (ValueError, OSError) as e:  # LabFormatError, RosterError and the CSV's format errors are ValueErrors
         return fail(str(e))

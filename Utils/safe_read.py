@@ -138,6 +138,31 @@ def read_regular(path: str, limit: int) -> bytes:
         raise Unusable(f"cannot be read: {e.strerror or e}") from None
 
 
+def read_named_file(path: str | Path, limit: int, shown: str, error: type[Exception] = ValueError) -> bytes:
+    """A file a user named by a flag (a roster, a final ratings CSV): a regular file (a final link is
+    followed), at most `limit` bytes, read without blocking. Raises `error` with a message starting
+    with `shown` (e.g. "--roster roster.csv") saying what is wrong: not found, not a regular file,
+    over the limit, unreadable."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{shown}: file not found") from None
+    except OSError as e:
+        raise error(f"{shown}: cannot be read: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise error(f"{shown}: is {file_kind(st.st_mode)}, not a regular file")
+    too_big = f"{shown}: larger than {limit // 2**20} MB" if limit >= 2**20 else f"{shown}: over {limit} bytes"
+    if st.st_size > limit:
+        raise error(too_big)
+    try:
+        data = read_regular(os.path.realpath(path), limit)
+    except Unusable as e:
+        raise error(f"{shown}: {e}") from None
+    if len(data) > limit:  # it grew between the stat and the read
+        raise error(too_big)
+    return data
+
+
 def resolve_entry(path: str, root: str) -> tuple[str, os.stat_result]:
     """The real path and stat of `path`, which must stay inside `root` (resolved).
 

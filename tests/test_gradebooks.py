@@ -201,7 +201,54 @@ def test_the_ta_final_ratings_become_an_lms_gradebook(tmp_path, capsys):
     assert gradebooks.main(argv) == 2  # the file is there: not replaced unless --overwrite
     assert "exists; pass --overwrite" in capsys.readouterr().err and out.read_text() == before
     assert gradebooks.main([*argv, "--overwrite"]) == 0
+    # a file of another layout at that name (here the course's own Canvas export) is never replaced
+    export = "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1 (7),Current Score\nAda,101,,s1@uni.edu,A,2,90\n"
+    out.write_text(export)
+    assert gradebooks.main([*argv, "--overwrite"]) == 2
+    assert "is not a canvas gradebook this command wrote; it is never replaced" in capsys.readouterr().err
+    assert out.read_text() == export
+    out.unlink()
     # a file that is not a final ratings CSV is named in the error
     final.write_text("just,some\ntext\n")
     assert gradebooks.main([*argv, "--overwrite"]) == 2
     assert str(final) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt, text, ours", [
+    ("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1\nPoints Possible,,,,,3\nA,,,s1@u,,3\n", True),
+    ("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1,Lab 2\n", False),  # a Canvas export
+    ("canvas", "Student,ID,SIS User ID,SIS Login ID,Section,Lab 1\nA,,,s1@u,,3,extra\n", False),
+    ("moodle", "Email address,lab01\ns1@u,3\n", True),
+    ("moodle", "Email address,lab01,Notes\ns1@u,3,x\n", False),
+    ("plain", "Student ID,Total,Variable names,Loop bound,Status\ns1@u,3,2,1,decided by a TA\n", True),
+    ("plain", "Student ID,Total\n", False),
+    ("plain", "", False),
+    ("moodle", "\xff\xfe", False),
+])
+def test_only_a_gradebook_of_the_same_layout_counts_as_this_commands_file(tmp_path, fmt, text, ours):
+    path = tmp_path / "lab01_gradebook.csv"
+    path.write_bytes(text.encode("latin-1"))
+    assert gradebooks.is_gradebook_file(path, fmt) is ours
+
+
+def test_user_named_files_are_read_only_when_regular_and_within_the_limit(tmp_path):
+    import os
+
+    from Utils.safe_read import read_named_file
+
+    with pytest.raises(RosterError, match=r"^--roster .*missing.csv: file not found$"):
+        read_roster(tmp_path / "missing.csv", "Email")
+    with pytest.raises(RosterError, match="is a folder, not a regular file"):
+        read_roster(tmp_path, "Email")
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # would block a plain read forever
+    with pytest.raises(ValueError, match="pipe.csv: is a FIFO, not a regular file"):
+        gradebooks.read_final_ratings(fifo)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 101)
+    with pytest.raises(ValueError, match=r"^big: over 100 bytes$"):
+        read_named_file(big, 100, "big")
+    assert read_named_file(big, 101, "big") == b"x" * 101
+    link = tmp_path / "link.csv"
+    link.symlink_to(big)  # a link the user named is followed
+    assert read_named_file(link, 101, "link") == b"x" * 101
