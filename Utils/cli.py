@@ -31,6 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SYSTEM_PROMPT = REPO_ROOT / "system_prompt.txt"
 DEFAULT_REASONING_SYSTEM_PROMPT = REPO_ROOT / "system_prompt_reasoning.txt"
+MAX_SETTINGS_BYTES = 1 << 20  # a system prompt, config or preset file: far more than any holds
 PRESETS_DIR = REPO_ROOT / "configs" / "models"  # one model preset per file (Utils.models.registry)
 USAGE_ERROR = 2
 
@@ -102,9 +103,13 @@ def read_system_prompt(path: str | Path | None, reasoning: bool = False) -> tupl
     """The system prompt and its file: `path`, else the repo's default (the reasoning one with
     `reasoning`). Raises FileNotFoundError naming the flag."""
     prompt_path = Path(path) if path else (DEFAULT_REASONING_SYSTEM_PROMPT if reasoning else DEFAULT_SYSTEM_PROMPT)
-    if not prompt_path.is_file():
-        raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: file not found")
-    return prompt_path.read_text(encoding="utf-8").strip(), prompt_path
+    from Utils.safe_read import read_named_file
+
+    data = read_named_file(prompt_path, MAX_SETTINGS_BYTES, f"--system_prompt_path: {prompt_path}", FileNotFoundError)
+    try:
+        return data.decode("utf-8").strip(), prompt_path
+    except UnicodeDecodeError:
+        raise FileNotFoundError(f"--system_prompt_path: {prompt_path}: not UTF-8 text") from None
 
 
 def parse(dataclass_types, argv: list[str] | None, description: str = ""):
@@ -322,9 +327,6 @@ def _check_writable_parent(path: Path, flag: str, shown: Path | None = None) -> 
         raise UsageError(f"{flag} {shown}: {probe} cannot be written (permissions)")
 
 
-MAX_YAML_BYTES = 1 << 20  # a config or preset file; far more than any holds
-
-
 def read_yaml_file(path: str | Path, flag: str):
     """A YAML file's data; UsageError naming `flag` and the file (with line) when it is missing,
     unreadable or not YAML."""
@@ -333,7 +335,7 @@ def read_yaml_file(path: str | Path, flag: str):
     from Utils.safe_read import read_named_file
 
     path = Path(path)
-    data = read_named_file(path, MAX_YAML_BYTES, f"{flag} {path}", UsageError)
+    data = read_named_file(path, MAX_SETTINGS_BYTES, f"{flag} {path}", UsageError)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

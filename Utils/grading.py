@@ -57,6 +57,7 @@ SUMMARY_FILE = "grade_summary.json"
 # --overwrite removes them together with the lab's other earlier files.
 LEGACY_SUFFIXES = ("_suggested_ratings.csv", "_gradebook.csv")
 DEFAULT_TARGET_ACCURACY = 0.9
+MAX_REPORT_BYTES = 64 * 2**20  # evaluate.py's report.json: a few hundred KB for a large evaluation
 
 SUSPICIOUS_REASON = "the submission holds text that addresses the grader (possible prompt injection)"
 EMPTY_SOURCE = "the submission's source is empty or whitespace only"
@@ -400,16 +401,17 @@ NEVER_MEASURED = ("agreement with TAs was never measured for this model on held-
 
 def read_evaluation_report(path: str | Path) -> dict:
     """evaluate.py's report.json (raises ValueError naming the flag when it cannot be used)."""
+    from Utils.safe_read import read_named_file
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ValueError(f"--evaluation_report {path}: file not found (evaluate.py writes report.json into its "
                          "--output_dir)")
+    data = read_named_file(path, MAX_REPORT_BYTES, f"--evaluation_report {path}")
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
+        report = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         raise ValueError(f"--evaluation_report {path}: not a JSON report ({str(e)[:200]})") from None
-    except OSError as e:
-        raise ValueError(f"--evaluation_report {path}: cannot be read: {e.strerror or e}") from None
     if not isinstance(report, dict) or not isinstance(report.get("rows"), dict):
         raise ValueError(f"--evaluation_report {path}: not a report.json written by evaluate.py (no 'rows')")
     report["_path"] = str(path)

@@ -421,8 +421,25 @@ def write_review_page(output_dir: str | Path, lab: Lab, data: dict, *, gradebook
     return path
 
 
+MAX_PAGE_BYTES = 512 * 2**20  # a page or suggestions file; a 1,000-student lab's is a few MB
+PAGE_DATA_TAG = '<script type="application/json" id="review-data">'  # in every page render_review_page writes
+
+
+def is_review_page(path: Path) -> bool:
+    """Whether `path` is a regular file holding a page `render_review_page` wrote (its data element)."""
+    from Utils.safe_read import read_named_file
+
+    if path.is_symlink():
+        return False
+    try:
+        return PAGE_DATA_TAG.encode() in read_named_file(path, MAX_PAGE_BYTES, str(path))
+    except ValueError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     from Utils.labs import read_lab
+    from Utils.safe_read import read_named_file
 
     parser = argparse.ArgumentParser(description=(
         "Rebuild the HTML review page of one graded lab from grade.py's <lab>_suggestions.json, without "
@@ -440,9 +457,10 @@ def main(argv: list[str] | None = None) -> int:
         check_statement(checks, args)
         checks.raise_if_any()
         lab = read_lab(args.lab_dir, verbose=STATEMENTS[args.statement], with_ratings=False)
+        raw = read_named_file(args.suggestions, MAX_PAGE_BYTES, f"--suggestions {args.suggestions}")
         try:
-            data = json.loads(Path(args.suggestions).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ValueError(f"--suggestions {args.suggestions}: not readable as grade.py's JSON ({e})") from None
         if not isinstance(data, dict) or not isinstance(data.get("students"), list):
             raise ValueError(f"--suggestions {args.suggestions}: not a <lab>_suggestions.json written by grade.py "
@@ -451,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--suggestions {args.suggestions} grades lab {data.get('lab')!r}, but --lab_dir "
                              f"{args.lab_dir} is lab {lab.name!r}")
         out = args.output_dir or str(Path(args.suggestions).resolve().parent)
+        earlier = output_path(Path(out), lab.name, HTML_SUFFIX)
+        if (earlier.exists() or earlier.is_symlink()) and not is_review_page(earlier):
+            raise ValueError(f"{earlier} exists and is not a review page; it is never replaced: move it away or "
+                             "choose another --output_dir")
         path = write_review_page(out, lab, data, gradebook=not args.no_gradebook,
                                  gradebook_id_header=args.gradebook_id_header)
     except (ValueError, OSError) as e:  # LabFormatError is a ValueError

@@ -616,6 +616,16 @@ def test_command_line_rebuilds_the_page_from_the_suggestions_json(labs_dir, tmp_
     (tmp_path / "broken.json").write_text("{")
     assert main(["--lab_dir", str(lab.path), "--suggestions", str(tmp_path / "broken.json")]) == 2
     assert "broken.json: not readable as grade.py's JSON" in capsys.readouterr().err
+    os.mkfifo(tmp_path / "pipe.json")  # refused at once, never waited on
+    assert main(["--lab_dir", str(lab.path), "--suggestions", str(tmp_path / "pipe.json")]) == 2
+    assert "pipe.json: is a FIFO, not a regular file" in capsys.readouterr().err
+    # the page is rebuilt over a page it wrote, never over another file of that name
+    assert main(["--lab_dir", str(lab.path), "--suggestions", str(suggestions_json)]) == 0
+    capsys.readouterr()
+    page.write_text("my notes on lab1")
+    assert main(["--lab_dir", str(lab.path), "--suggestions", str(suggestions_json)]) == 2
+    assert "lab1_review.html exists and is not a review page; it is never replaced" in capsys.readouterr().err
+    assert page.read_text() == "my notes on lab1"
 
 
 # --------------------------------------------------------------------------- earlier decisions, bulk actions, layout
