@@ -158,18 +158,41 @@ def references(data: Path, score_students: int) -> dict:
     train = read_items(data / "train.jsonl")
     test = first_students_per_lab(read_items(data / "test.jsonl"), score_students)
     right, n, ratings, chance = Counter(), Counter(), defaultdict(Counter), Counter()
+    per_criterion = defaultdict(lambda: [0, 0, Counter()])  # lab|criterion -> [reference right, n, TA ratings]
     for item, guess in zip(test, reference_predictions(train, test)):
         w = where(item)
         right[w] += guess.correct
         n[w] += 1
-        ratings[(w, item.criterion)][item.true_option] += 1
+        ratings[(w, item.lab, item.criterion)][item.true_option] += 1  # a criterion is a lab's (as in evaluate.py)
         chance[w] += 1 / len(item.options)
+        entry = per_criterion[criterion_key(item.lab, item.criterion)]
+        entry[0] += guess.correct
+        entry[1] += 1
+        entry[2][item.true_option] += 1
     constant = Counter()
-    for (w, _), counts in ratings.items():
+    for (w, _, _), counts in ratings.items():
         constant[w] += max(counts.values())
     return {w: {"n": n[w], "logistic_regression": right[w] / n[w], "constant": constant[w] / n[w],
-                "chance": chance[w] / n[w]} for w in n} | {"train_items": len(train),
-                                                          "train_students": len({(i.lab, i.student_id) for i in train})}
+                "chance": chance[w] / n[w]} for w in n} | {
+        "train_items": len(train), "train_students": len({(i.lab, i.student_id) for i in train}),
+        "per_criterion": {k: {"n": m, "logistic_regression": r / m, "constant": max(c.values()) / m}
+                          for k, (r, m, c) in sorted(per_criterion.items())}}
+
+
+def criterion_key(lab: str, criterion: str) -> str:
+    return f"{lab}|{criterion}"
+
+
+def per_criterion_accuracy(predictions: Path) -> dict[str, float]:
+    """lab|criterion -> the fine-tuned model's accuracy, from evaluate.py's predictions.jsonl."""
+    right, n = Counter(), Counter()
+    for line in predictions.read_text().splitlines():
+        record = json.loads(line)
+        if record["model"] == "fine_tuned":
+            key = criterion_key(record["lab"], record["criterion"])
+            right[key] += record["predicted_option"] == record["true_option"]
+            n[key] += 1
+    return {k: right[k] / n[k] for k in sorted(n)}
 
 
 # --------------------------------------------------------------------------- training and scoring
@@ -196,6 +219,8 @@ def evaluate(data: Path, out: Path, args, adapter: str | None) -> dict:
         entry = report["rows"].get(name, {})
         result[key] = {"n": entry.get("n"), "accuracy": entry.get("accuracy"), "kappa": entry.get("cohen_kappa"),
                        "predicted": dict(predicted[key])}
+    if adapter:
+        result["per_criterion"] = per_criterion_accuracy(out / "predictions.jsonl")
     return result
 
 
@@ -284,10 +309,35 @@ def write_table(results: Path, out: Path) -> None:
                          f"{100 * ref['held_out']['logistic_regression']:.1f} | "
                          f"{100 * ref['held_out']['constant']:.1f} | "
                          f"{100 * ref['in_lab']['chance']:.1f} / {100 * ref['held_out']['chance']:.1f} |")
+    lines += criterion_tables(refs, runs)
     lines += ["", "Recipes (flags on top of configs/train/cpu.yaml):", ""]
     lines += [f"- `{name}`: {what}" for name, (what, _) in RECIPES.items()
               if any(r == name for _, r, _ in runs)]
     write_text_atomic("\n".join(lines) + "\n", out)
+
+
+def criterion_tables(refs: dict, runs: dict) -> list[str]:
+    """Per criterion of each lab, for every recipe whose every seed recorded it: the fine-tuned model's
+    accuracy (mean over seeds [min-max]) beside the reference's and the constant answer's."""
+    lines = []
+    for (students, recipe, device), group in sorted(runs.items()):
+        ref = refs.get(students, {}).get("per_criterion")
+        if not ref or len(group) < 2 or not all("per_criterion" in g for g in group):
+            continue
+        lines += ["", f"**Per criterion**, {students} students a lab, `{recipe}` ({device}, {len(group)} seeds; "
+                      "the same items as above):", "",
+                  "| lab | criterion | items | fine-tuned | LR | constant | fine-tuned - LR |",
+                  "|---|---|---:|---|---:|---:|---:|"]
+        for key, r in ref.items():
+            values = [g["per_criterion"].get(key) for g in group]
+            if any(v is None for v in values):
+                continue
+            lab, criterion = key.split("|", 1)
+            held = " (held out)" if lab in HELD_OUT else ""
+            lines.append(f"| {lab}{held} | {criterion} | {r['n']} | {spread(values)} | "
+                         f"{100 * r['logistic_regression']:.1f} | {100 * r['constant']:.1f} | "
+                         f"{100 * (statistics.mean(values) - r['logistic_regression']):+.1f} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
