@@ -17,7 +17,9 @@ Beside them, on exactly the same items: the base model, the constant answer (eac
 TA rating among the scored items: the best any constant does), chance, and the reference grader without a
 language model (`bench.learnability`: logistic regression on the code's tokens, trained on the same
 training items). Every run appends one JSON line to `--results` as it finishes; the table
-(`--out`) gives per recipe the mean and spread (min-max) over seeds. In-process: each script's `main`
+(`--out`) gives per recipe the mean and spread (min-max) over seeds, and for a recipe run over several
+seeds the same per criterion of each lab beside the reference's and the constant answer's (where the
+model trails the reference: the criteria that need the logic read, or a new lab's statement). In-process: each script's `main`
 is called, so the libraries load once.
 """
 
