@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from Utils.ratings_sheet import csv_text
+from Utils.safe_read import decode_document, read_named_file
 
 FORMATS = ("plain", "canvas", "moodle")
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -138,8 +139,6 @@ def check_gradebook_flags(fmt: str, id_header: str | None, assignment: str | Non
 def read_roster(path: str | Path, id_header: str) -> Roster:
     """A roster CSV whose header row has a column named `id_header` (case-insensitive). Canvas
     exports hold a "Points Possible" row and "Student, Test": both are skipped."""
-    from Utils.safe_read import read_named_file
-
     path = Path(path)
     raw = read_named_file(path, MAX_ROSTER_BYTES, f"--roster {path}", RosterError)
     try:
@@ -290,7 +289,6 @@ def read_final_ratings(path: Path):
     """A final ratings CSV (at most MAX_FINAL_CSV_BYTES, UTF-8 or UTF-16 with a BOM) as a RatingsTable;
     ValueError naming the file."""
     from Utils.ratings_sheet import parse_ratings_csv
-    from Utils.safe_read import decode_document, read_named_file
 
     data = read_named_file(path, MAX_FINAL_CSV_BYTES, f"--final_ratings {path}")
     text, ok = decode_document(data)
@@ -303,8 +301,6 @@ def is_gradebook_file(path: Path, fmt: str) -> bool:
     """Whether `path` holds a gradebook in `fmt` as `build_gradebook` writes it: the header row (Canvas:
     its five student columns and one assignment; Moodle: identifier and grade; plain: id, Total, the
     criteria, Status) and every row as wide as it. Anything else is a file this command did not make."""
-    from Utils.safe_read import read_named_file
-
     try:
         text = read_named_file(path, MAX_FINAL_CSV_BYTES, str(path)).decode("utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))

@@ -57,6 +57,7 @@ from Utils.files import finite, output_path, safe_filename, write_text_atomic
 from Utils.lab_records import NO_SOURCE
 from Utils.labs import Lab
 from Utils.ratings_sheet import MARK_WORDS, NULL_CELLS, csv_text, neutralize_cell, ratings_csv_header
+from Utils.safe_read import read_named_file
 
 HTML_SUFFIX = "_review.html"
 RATINGS_SUFFIX = "_final_ratings.csv"
@@ -427,8 +428,6 @@ PAGE_DATA_TAG = '<script type="application/json" id="review-data">'  # in every 
 
 def is_review_page(path: Path) -> bool:
     """Whether `path` is a regular file holding a page `render_review_page` wrote (its data element)."""
-    from Utils.safe_read import read_named_file
-
     if path.is_symlink():
         return False
     try:
@@ -439,7 +438,6 @@ def is_review_page(path: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     from Utils.labs import read_lab
-    from Utils.safe_read import read_named_file
 
     parser = argparse.ArgumentParser(description=(
         "Rebuild the HTML review page of one graded lab from grade.py's <lab>_suggestions.json, without "

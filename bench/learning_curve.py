@@ -159,21 +159,20 @@ def references(data: Path, score_students: int) -> dict:
 
     train = read_items(data / "train.jsonl")
     test = first_students_per_lab(read_items(data / "test.jsonl"), score_students)
-    right, n, ratings, chance = Counter(), Counter(), defaultdict(Counter), Counter()
+    right, n, chance = Counter(), Counter(), Counter()
     per_criterion = defaultdict(lambda: [0, 0, Counter()])  # lab|criterion -> [reference right, n, TA ratings]
     for item, guess in zip(test, reference_predictions(train, test)):
         w = where(item)
         right[w] += guess.correct
         n[w] += 1
-        ratings[(w, item.lab, item.criterion)][item.true_option] += 1  # a criterion is a lab's (as in evaluate.py)
         chance[w] += 1 / len(item.options)
-        entry = per_criterion[criterion_key(item.lab, item.criterion)]
+        entry = per_criterion[criterion_key(item.lab, item.criterion)]  # a criterion is a lab's (as in evaluate.py)
         entry[0] += guess.correct
         entry[1] += 1
         entry[2][item.true_option] += 1
     constant = Counter()
-    for (w, _, _), counts in ratings.items():
-        constant[w] += max(counts.values())
+    for key, (_, _, ratings) in per_criterion.items():
+        constant["held_out" if key.split("|", 1)[0] in HELD_OUT else "in_lab"] += max(ratings.values())
     return {w: {"n": n[w], "logistic_regression": right[w] / n[w], "constant": constant[w] / n[w],
                 "chance": chance[w] / n[w]} for w in n} | {
         "train_items": len(train), "train_students": len({(i.lab, i.student_id) for i in train}),
@@ -183,18 +182,6 @@ def references(data: Path, score_students: int) -> dict:
 
 def criterion_key(lab: str, criterion: str) -> str:
     return f"{lab}|{criterion}"
-
-
-def per_criterion_accuracy(predictions: Path) -> dict[str, float]:
-    """lab|criterion -> the fine-tuned model's accuracy, from evaluate.py's predictions.jsonl."""
-    right, n = Counter(), Counter()
-    for line in predictions.read_text().splitlines():
-        record = json.loads(line)
-        if record["model"] == "fine_tuned":
-            key = criterion_key(record["lab"], record["criterion"])
-            right[key] += record["predicted_option"] == record["true_option"]
-            n[key] += 1
-    return {k: right[k] / n[k] for k in sorted(n)}
 
 
 # --------------------------------------------------------------------------- training and scoring
@@ -212,17 +199,21 @@ def evaluate(data: Path, out: Path, args, adapter: str | None) -> dict:
     # How often each letter is answered, and whether the per-criterion prior was learned: a model that
     # answers one letter everywhere misses the prior however its accuracy looks.
     predicted = defaultdict(Counter)
+    right, n = Counter(), Counter()  # per lab|criterion
     for line in (out / "predictions.jsonl").read_text().splitlines():
         record = json.loads(line)
         w = "held_out" if record["lab"] in HELD_OUT else "in_lab"
         predicted[w][record["predicted_option"]] += 1
+        key = criterion_key(record["lab"], record["criterion"])
+        right[key] += record["predicted_option"] == record["true_option"]
+        n[key] += 1
     result = {}
     for name, key in (("held-out labs", "held_out"), ("in-lab test students", "in_lab")):
         entry = report["rows"].get(name, {})
         result[key] = {"n": entry.get("n"), "accuracy": entry.get("accuracy"), "kappa": entry.get("cohen_kappa"),
                        "predicted": dict(predicted[key])}
-    if adapter:
-        result["per_criterion"] = per_criterion_accuracy(out / "predictions.jsonl")
+    if adapter:  # with --skip_base every prediction is the fine-tuned model's
+        result["per_criterion"] = {k: right[k] / n[k] for k in sorted(n)}
     return result
 
 
