@@ -27,7 +27,7 @@ from pathlib import Path
 from Utils.cli import (DEFAULT_REASONING_SYSTEM_PROMPT, DEFAULT_SYSTEM_PROMPT, STATEMENTS, Checks, check_output_file,
                        check_statement, fail, list_field, parse, read_system_prompt, safe_console, statement_field,
                        verbose_field)
-from Utils.files import check_outputs, write_json_atomic
+from Utils.files import check_outputs, foreign, write_json_atomic
 from Utils.injection import inject
 from Utils.items import item_from_graded, unknown_lab_names
 from Utils.lab_records import STATEMENT_FALLBACK, LabFormatError, Problem, is_notice, writable_text
@@ -298,7 +298,7 @@ def check_output_paths(args: BuildArguments) -> None:
     for flag, path, ours in (("--train_dataset_path", args.train_dataset_path, _looks_like_pairs),
                              ("--test_dataset_path", args.test_dataset_path, _looks_like_pairs),
                              ("--report_path", args.report_path, _looks_like_report)):
-        if checks.run(check_output_file, path, flag) is None and Path(path).is_file() and not ours(Path(path)):
+        if checks.run(check_output_file, path, flag) is None and foreign(Path(path), ours):
             checks.add(f"{flag} {path}: the file exists and is not one the builder wrote; refusing to overwrite it "
                        "(remove it or choose another path)")
     checks.raise_if_any()

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 
 def umask() -> int:
@@ -78,6 +78,14 @@ def same_file(a: Path, b: Path) -> bool:
     except OSError:
         pass
     return a.resolve() == b.resolve()
+
+
+def foreign(path: Path, is_ours: Callable[[Path], bool]) -> bool:
+    """Whether `path` holds something this toolkit must never write over: a link, a folder, or a file
+    that `is_ours` does not recognise as one the command wrote. Nothing there: False."""
+    if path.is_symlink():
+        return True
+    return path.exists() and (not path.is_file() or not is_ours(path))
 
 
 def check_outputs(outputs: dict[str, str | Path], inputs: dict[str, str | Path | None] = None,

@@ -46,6 +46,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from Utils.files import foreign
 from Utils.ratings_sheet import csv_text
 from Utils.safe_read import decode_document, read_named_file
 
@@ -319,12 +320,10 @@ def is_gradebook_file(path: Path, fmt: str) -> bool:
 def check_replaceable(out: Path, fmt: str, overwrite: bool) -> None:
     """`out` may be written: it does not exist, or it is a gradebook this command wrote and `overwrite`
     is set. A file of any other kind at that name is never replaced, even with --overwrite."""
-    if not out.exists() and not out.is_symlink():
-        return
-    if out.is_symlink() or not out.is_file() or not is_gradebook_file(out, fmt):
+    if foreign(out, lambda path: is_gradebook_file(path, fmt)):
         raise ValueError(f"{out} exists and is not a {fmt} gradebook this command wrote; it is never replaced, "
                          "even with --overwrite: move it away or choose another --output_dir")
-    if not overwrite:
+    if out.exists() and not overwrite:
         raise ValueError(f"{out} exists; pass --overwrite to replace it, or choose another --output_dir")
 
 

@@ -53,7 +53,7 @@ from pathlib import Path
 from string import Template
 
 from Utils.cli import STATEMENTS, Checks, add_statement_flags, check_statement, fail
-from Utils.files import finite, output_path, safe_filename, write_text_atomic
+from Utils.files import finite, foreign, output_path, safe_filename, write_text_atomic
 from Utils.lab_records import NO_SOURCE
 from Utils.labs import Lab
 from Utils.ratings_sheet import MARK_WORDS, NULL_CELLS, csv_text, neutralize_cell, ratings_csv_header
@@ -427,9 +427,7 @@ PAGE_DATA_TAG = '<script type="application/json" id="review-data">'  # in every 
 
 
 def is_review_page(path: Path) -> bool:
-    """Whether `path` is a regular file holding a page `render_review_page` wrote (its data element)."""
-    if path.is_symlink():
-        return False
+    """Whether the regular file `path` holds a page `render_review_page` wrote (its data element)."""
     try:
         return PAGE_DATA_TAG.encode() in read_named_file(path, MAX_PAGE_BYTES, str(path))
     except ValueError:
@@ -468,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
                              f"{args.lab_dir} is lab {lab.name!r}")
         out = args.output_dir or str(Path(args.suggestions).resolve().parent)
         earlier = output_path(Path(out), lab.name, HTML_SUFFIX)
-        if (earlier.exists() or earlier.is_symlink()) and not is_review_page(earlier):
+        if foreign(earlier, is_review_page):
             raise ValueError(f"{earlier} exists and is not a review page; it is never replaced: move it away or "
                              "choose another --output_dir")
         path = write_review_page(out, lab, data, gradebook=not args.no_gradebook,

@@ -149,17 +149,26 @@ def read_named_file(path: str | Path, limit: int, shown: str, error: type[Except
         raise error(f"{shown}: file not found") from None
     except OSError as e:
         raise error(f"{shown}: cannot be read: {e.strerror or e}") from None
+    return _read_checked(os.path.realpath(path), st, limit, lambda why: error(f"{shown}: {why}"))
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def _read_checked(real: str, st: os.stat_result, limit: int, refuse) -> bytes:
+    """The end of every checked read: `real` (its `st`) is a regular file of at most `limit` bytes,
+    read without blocking; else `refuse(why)` is raised."""
     if not stat.S_ISREG(st.st_mode):
-        raise error(f"{shown}: is {file_kind(st.st_mode)}, not a regular file")
-    too_big = f"{shown}: larger than {limit // 2**20} MB" if limit >= 2**20 else f"{shown}: over {limit} bytes"
+        raise refuse(f"is {file_kind(st.st_mode)}, not a regular file")
     if st.st_size > limit:
-        raise error(too_big)
+        raise refuse(f"{_size(st.st_size)}, over the limit of {_size(limit)}")
     try:
-        data = read_regular(os.path.realpath(path), limit)
+        data = read_regular(real, limit)
     except Unusable as e:
-        raise error(f"{shown}: {e}") from None
+        raise refuse(str(e)) from None
     if len(data) > limit:  # it grew between the stat and the read
-        raise error(too_big)
+        raise refuse(f"over the limit of {_size(limit)}")
     return data
 
 
@@ -208,17 +217,7 @@ def read_lab_file(lab_dir: Path, name: str, limit: int) -> bytes:
         raise
     except OSError as e:
         raise _refused(shown, f"cannot be read: {e.strerror or e}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise _refused(shown, f"is {file_kind(st.st_mode)}, not a regular file")
-    if st.st_size > limit:
-        raise _refused(shown, f"{st.st_size} bytes, over the limit of {limit} bytes")
-    try:
-        data = read_regular(real, limit)
-    except Unusable as e:
-        raise _refused(shown, str(e)) from None
-    if len(data) > limit:
-        raise _refused(shown, f"over the limit of {limit} bytes")
-    return data
+    return _read_checked(real, st, limit, lambda why: _refused(shown, why))
 
 
 def required_lab_file(lab_dir: Path, name: str, max_bytes: int) -> tuple[Path, str, bool]:

@@ -109,6 +109,10 @@ def test_create_dataset_never_overwrites_a_file_it_did_not_write(labs_dir, tmp_p
     assert "not one the builder wrote" in capsys.readouterr().err and notes.read_text() == "my notes\n"
     assert create_dataset.main(args) == 0  # its own outputs are replaced on a second build
     assert create_dataset.main(args) == 0
+    link = tmp_path / "d" / "linked.jsonl"  # a link, even to pairs the builder wrote, is not replaced by a file
+    link.symlink_to(tmp_path / "d" / "te.jsonl")
+    assert create_dataset.main(args[:-1] + [str(link)]) == 2
+    assert "not one the builder wrote" in capsys.readouterr().err and link.is_symlink()
 
 
 def test_evaluate_never_overwrites_files_it_did_not_write(tmp_path, pairs_dir, capsys, monkeypatch):
