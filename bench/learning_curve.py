@@ -258,11 +258,15 @@ def spread(values: list[float]) -> str:
     return f"{mean:.1f} [{100 * min(values):.1f}-{100 * max(values):.1f}]"
 
 
+def read_records(results: Path) -> list[dict]:
+    return [json.loads(line) for line in results.read_text().splitlines() if line.strip()] \
+        if results.is_file() else []
+
+
 def write_table(results: Path, out: Path) -> None:
     from Utils.files import write_text_atomic
 
-    records = [json.loads(line) for line in results.read_text().splitlines() if line.strip()] \
-        if results.is_file() else []
+    records = read_records(results)
     refs = {r["students"]: r for r in records if r["kind"] == "reference"}
     base = {r["students"]: r for r in records if r["kind"] == "base"}
     runs = defaultdict(list)
@@ -294,9 +298,11 @@ def write_table(results: Path, out: Path) -> None:
                 values = [g[w]["kappa"] for g in group if g[w]["kappa"] is not None]
                 return f"{statistics.mean(values):.2f}" if values else "n/a"
 
-            minutes = statistics.mean(g.get("train_minutes", 0.0) for g in group)
+            timed = [g.get("train_minutes", 0.0) for g in group if g.get("timed", True)]  # not: shared cores
+            minutes = (f"{statistics.mean(timed):.1f}" if timed else "n/a") + \
+                (f" ({len(timed)} timed)" if len(timed) < len(group) else "")
             lines.append(f"| {students} | {recipe} | {device} | {len(group) if device else ''} | "
-                         f"{minutes:.1f} | {acc('in_lab')} | {kappa('in_lab')} | "
+                         f"{minutes} | {acc('in_lab')} | {kappa('in_lab')} | "
                          f"{100 * ref['in_lab']['logistic_regression']:.1f} | {100 * ref['in_lab']['constant']:.1f} | "
                          f"{acc('held_out')} | {kappa('held_out')} | "
                          f"{100 * ref['held_out']['logistic_regression']:.1f} | "
@@ -341,8 +347,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for students in args.students:
         data = build_data(students, args.work)
-        ref = references(data, args.score_students)
-        append(args.results, {"kind": "reference", "students": students, **ref})
+        ref = {"kind": "reference", "students": students, **references(data, args.score_students)}
+        if ref not in read_records(args.results):  # the same data gives the same reference: recorded once
+            append(args.results, ref)
         print(f"[{students} students/lab] reference: " + json.dumps(ref), flush=True)
         if not args.skip_base:
             result = evaluate(data, args.work / "eval" / f"base_{students}", args, None)
