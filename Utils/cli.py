@@ -203,9 +203,9 @@ class ModelArguments:
     max_group_tokens: int = field(default=8192, metadata={
         "help": "split a student's packed sequence above this many tokens (GPU memory)"})
     quantization: str = field(default="auto", metadata={
-        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit, none, or int8 (CPU: dynamic int8 matrix products, "
-                "faster scoring; predictions can differ from float32 where options are close: "
-                "bench/results/bench_grading--students-100--generate_items-16.md)", "choices": ["auto", "4bit", "8bit", "none", "int8"]})
+        "help": "auto (4bit on CUDA, none on CPU), 4bit, 8bit, none, int8 or bf16 (CPU only: int8 or bfloat16 "
+                "matrix products, faster scoring; a suggestion can differ from float32's where options are close: "
+                "bench/results/README.md)", "choices": ["auto", "4bit", "8bit", "none", "int8", "bf16"]})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:1 ..."})
 
 

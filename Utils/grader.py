@@ -276,11 +276,11 @@ def load_for_scoring(model: str | None = None, model_size: str | None = None, ad
     tokenizer = models.load_tokenizer(spec)
     if weights_dir is not None and not runs.is_adapter(weights_dir):
         net = models.load_model(models.ModelSpec(name=spec.name, hub_id=str(weights_dir)), quantization, device)
-    elif weights_dir is not None and quantization == "int8":  # merge the adapter, then quantize
+    elif weights_dir is not None and quantization in models.CPU_PRECISIONS:  # merge the adapter, then convert
         from peft import PeftModel
 
         merged = PeftModel.from_pretrained(models.load_model(spec, "none", device), str(weights_dir)).merge_and_unload()
-        net = models.int8_dynamic(merged)
+        net = models.cpu_products(merged, quantization)
     else:
         net = models.load_model(spec, quantization, device)
         if weights_dir is not None:

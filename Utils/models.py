@@ -28,10 +28,13 @@ MODEL_SIZES = {"7b": "codellama-7b", "22b": "codestral-22b"}
 # All attention and MLP projections of Llama, Mistral and Qwen2 models.
 DEFAULT_TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
-# Scoring may also run int8 on the CPU: dynamic int8 matrix products (weights int8, activations
-# quantized on the fly); its speed and how far its answers differ from float32:
-# bench/results/bench_grading--students-100--generate_items-16.md. Not for training.
-SCORING_QUANTIZATIONS = (*QUANTIZATIONS, "int8")
+# Scoring may also run two cheaper products on the CPU, neither for training: int8, dynamic int8
+# matrix products (weights int8, activations quantized on the fly), and bf16, the linear layers'
+# products in bfloat16 (`bf16_linear`). Their speed and how far their answers differ from float32:
+# bench/results/bench_grading--students-100--generate_items-16.md (int8) and
+# bench/results/bench_grading--students-1000--methods-first_token--quantizations-bf16-none--generate_items-0.md.
+CPU_PRECISIONS = ("int8", "bf16")
+SCORING_QUANTIZATIONS = (*QUANTIZATIONS, *CPU_PRECISIONS)
 
 
 @dataclass
@@ -219,13 +222,17 @@ def resolve_quantization(quantization: str, device: str) -> str:
         raise ValueError(f"--quantization must be one of {SCORING_QUANTIZATIONS}, got {quantization!r}")
     if quantization == "int8" and device.startswith("cuda"):
         raise ValueError("--quantization int8 is the CPU's dynamic int8; on CUDA use 8bit or 4bit")
+    if quantization == "bf16" and device.startswith("cuda"):
+        raise ValueError("--quantization bf16 is for the CPU; on CUDA, none already computes in bf16")
     if quantization == "auto":
         return "4bit" if device.startswith("cuda") else "none"
     return quantization
 
 
 def compute_dtype(device: str) -> torch.dtype:
-    """bf16 on CUDA; float32 on CPU, where bf16 matmul is many times slower."""
+    """bf16 on CUDA; float32 on CPU: bf16 matmul is many times slower on a CPU without AVX512-BF16 or AMX,
+    and with it training gained only 1.2x (bench/results/README.md); scoring may ask for bf16 products
+    (--quantization bf16)."""
     return torch.bfloat16 if device.startswith("cuda") else torch.float32
 
 
@@ -242,8 +249,8 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     quantization = resolve_quantization(quantization, device)
     dtype = dtype or compute_dtype(device)
     kwargs = {"dtype": dtype}
-    int8 = quantization == "int8"
-    if int8:  # float32 weights first; `int8_dynamic` quantizes them once loaded
+    cpu_precision = quantization if quantization in CPU_PRECISIONS else None
+    if cpu_precision:  # float32 weights first; `cpu_products` converts them once loaded
         quantization = "none"
     if quantization == "4bit":
         kwargs["quantization_config"] = BitsAndBytesConfig(
@@ -256,7 +263,40 @@ def load_model(spec: ModelSpec, quantization: str = "auto", device: str = "auto"
     model = AutoModelForCausalLM.from_pretrained(model_folder(spec), **kwargs)
     if quantization == "none" and not device.startswith("cuda"):
         model = model.to(device)
-    return int8_dynamic(model) if int8 else model
+    return cpu_products(model, cpu_precision) if cpu_precision else model
+
+
+def cpu_products(model, precision: str):
+    """A float32 model with its linear layers' products in `precision` (CPU_PRECISIONS), for scoring."""
+    return int8_dynamic(model) if precision == "int8" else bf16_linear(model)
+
+
+class Bf16Linear(torch.nn.Module):
+    """A linear layer whose product runs in bfloat16 (weights stored so, the input rounded to it) and
+    gives float32: about twice float32's speed on a CPU with AVX512-BF16 or AMX."""
+
+    def __init__(self, linear: torch.nn.Linear):
+        super().__init__()
+        self.in_features, self.out_features = linear.in_features, linear.out_features
+        self.weight = torch.nn.Parameter(linear.weight.detach().to(torch.bfloat16), requires_grad=False)
+        self.bias = None if linear.bias is None else \
+            torch.nn.Parameter(linear.bias.detach().to(torch.bfloat16), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.linear(x.to(torch.bfloat16), self.weight, self.bias).to(x.dtype)
+
+
+def bf16_linear(model):
+    """The model's linear layers as `Bf16Linear`, all but the LM head: the residual stream, the norms,
+    attention and the logits stay float32. On a course-scale run's first 200-400 items of a lab, the
+    whole model in bfloat16 changed 8.5% of the first-token suggestions (close options tie in bfloat16
+    logits), these layers alone 1.25%."""
+    head = model.get_output_embeddings()
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, torch.nn.Linear) and child is not head:
+                setattr(parent, name, Bf16Linear(child))
+    return model.eval()
 
 
 def int8_dynamic(model):

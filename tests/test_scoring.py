@@ -337,6 +337,33 @@ def test_int8_scoring_on_cpu_quantizes_the_linear_layers_and_keeps_the_scores_cl
         resolve_quantization("int8", "cuda")
 
 
+@pytest.mark.slow
+def test_bf16_scoring_on_cpu_runs_the_linear_products_in_bf16_and_keeps_the_logits_float32(lab_parent, tmp_path):
+    import torch
+
+    from Utils.models import Bf16Linear, resolve_quantization
+
+    model_dir = save_tiny_model(tmp_path / "tiny")
+    run_dir = save_run_folder(tmp_path / "runs" / "model_1", model_dir)
+    items, _ = read_lab_items(lab_parent, [], SYSTEM)
+    fp32 = load_for_scoring(adapter_path=str(run_dir), quantization="none", merge_adapter=True)
+    bf16 = load_for_scoring(adapter_path=str(run_dir), quantization="bf16")  # merges the adapter, then rounds
+    layer = bf16.model.model.layers[0]
+    assert isinstance(layer.self_attn.q_proj, Bf16Linear) and isinstance(layer.mlp.down_proj, Bf16Linear)
+    assert layer.self_attn.q_proj.weight.dtype == torch.bfloat16
+    assert layer.self_attn.q_proj.weight.float().equal(  # the same weights, rounded once
+        fp32.model.model.layers[0].self_attn.q_proj.weight.to(torch.bfloat16).float())
+    head = bf16.model.get_output_embeddings()
+    assert type(head) is torch.nn.Linear and head.weight.dtype == torch.float32  # the logits: float32
+    a = score_likelihood(fp32.model, fp32.tokenizer, items, max_length=None)
+    b = score_likelihood(bf16.model, bf16.tokenizer, items, max_length=None)
+    assert b.scores[0].logprobs != a.scores[0].logprobs  # computed differently ...
+    for x, y in zip(a.scores, b.scores):  # ... to bfloat16's rounding
+        assert list(y.logprobs.values()) == pytest.approx(list(x.logprobs.values()), rel=0.05)
+    with pytest.raises(ValueError, match="bf16 is for the CPU"):
+        resolve_quantization("bf16", "cuda")
+
+
 def test_a_merged_adapter_scores_as_the_adapter_does(lab_parent, tmp_path):
     """grade.py merges the LoRA adapter into float weights (faster): the same first-token scores, and the base
     model is still there for whoever asks (loaded beside it)."""
