@@ -171,7 +171,8 @@ def check_adapter_fits(weights_dir: Path, spec) -> None:
 def check_model_arguments(args: ModelArguments, checks: Checks | None = None) -> Checks:
     """The shared model flags of evaluate.py and grade.py, checked without loading anything: --model
     is a registry name, a local folder or (online) a hub id, --adapter_path a readable run folder whose adapter fits the base model and
-    whose arguments.yaml and calibration.json are sound. Returns the Checks (raise_if_any to report).
+    whose arguments.yaml and calibration.json are sound, --device there and --quantization possible on it.
+    Returns the Checks (raise_if_any to report).
     (--max_length and --max_group_tokens are counts: `Checks.positive`.)"""
     checks = checks or Checks()
     model, model_size = args.model, args.model_size
@@ -188,6 +189,9 @@ def check_model_arguments(args: ModelArguments, checks: Checks | None = None) ->
         checks.run(models.check_model_name, model, model_size)
         if model and Path(model).is_dir():  # an exported grader folder carries a calibration.json
             checks.run(runs.read_calibrations, Path(model))
+    device = checks.run(models.resolve_device, args.device)  # e.g. --device cuda on a machine without one
+    if device is not None:  # e.g. --quantization int8 or bf16 on CUDA
+        checks.run(models.resolve_quantization, args.quantization, device)
     return checks
 
 

@@ -246,7 +246,7 @@ def test_a_broken_calibration_is_refused_naming_the_file(case, tiny_run, tmp_pat
 
 
 @pytest.mark.parametrize("case", ["truncated adapter", "another base model", "broken arguments.yaml",
-                                  "unknown model", "output is a file"])
+                                  "unknown model", "output is a file", "cuda without a GPU", "bf16 on CUDA"])
 def test_evaluate_refuses_broken_runs_and_paths_before_a_model_loads(case, tiny_run, tmp_path, pairs_dir, capsys,
                                                                      monkeypatch):
     import evaluate
@@ -267,6 +267,14 @@ def test_evaluate_refuses_broken_runs_and_paths_before_a_model_loads(case, tiny_
     elif case == "unknown model":
         argv += ["--model", "qwen9-coder"]
         expected = "unknown model"
+    elif case == "cuda without a GPU":
+        monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+        argv += ["--device", "cuda"]
+        expected = "CUDA is not available"
+    elif case == "bf16 on CUDA":  # a precision for the CPU only
+        monkeypatch.setattr("torch.cuda.is_available", lambda: True)
+        argv += ["--device", "cuda", "--quantization", "bf16"]
+        expected = "bf16 is for the CPU"
     else:
         (tmp_path / "o").write_text("")
         expected = "--output_dir"
