@@ -162,7 +162,7 @@ def _read_checked(real: str, st: os.stat_result, limit: int, refuse) -> bytes:
     if not stat.S_ISREG(st.st_mode):
         raise refuse(f"is {file_kind(st.st_mode)}, not a regular file")
     if st.st_size > limit:
-        raise refuse(f"{_size(st.st_size)}, over the limit of {_size(limit)}")
+        raise refuse(f"{st.st_size} bytes, over the limit of {_size(limit)}")  # exact: 32.4 MB is not "32 MB"
     try:
         data = read_regular(real, limit)
     except Unusable as e:
