@@ -221,10 +221,12 @@ def _score_planned(model, tokenizer, items: list[Item], tokenized: list[Tokenize
 def _score_batch(model, batch: dict, prefix, groups: list[list[int]], items: list[Item],
                  tokenized: list[TokenizedItem], splits: list, first_token: bool) -> list[tuple[int, ItemScore]]:
     """(item index, its score) for every item of the batch's student groups (one packed row per group)."""
-    from Utils.packing import answer_logits, answer_logprobs
+    import torch
 
-    if first_token:
-        next_logps = _last_token_logprobs(answer_logits(model, batch, prefix), batch).cpu()
+    from Utils.packing import answer_logprobs, last_answer_logits
+
+    if first_token:  # per answer slot: the log-softmax at the position that predicts its last token
+        next_logps = torch.log_softmax(last_answer_logits(model, batch, prefix).float(), dim=-1).cpu()
     logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
     scored = []
     for row, group in enumerate(groups):
@@ -235,18 +237,6 @@ def _score_batch(model, batch: dict, prefix, groups: list[list[int]], items: lis
             per_item = _option_logprobs(logps[row], answer_item, batch["answer_option"][row].cpu())
         scored += [(i, _likelihood_score(items[i], per_item[n], tokenized[i].shortened)) for n, i in enumerate(group)]
     return scored
-
-
-def _last_token_logprobs(logits, batch):
-    """Per answer slot [B, A, V]: the log-softmax at the position that predicts its last token."""
-    import torch
-
-    index = batch["answer_index"]
-    positions = torch.arange(index.shape[1], device=index.device).expand_as(index)
-    last = torch.full(batch["answer_item"].shape, 0, dtype=torch.long, device=index.device)
-    last = last.scatter_reduce(1, index.clamp(min=0), torch.where(index >= 0, positions, 0), reduce="amax")
-    rows = logits.gather(1, last[..., None].expand(-1, -1, logits.shape[-1]))
-    return torch.log_softmax(rows.float(), dim=-1)
 
 
 def _first_token_logprobs(next_logps, answer_item, splits) -> dict[int, dict[int, float]]:

@@ -5,7 +5,8 @@ import torch
 
 from fixtures import tiny_llama as make_tiny_llama
 
-from Utils.packing import answer_logprobs, collate_packed, encode_prefix, pack_group, pack_item
+from Utils.packing import (answer_logits, answer_logprobs, collate_packed, encode_prefix, last_answer_logits,
+                           pack_group, pack_item)
 
 
 def tiny_llama(attn="sdpa"):
@@ -98,6 +99,29 @@ def test_students_packed_after_a_cached_lab_prefix_equal_separate_passes(attn):
         check(model, groups, batch, prefix)  # the cache is not changed by a pass that uses it
         with pytest.raises(ValueError, match="cached"):
             answer_logprobs(model, batch)  # packed after a cache, scored without it
+
+
+def test_last_answer_logits_run_the_head_only_where_an_answer_ends():
+    """First-token scoring reads, per answer, the logits that predict its last token: the same numbers as
+    the logits of every answer token, from far fewer positions through the LM head."""
+    model = tiny_llama()
+    g = torch.Generator().manual_seed(4)
+    lab = rand(g, 10)
+    students = lab_students(g, lab, (7, 12), [(4, [5]), (6, [5]), (3, [5])])
+    batch = collate_packed([pack_group([p for p, _ in items], [a for _, a in items], cached_length=10)
+                            for items in students], pad_token_id=0)
+    rows = []
+    model.lm_head.register_forward_hook(lambda module, args, out: rows.append(args[0].shape[0] * args[0].shape[1]))
+    with torch.no_grad():
+        prefix = encode_prefix(model, lab)
+        every = answer_logits(model, batch, prefix)
+        last = last_answer_logits(model, batch, prefix)
+    assert last.shape == (2, 3, every.shape[-1])
+    ends = [[4, 9, 14], [4, 9, 14]]  # each answer is 5 tokens: its last is answer token 5k + 4 of the row
+    for b in range(2):
+        for slot, t in enumerate(ends[b]):
+            assert torch.equal(last[b, slot], every[b, t])
+    assert rows[-1] <= 2 * 6 < rows[-2]  # 3 positions a row (6 at most for the batch) against 15 a row
 
 
 def test_cached_prefix_must_be_shared_and_leave_each_prompt_a_token():
