@@ -65,7 +65,8 @@ class RecipeArguments:
     trainable_layers: int | None = field(default=None, metadata={
         "help": "train only the top N transformer layers: their LoRA adapters, or with --use_peft False their "
                 "weights and the final norm (the rest, embeddings included, stay frozen, and backward stops below "
-                "them; --cache_frozen_layers then runs the frozen ones once per student); default: all"})
+                "them; --cache_frozen_layers then runs the frozen ones once per student); 0: all "
+                "(configs/train/cpu.yaml trains the top 4)"})
     lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
     lora_alpha: int = field(default=16, metadata={"help": "LoRA scaling alpha"})
     lora_dropout: float = field(default=0.1, metadata={
@@ -103,8 +104,10 @@ def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:
     for name in ("max_train_pairs", "max_eval_pairs"):
         if checks.number(f"--{name}", getattr(args, name), minimum=0, integer=True) and getattr(args, name) == 0:
             setattr(args, name, None)
-    if args.trainable_layers is not None and args.trainable_layers < 1:
-        checks.add(f"--trainable_layers needs at least 1 layer, got {args.trainable_layers}")
+    if args.trainable_layers == 0:  # every layer, as --max_train_pairs 0 is every pair
+        args.trainable_layers = None
+    if args.trainable_layers is not None and args.trainable_layers < 0:
+        checks.add(f"--trainable_layers takes a number of layers (0: all), got {args.trainable_layers}")
     if isinstance(args.eval_dataset_path, str) and args.eval_dataset_path.strip().lower() in ("", "none"):
         args.eval_dataset_path = None
     checks.raise_if_any()
@@ -146,13 +149,15 @@ def rename_alias_flags(argv: list[str]) -> list[str]:
 def parse_arguments(argv: list[str] | None = None, config_class=None):
     """(RecipeArguments, DPOConfig) from defaults, configs/train/<device>.yaml, --config and flags.
 
-    `config_class` is DPOConfig or a subclass with more fields (each becomes a flag too).
+    `config_class` is DPOConfig or a subclass with more fields (each becomes a flag too); by default the
+    grouped trainer's (dpo_train.py's), whose fields configs/train/cpu.yaml sets.
     """
-    from trl import DPOConfig, TrlParser
+    from trl import TrlParser
 
     from Utils.models import resolve_device
 
-    config_class = config_class or DPOConfig
+    if config_class is None:
+        from Utils.grouped_dpo import GroupedDPOConfig as config_class
     argv = rename_alias_flags(list(argv) if argv is not None else sys.argv[1:])
     # First look only for the flags that choose which files give the defaults.
     pre = argparse.ArgumentParser(add_help=False)

@@ -33,6 +33,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench import EARLIER_CPU_DEFAULT
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -44,10 +46,11 @@ TABLE = REPO / "bench" / "results" / "learning_curve.md"
 HELD_OUT = ("lab05_factorial", "lab06_palindrome")
 
 ALL = ["--max_train_pairs", "0", "--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]
-# name -> (what it is, dpo_train.py flags on top of configs/train/cpu.yaml)
+# name -> (what it is, dpo_train.py flags on top of configs/train/cpu.yaml and, but for cpu_default, the
+# earlier CPU default (bench.EARLIER_CPU_DEFAULT): each recipe means what it did when it was measured)
 RECIPES = {
     "cpu_default": ("configs/train/cpu.yaml as it is (what make demo trains)",
-                    ["--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]),
+                    ALL),
     "choice_lora_40": ("choice, LoRA r16, lr 5e-4, 4 students a step, 300 pairs (about 40 students, 10 steps): "
                        "what fits make demo",
                        ["--loss_type", "choice", "--per_device_train_batch_size", "4", "--max_train_pairs", "300",
@@ -85,7 +88,7 @@ RECIPES = {
                             "--num_train_epochs", "4", "--learning_rate", "2e-4"]),
     "choice_top4_cached_long": ("choice_top4_cached with twice the updates and a larger step: 2 students a step, "
                                 "lr 3e-4, 5 epochs (the 4-epoch recipe ends with training accuracy close to its "
-                                "test accuracy: it underfits)",
+                                "test accuracy: it underfits); configs/train/cpu.yaml since 2026-12-05",
                                 [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
                                  "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
                                  "--num_train_epochs", "5", "--learning_rate", "3e-4"]),
@@ -217,13 +220,18 @@ def evaluate(data: Path, out: Path, args, adapter: str | None) -> dict:
     return result
 
 
+def recipe_flags(recipe: str) -> list[str]:
+    """dpo_train.py flags for the recipe (on top of configs/train/cpu.yaml; later flags win)."""
+    return RECIPES[recipe][1] if recipe == "cpu_default" else [*EARLIER_CPU_DEFAULT, *RECIPES[recipe][1]]
+
+
 def train(data: Path, recipe: str, seed: int, args) -> tuple[str, float]:
     import torch
 
     import dpo_train
 
     argv = ["--train_dataset_path", str(data / "train.jsonl"), "--output_dir", str(args.work / "runs" / recipe),
-            "--seed", str(seed), "--disable_tqdm", "True", *RECIPES[recipe][1]]
+            "--seed", str(seed), "--disable_tqdm", "True", *recipe_flags(recipe)]
     if args.device.startswith("cuda"):
         # the CPU recipe as it is (configs/train/cpu.yaml over the CUDA defaults), float32, on the GPU
         argv += ["--config", str(REPO / "configs" / "train" / "cpu.yaml"), "--device", args.device, "--use_cpu",
@@ -309,7 +317,9 @@ def write_table(results: Path, out: Path) -> None:
                          f"{100 * ref['held_out']['constant']:.1f} | "
                          f"{100 * ref['in_lab']['chance']:.1f} / {100 * ref['held_out']['chance']:.1f} |")
     lines += criterion_tables(refs, runs)
-    lines += ["", "Recipes (flags on top of configs/train/cpu.yaml):", ""]
+    lines += ["", "Recipes (dpo_train.py flags on top of the CPU default as it was until 2026-12-05: DPO, LoRA r16 on "
+              "every layer, lr 5e-4, one student a step, 112 pairs, 1 epoch; `cpu_default` is configs/train/cpu.yaml "
+              "as it is):", ""]
     lines += [f"- `{name}`: {what}" for name, (what, _) in RECIPES.items()
               if any(r == name for _, r, _ in runs)]
     write_text_atomic("\n".join(lines) + "\n", out)

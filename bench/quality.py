@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+from bench import EARLIER_CPU_DEFAULT  # noqa: E402
 from Utils.files import write_text_atomic  # noqa: E402
 WORK = REPO / "bench" / ".quality"  # data, runs and evaluations (ignored by git)
 RESULTS = REPO / "bench" / "results" / "quality.jsonl"
@@ -34,7 +35,8 @@ PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "py
 
 ALL = ["--max_train_pairs", "0"]
 FULL = ["--use_peft", "False"]
-# name -> (what it tests, dpo_train.py flags on top of configs/train/cpu.yaml)
+# name -> (what it tests, dpo_train.py flags on top of configs/train/cpu.yaml and the earlier CPU default,
+# bench.EARLIER_CPU_DEFAULT: each variant means what it did when it was measured)
 VARIANTS = {
     "dpo_lora_demo": ("the previous CPU default: DPO, LoRA r16, lr 5e-4, 112 pairs", ["--max_train_pairs", "112"]),
     "dpo_lora": ("DPO, LoRA r16, lr 5e-4, all pairs, 1 epoch", [*ALL]),
@@ -117,7 +119,7 @@ def run_variant(name: str, data: Path, args) -> list[dict]:
     runs_dir = WORK / "runs" / name
     curve = name in args.curve
     cmd = ["bash", "dpo_train.sh", "--train_dataset_path", str(data / "train.jsonl"), "--eval_dataset_path", "none",
-           "--output_dir", str(runs_dir), "--report_to", "none", *flags]
+           "--output_dir", str(runs_dir), "--report_to", "none", *EARLIER_CPU_DEFAULT, *flags]
     cmd += ["--save_strategy", "steps", "--save_steps", "0.25", "--save_total_limit", "8"] if curve else \
         ["--save_strategy", "no"]
     train_minutes = run(cmd, WORK / f"train_{name}.log")

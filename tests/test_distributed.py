@@ -33,12 +33,12 @@ import pytest
 import torch
 import yaml
 
-from fixtures import REPO, SHORT_SYSTEM_PROMPT, SINGLE_THREAD_ENV, lora_b_tensors, run_folders, save_run_folder, write_lab
+from fixtures import LORA_DPO, REPO, SHORT_SYSTEM_PROMPT, SINGLE_THREAD_ENV, lora_b_tensors, run_folders, save_run_folder, write_lab
 
 LAUNCH = [sys.executable, "-m", "accelerate.commands.launch"]
 ACCELERATE_CONFIGS = REPO / "configs" / "accelerate"
 # A few steps that see both kinds of student (3 pairs and 1 pair), with gradient accumulation.
-STEPS = ["--max_steps", "3", "--gradient_accumulation_steps", "2", "--learning_rate", "1e-2", "--warmup_steps", "0",
+STEPS = [*LORA_DPO, "--max_steps", "3", "--gradient_accumulation_steps", "2", "--learning_rate", "1e-2", "--warmup_steps", "0",
          "--logging_steps", "1", "--disable_tqdm", "True", "--save_steps", "2"]
 LOSS_RTOL = 1e-5
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -199,7 +199,7 @@ def test_stock_trainer_on_two_machines_equals_one_process(mixed, tiny_model_dir,
 
     def flags(out: Path, batch: str) -> list[str]:
         return [*data_flags(mixed / "data", out, tiny_model_dir, eval_data=False), "--trainer", "stock",
-                "--loss_type", "sigmoid",  # the stock trainer has no choice term (the CPU default)
+                *LORA_DPO,  # the stock trainer has no choice term and no frozen-layer cache (the CPU default's)
                 "--per_device_train_batch_size", batch, "--max_steps", "3", "--learning_rate", "1e-2",
                 "--warmup_steps", "0", "--logging_steps", "1", "--disable_tqdm", "True", "--save_strategy", "no",
                 "--report_to", "none"]
@@ -421,7 +421,7 @@ def test_fsdp_config_without_gpu_processes_is_refused_before_the_run_starts(mixe
         if key.startswith(("FSDP_", "ACCELERATE_USE_FSDP")):
             monkeypatch.setenv(key, value)
     with pytest.raises(UsageError, match=r"asks for FSDP, but this launch runs one process \(NO\) on cpu"):
-        dpo_train.train(data_flags(mixed / "data", tmp_path, tiny_model_dir, eval_data=False))
+        dpo_train.train([*data_flags(mixed / "data", tmp_path, tiny_model_dir, eval_data=False), *LORA_DPO])
     assert run_folders(tmp_path) == []
 
 

@@ -180,20 +180,26 @@ def test_dpo_train_refuses_the_cache_without_frozen_layers(pairs_dir):
 
     files = ["--train_dataset_path", str(pairs_dir / "train.jsonl"), "--eval_dataset_path", "none"]
     with pytest.raises(ValueError, match="--cache_frozen_layers needs --trainer grouped and --trainable_layers N"):
-        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True"], print)
+        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True", "--trainable_layers", "0"], print)
     with pytest.raises(ValueError, match="--cache_frozen_layers needs"):
-        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True", "--trainable_layers", "2", "--trainer", "stock"],
-                              print)
+        dpo_train.read_recipe(files + ["--cache_frozen_layers", "True", "--trainable_layers", "2", "--trainer", "stock",
+                                       "--loss_type", "sigmoid"], print)
 
 
-def test_the_course_recipe_config_resolves_to_the_cached_top_layers():
-    from fixtures import REPO
-
+def test_the_cpu_default_is_the_course_recipe_and_the_earlier_default_is_flags_away():
+    """configs/train/cpu.yaml resolves to the classifier recipe measured at course scale; the benchmarks'
+    earlier recipes (bench.EARLIER_CPU_DEFAULT on top of it) still resolve to DPO with LoRA on every layer."""
+    from bench import EARLIER_CPU_DEFAULT
     from Utils import train_args
 
-    config = str(REPO / "configs" / "train" / "cpu_course.yaml")
-    script, training = train_args.parse_arguments(["--config", config, "--device", "cpu"], config_class=GroupedDPOConfig)
+    script, training = train_args.parse_arguments(["--device", "cpu"], config_class=GroupedDPOConfig)
     assert (script.use_peft, script.trainable_layers, script.max_train_pairs) == (False, 4, None)
     assert training.cache_frozen_layers is True and training.loss_type == ["choice"]
     assert training.num_train_epochs == 5 and training.learning_rate == 3e-4
     assert training.per_device_train_batch_size == 2
+    script, training = train_args.parse_arguments(["--device", "cpu", *EARLIER_CPU_DEFAULT],
+                                                  config_class=GroupedDPOConfig)
+    assert (script.use_peft, script.trainable_layers, script.max_train_pairs) == (True, None, 112)
+    assert training.cache_frozen_layers is False and training.loss_type == ["sigmoid"]
+    assert training.num_train_epochs == 1 and training.learning_rate == 5e-4
+    assert training.per_device_train_batch_size == 1
