@@ -220,10 +220,10 @@ def resolve_quantization(quantization: str, device: str) -> str:
     """`auto`: 4-bit NF4 on CUDA (the published recipe), none on CPU (fp32 is faster there)."""
     if quantization not in SCORING_QUANTIZATIONS:
         raise ValueError(f"--quantization must be one of {SCORING_QUANTIZATIONS}, got {quantization!r}")
-    if quantization == "int8" and device.startswith("cuda"):
-        raise ValueError("--quantization int8 is the CPU's dynamic int8; on CUDA use 8bit or 4bit")
-    if quantization == "bf16" and device.startswith("cuda"):
-        raise ValueError("--quantization bf16 is for the CPU; on CUDA, none already computes in bf16")
+    if quantization in CPU_PRECISIONS and device.startswith("cuda"):
+        products = {"int8": "dynamic int8", "bf16": "bfloat16"}.get(quantization, quantization)
+        raise ValueError(f"--quantization {quantization} is for the CPU (the linear layers' products in {products}); "
+                         "on CUDA use 8bit or 4bit, or none, which already computes in bf16")
     if quantization == "auto":
         return "4bit" if device.startswith("cuda") else "none"
     return quantization

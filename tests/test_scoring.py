@@ -333,7 +333,7 @@ def test_int8_scoring_on_cpu_quantizes_the_linear_layers_and_keeps_the_scores_cl
         assert base is not int8.model
     from Utils.models import resolve_quantization
 
-    with pytest.raises(ValueError, match="int8 is the CPU's"):
+    with pytest.raises(ValueError, match="int8 is for the CPU"):
         resolve_quantization("int8", "cuda")
 
 
