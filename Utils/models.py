@@ -33,7 +33,7 @@ QUANTIZATIONS = ("auto", "4bit", "8bit", "none")
 # products in bfloat16 (`bf16_linear`). Their speed and how far their answers differ from float32:
 # bench/results/bench_grading--students-100--generate_items-16.md (int8) and
 # bench/results/bench_grading--students-1000--methods-first_token--quantizations-bf16-none--generate_items-0.md.
-CPU_PRECISIONS = ("int8", "bf16")
+CPU_PRECISIONS = {"int8": "dynamic int8", "bf16": "bfloat16"}  # name -> what the linear layers' products run in
 SCORING_QUANTIZATIONS = (*QUANTIZATIONS, *CPU_PRECISIONS)
 
 
@@ -221,8 +221,8 @@ def resolve_quantization(quantization: str, device: str) -> str:
     if quantization not in SCORING_QUANTIZATIONS:
         raise ValueError(f"--quantization must be one of {SCORING_QUANTIZATIONS}, got {quantization!r}")
     if quantization in CPU_PRECISIONS and device.startswith("cuda"):
-        products = {"int8": "dynamic int8", "bf16": "bfloat16"}.get(quantization, quantization)
-        raise ValueError(f"--quantization {quantization} is for the CPU (the linear layers' products in {products}); "
+        raise ValueError(f"--quantization {quantization} is for the CPU (the linear layers' products in "
+                         f"{CPU_PRECISIONS[quantization]}); "
                          "on CUDA use 8bit or 4bit, or none, which already computes in bf16")
     if quantization == "auto":
         return "4bit" if device.startswith("cuda") else "none"

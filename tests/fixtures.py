@@ -10,14 +10,15 @@ import json
 import os
 from pathlib import Path
 
+from bench import LORA_DPO
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Tiny models' matrices are so small that a second thread only adds waiting (10x slower on a busy
 # 2-core machine); subprocess runs of the shell scripts get the same setting.
 SINGLE_THREAD_ENV = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
-# The recipe most training tests exercise, named: DPO with LoRA on every layer (configs/train/cpu.yaml now
+# The recipe most training tests exercise, named: DPO with LoRA on every layer (bench.LORA_DPO; configs/train/cpu.yaml
 # trains a classifier over the options with the top 4 layers cached; tests/test_layer_cache.py covers it).
-LORA_DPO = ["--loss_type", "sigmoid", "--use_peft", "True", "--trainable_layers", "0", "--cache_frozen_layers", "False"]
 # Per-test training settings: that recipe, few small steps, large learning rate, no warm-up, quiet.
 FAST = [*LORA_DPO, "--max_steps", "2", "--per_device_train_batch_size", "2", "--per_device_eval_batch_size", "4",
         "--gradient_accumulation_steps", "1", "--learning_rate", "1e-2", "--warmup_steps", "0",
