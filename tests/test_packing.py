@@ -124,6 +124,59 @@ def test_last_answer_logits_run_the_head_only_where_an_answer_ends():
     assert rows[-1] <= 2 * 6 < rows[-2]  # 3 positions a row (6 at most for the batch) against 15 a row
 
 
+@pytest.mark.parametrize("make", ["llama", "gemma3"])
+def test_the_last_layer_runs_its_mlp_only_where_logits_are_read(make, monkeypatch):
+    """`last_layer_only_at`: the last layer's attention output and MLP run only at the positions whose
+    logits are kept; the logits there and every gradient are what the whole layer gives."""
+    import contextlib
+
+    from Utils import packing
+
+    g = torch.Generator().manual_seed(5)
+    lab = rand(g, 10)
+    students = lab_students(g, lab, (7, 12), [(4, [3, 5]), (6, [2, 4, 3])])
+    batch = collate_packed([pack_group([p for p, _ in items], [a for _, a in items]) for items in students],
+                           pad_token_id=0)
+
+    def run(trim: bool):
+        model = tiny_llama() if make == "llama" else tiny_gemma3()
+        model.train()
+        rows = []
+        last = model.model.layers[-1]
+        last.mlp.register_forward_hook(lambda module, args, out: rows.append(args[0].shape[1]))
+        if not trim:
+            monkeypatch.setattr(packing, "last_layer_only_at", lambda *_: contextlib.nullcontext())
+        logits = answer_logits(model, batch)
+        monkeypatch.undo()
+        real = batch["answer_index"] >= 0
+        logits[real].float().logsumexp(-1).sum().backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        return logits[real], grads, rows[-1]
+
+    trimmed, trimmed_grads, trimmed_rows = run(True)
+    whole, whole_grads, whole_rows = run(False)
+    assert trimmed_rows == torch.unique(batch["logit_positions"][batch["answer_index"] >= 0]).numel()
+    assert trimmed_rows < whole_rows == batch["input_ids"].shape[1]
+    torch.testing.assert_close(trimmed, whole, rtol=1e-5, atol=1e-5)
+    assert trimmed_grads.keys() == whole_grads.keys()
+    for name in whole_grads:
+        torch.testing.assert_close(trimmed_grads[name], whole_grads[name], rtol=1e-4, atol=1e-6, msg=name)
+
+
+def test_the_last_layer_runs_whole_under_gradient_checkpointing():
+    from Utils.packing import last_layer_only_at
+
+    model = tiny_llama().train()
+    enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+    enable()
+    rows = []
+    model.model.layers[-1].mlp.register_forward_hook(lambda module, args, out: rows.append(args[0].shape[1]))
+    batch = collate_packed([pack_item([5, 6, 7, 8], [[9, 10], [11]])], pad_token_id=0)
+    with last_layer_only_at(model, torch.tensor([3])):
+        model(input_ids=batch["input_ids"], position_ids=batch["position_ids"])
+    assert rows == [batch["input_ids"].shape[1]]
+
+
 def test_cached_prefix_must_be_shared_and_leave_each_prompt_a_token():
     with pytest.raises(ValueError, match="same 3 tokens"):
         pack_group([[1, 2, 3, 4], [1, 2, 9, 4]], [[[5]], [[6]]], cached_length=3)
