@@ -13,6 +13,7 @@ Under `accelerate launch` (ACCELERATE=1 bash dpo_train.sh) N processes train dat
 main process alone creates the run folder and writes to it and to the console; the others train.
 """
 
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -170,10 +171,27 @@ def build_trainer(recipe: Recipe, data: Data, model, peft_config, say):
                             eval_dataset=data.eval_dataset, processing_class=data.tokenizer, peft_config=peft_config)
     train_data.check_all_pairs_kept(trainer, data.train_stats["pairs"],
                                     None if data.eval_stats is None else data.eval_stats["pairs"])
+    set_epochs(trainer, recipe.script_args.min_train_steps, say)
     trainer.add_callback(FiniteGuard())  # a NaN loss or weight ends the run before anything is saved
     quiet_trainer(trainer)  # one progress line per logging step instead of raw metric dicts
     say(train_model.describe_processes(trainer, recipe.script_args.trainer))
     return trainer
+
+
+def set_epochs(trainer, min_train_steps: int, say) -> None:
+    """--min_train_steps: more epochs when --num_train_epochs give fewer optimizer steps (the run folder's
+    arguments.yaml records the epochs the run trains). Steps per epoch as the Trainer counts them: this
+    process's batches, whole optimizer steps (a last partial one counts)."""
+    args = trainer.args
+    if min_train_steps <= 0 or args.max_steps > 0:
+        return
+    batches = len(trainer.get_train_dataloader())
+    steps_per_epoch = max(math.ceil(batches / args.gradient_accumulation_steps), 1)
+    epochs = train_args.epochs_for_min_steps(args.num_train_epochs, steps_per_epoch, min_train_steps)
+    if epochs != args.num_train_epochs:
+        say(f"{steps_per_epoch} optimizer steps an epoch: {epochs:g} epochs instead of {args.num_train_epochs:g}, "
+            f"for at least {min_train_steps} steps (--min_train_steps)")
+        args.num_train_epochs = epochs
 
 
 def write_run_start(recipe: Recipe, data: Data, run_dir, output_root, resumed: bool) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import math
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path
@@ -81,6 +82,10 @@ class RecipeArguments:
         "help": "use at most this many train pairs, whole students in a seeded random order (0: all)"})
     max_eval_pairs: int | None = field(default=None, metadata={
         "help": "use at most this many evaluation pairs, chosen the same way (0: all)"})
+    min_train_steps: int = field(default=0, metadata={
+        "help": "train at least this many optimizer steps: a training set too small for them in "
+                "--num_train_epochs epochs gets more epochs (as many as they need, whole epochs); 0: off. "
+                "configs/train/cpu.yaml asks 660, which gives the bundled labs 10 epochs and a course 5"})
     trainer: str = field(default="grouped", metadata={
         "help": "grouped: Utils.grouped_dpo.GroupedDPOTrainer (one packed pass per student or item, shown "
                 "equal to the stock loss); stock: TRL's DPOTrainer as is"})
@@ -104,6 +109,7 @@ def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:
     for name in ("max_train_pairs", "max_eval_pairs"):
         if checks.number(f"--{name}", getattr(args, name), minimum=0, integer=True) and getattr(args, name) == 0:
             setattr(args, name, None)
+    checks.number("--min_train_steps", args.min_train_steps, minimum=0, integer=True)
     if args.trainable_layers == 0:  # every layer, as --max_train_pairs 0 is every pair
         args.trainable_layers = None
     if args.trainable_layers is not None and args.trainable_layers < 0:
@@ -112,6 +118,14 @@ def check_recipe_arguments(args: RecipeArguments) -> RecipeArguments:
         args.eval_dataset_path = None
     checks.raise_if_any()
     return args
+
+
+def epochs_for_min_steps(epochs: float, steps_per_epoch: int, min_steps: int) -> float:
+    """--num_train_epochs, raised to the whole number of epochs that `min_steps` optimizer steps need when
+    `epochs` give fewer (a small training set gets more passes over it, a large one its epochs as set)."""
+    if min_steps <= 0 or steps_per_epoch <= 0 or epochs * steps_per_epoch >= min_steps:
+        return epochs
+    return float(math.ceil(min_steps / steps_per_epoch))
 
 
 def device_config_path(device: str) -> Path:

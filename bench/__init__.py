@@ -12,11 +12,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # DPO with LoRA on every layer, over what configs/train/cpu.yaml sets (the classifier, the top 4 layers cached).
 LORA_DPO = ["--loss_type", "sigmoid", "--use_peft", "True", "--trainable_layers", "0", "--cache_frozen_layers", "False"]
 # The CPU recipe that configs/train/cpu.yaml held until 2026-12-05 (DPO, LoRA r16 on every layer, lr 5e-4,
-# one student a step, 112 pairs, 1 epoch), as flags: the benchmarks' recipes are written on top of it, so
-# each keeps meaning what it measured when cpu.yaml moved to the classifier recipe.
+# one student a step, 112 pairs, 1 epoch, no minimum of steps), as flags: the benchmarks' recipes are written
+# on top of it, so each keeps meaning what it measured when cpu.yaml moved to the classifier recipe.
 EARLIER_CPU_DEFAULT = [*LORA_DPO, "--max_train_pairs", "112",
                        "--per_device_train_batch_size", "1", "--learning_rate", "5e-4", "--num_train_epochs", "1",
-                       "--save_steps", "0.25"]
+                       "--save_steps", "0.25", "--min_train_steps", "0"]
 
 
 def result_path(script: str, argv: list[str], suffix: str = ".md", ignore: tuple[str, ...] = ("--out",)) -> Path:

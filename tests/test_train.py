@@ -168,6 +168,29 @@ def test_the_choice_loss_trains_a_classifier_over_the_options(tmp_path, tiny_mod
     assert auto_method({"loss_type": ["sigmoid"]}) == auto_method(None) == "likelihood"
 
 
+def test_min_train_steps_gives_a_small_training_set_more_epochs(tmp_path, tiny_model_dir, pairs_dir):
+    """--min_train_steps raises --num_train_epochs to the whole epochs that many steps need (recorded in the
+    run folder), leaves a large enough set alone, and counting the steps does not change the training."""
+    from Utils.train_args import epochs_for_min_steps
+
+    assert epochs_for_min_steps(5, 66, 660) == 10 and epochs_for_min_steps(5, 140, 660) == 5
+    assert epochs_for_min_steps(1, 3, 7) == 3 and epochs_for_min_steps(2, 3, 0) == 2
+
+    def run(name, min_steps):
+        return tiny_run(tiny_model_dir, pairs_dir, tmp_path / name, *QUIET, "--loss_type", "choice",
+                        "--max_steps", "-1", "--num_train_epochs", "1", "--min_train_steps", str(min_steps))
+
+    plain = run("plain", 0)
+    per_epoch = plain.state.max_steps
+    same = run("same", per_epoch)  # one epoch already gives that many steps
+    more = run("more", 2 * per_epoch + 1)
+    losses = [[h["loss"] for h in t.state.log_history if "loss" in h] for t in (plain, same)]
+    assert losses[0] == losses[1] and same.args.num_train_epochs == 1
+    assert more.args.num_train_epochs == 3 and more.state.max_steps == 3 * per_epoch
+    run_args = yaml.safe_load((Path(more.args.output_dir) / "arguments.yaml").read_text())
+    assert run_args["num_train_epochs"] == 3 and run_args["min_train_steps"] == 2 * per_epoch + 1
+
+
 # ------------------------------------------------------------------------------ tokens and lengths
 
 
@@ -303,6 +326,8 @@ def test_unknown_or_invalid_settings_are_refused(tmp_path):
         train_args.parse_arguments(["--trainer", "fancy"])
     with pytest.raises(ValueError, match="--quantization must be one of"):
         train_args.parse_arguments(["--quantization", "2bit"])
+    with pytest.raises(ValueError, match="--min_train_steps"):
+        train_args.parse_arguments(["--min_train_steps", "-5"])
     _, training = train_args.parse_arguments(["--fp16", "True"])
     with pytest.raises(ValueError, match="--fp16 works only on CUDA"):
         train_args.check_combination("cpu", "none", training)
