@@ -244,8 +244,9 @@ def last_layer_only_at(model, positions: torch.Tensor):
     the logits at `positions` only: the rest of that layer's work was thrown away. Its keys and values
     still come from every position (they are computed before these two). Exact: the same products on
     the same rows. SmolLM2-135M scoring a lab: about 2% of the work (the MLP of 1 layer in 30, 75% of a
-    layer's products); training the top 4 layers: about a fifth of theirs. Off under gradient
-    checkpointing, whose recomputation in the backward pass would run the whole layer."""
+    layer's products), inside the spread of whole-lab runs; a later training pass of the top 4 layers:
+    0.34-0.38 s a student against 0.39-0.40 (bench/results/README.md). Off under gradient checkpointing,
+    whose recomputation in the backward pass would run the whole layer."""
     from Utils.layer_cache import base_model, decoder_layers
 
     base = base_model(model)
