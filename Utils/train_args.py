@@ -25,9 +25,9 @@ Each run writes into its own folder `<output_dir>/model_<YYYYmmdd_HHMMSS>/` (Uti
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
-import math
 from dataclasses import dataclass, field, fields
 from enum import Enum
 from pathlib import Path

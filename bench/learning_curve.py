@@ -46,6 +46,15 @@ TABLE = REPO / "bench" / "results" / "learning_curve.md"
 HELD_OUT = ("lab05_factorial", "lab06_palindrome")
 
 ALL = ["--max_train_pairs", "0", "--eval_dataset_path", "none", "--save_strategy", "no", "--report_to", "none"]
+
+
+def cached_top(layers: int, batch: int, epochs: int, lr: str, *before: str) -> list[str]:
+    """The classifier with the top `layers` layers' own weights trained and the ones below cached (the CPU
+    default's shape), `batch` students a step; `before`: flags that come first (e.g. --model)."""
+    return [*ALL, *before, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", str(layers),
+            "--cache_frozen_layers", "True", "--per_device_train_batch_size", str(batch),
+            "--num_train_epochs", str(epochs), "--learning_rate", lr]
+
 # name -> (what it is, dpo_train.py flags on top of configs/train/cpu.yaml and, but for cpu_default, the
 # earlier CPU default (bench.EARLIER_CPU_DEFAULT): each recipe means what it did when it was measured)
 RECIPES = {
@@ -83,52 +92,33 @@ RECIPES = {
                      "--per_device_train_batch_size", "4", "--num_train_epochs", "2", "--learning_rate", "1e-4"]),
     "choice_top4_cached": ("choice, full fine-tuning of the top 4 of 30 layers, the 26 below run once per student "
                            "(--cache_frozen_layers), lr 2e-4, 4 students a step, all students, 4 epochs",
-                           [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                            "--cache_frozen_layers", "True", "--per_device_train_batch_size", "4",
-                            "--num_train_epochs", "4", "--learning_rate", "2e-4"]),
+                           cached_top(4, 4, 4, "2e-4")),
     "choice_top4_cached_long": ("choice_top4_cached with twice the updates and a larger step: 2 students a step, "
                                 "lr 3e-4, 5 epochs (the 4-epoch recipe ends with training accuracy close to its "
                                 "test accuracy: it underfits); configs/train/cpu.yaml from 100 students a lab "
                                 "up (5 epochs give them its 660 steps)",
-                                [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                                 "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                 "--num_train_epochs", "5", "--learning_rate", "3e-4"]),
+                                cached_top(4, 2, 5, "3e-4")),
     "choice_top4_cached_6ep": ("choice_top4_cached_long with a sixth epoch (it ends at 87% training accuracy, still "
                                "rising; an epoch after the first costs about 6-7 minutes)",
-                               [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                                "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                "--num_train_epochs", "6", "--learning_rate", "3e-4"]),
+                               cached_top(4, 2, 6, "3e-4")),
     "choice_top4_cached_lr1e-3": ("choice_top4_cached_long at lr 1e-3 (at 48 students a lab the 3e-4 recipe ends its "
                                   "5 epochs at 62-65% training accuracy: it underfits)",
-                                  [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                                   "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                   "--num_train_epochs", "5", "--learning_rate", "1e-3"]),
+                                  cached_top(4, 2, 5, "1e-3")),
     "choice_top4_cached_b1": ("choice_top4_cached_long with 1 student a step (twice the updates, the same work)",
-                              [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                               "--cache_frozen_layers", "True", "--per_device_train_batch_size", "1",
-                               "--num_train_epochs", "5", "--learning_rate", "3e-4"]),
+                              cached_top(4, 1, 5, "3e-4")),
     "choice_top4_cached_10ep": ("choice_top4_cached_long with 10 epochs (at 48 students a lab a 3x larger step or "
                                 "twice the steps left each epoch's training accuracy where it was: the passes over "
                                 "the data, not the updates, set it); configs/train/cpu.yaml on the bundled labs "
                                 "(--min_train_steps 660 makes their 66 steps an epoch 10 epochs)",
-                                [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "4",
-                                 "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                 "--num_train_epochs", "10", "--learning_rate", "3e-4"]),
+                                cached_top(4, 2, 10, "3e-4")),
     "choice_top2_cached_10ep": ("choice_top4_cached_10ep with the top 2 of 30 layers trained (the 28 below cached): "
                                 "an epoch after the first costs about half",
-                                [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "2",
-                                 "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                 "--num_train_epochs", "10", "--learning_rate", "3e-4"]),
+                                cached_top(2, 2, 10, "3e-4")),
     "choice_top8_cached_long": ("choice_top4_cached_long with the top 8 of 30 layers trained (the 22 below cached)",
-                                [*ALL, "--loss_type", "choice", "--use_peft", "False", "--trainable_layers", "8",
-                                 "--cache_frozen_layers", "True", "--per_device_train_batch_size", "2",
-                                 "--num_train_epochs", "5", "--learning_rate", "3e-4"]),
+                                cached_top(8, 2, 5, "3e-4")),
     "gemma_choice_top4_cached_long": ("choice_top4_cached_long on Gemma 3 270M (base model, `make setup-gemma`; "
                                       "the top 4 of its 18 layers trained, the 14 below cached)",
-                                      [*ALL, "--model", "gemma3-270m", "--loss_type", "choice", "--use_peft", "False",
-                                       "--trainable_layers", "4", "--cache_frozen_layers", "True",
-                                       "--per_device_train_batch_size", "2", "--num_train_epochs", "5",
-                                       "--learning_rate", "3e-4"]),
+                                      cached_top(4, 2, 5, "3e-4", "--model", "gemma3-270m")),
     "choice_lora_top8_cached": ("choice, LoRA r16 on the top 8 of 30 layers only, the 22 below run once per student "
                                 "(--cache_frozen_layers), lr 1e-3, 4 students a step, all students, 4 epochs",
                                 [*ALL, "--loss_type", "choice", "--trainable_layers", "8", "--cache_frozen_layers",
