@@ -5,6 +5,7 @@ The tools print numbers; the tests never run them (except gpu_recipe's refusal w
 from __future__ import annotations
 
 import re
+import statistics
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -32,3 +33,15 @@ def result_path(script: str, argv: list[str], suffix: str = ".md", ignore: tuple
     kept = [g for g in groups[1:] if g[0] not in ignore and not any("/" in value for value in g[1:])]
     name = script + "".join("-".join(g) for g in kept)
     return RESULTS / (re.sub(r"[^A-Za-z0-9._-]+", "_", name) + suffix)
+
+
+def spread(values: list[float | None]) -> str:
+    """Fractions over training seeds as a table cell in %: 'mean [min-max]', or 'x (1 seed)' for one seed:
+    a single run is a hint, and the cell says so."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return "n/a"
+    mean = 100 * statistics.mean(values)
+    if len(values) == 1:
+        return f"{mean:.1f} (1 seed)"
+    return f"{mean:.1f} [{100 * min(values):.1f}-{100 * max(values):.1f}]"

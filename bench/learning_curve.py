@@ -33,7 +33,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bench import EARLIER_CPU_DEFAULT
+from bench import EARLIER_CPU_DEFAULT, spread
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -276,16 +276,6 @@ def append(path: Path, record: dict) -> None:
 
 
 # --------------------------------------------------------------------------- the table
-
-
-def spread(values: list[float]) -> str:
-    values = [v for v in values if v is not None]
-    if not values:
-        return "n/a"
-    mean = 100 * statistics.mean(values)
-    if len(values) == 1:
-        return f"{mean:.1f} (1 seed)"
-    return f"{mean:.1f} [{100 * min(values):.1f}-{100 * max(values):.1f}]"
 
 
 def read_records(results: Path) -> list[dict]:

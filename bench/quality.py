@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.quality                          # every variant below (hours on 2 cores)
     .venv/bin/python -m bench.quality --variants sft_full dpo_lora --curve sft_full
+    .venv/bin/python -m bench.quality --variants dpo_lora --seeds 42 1 2   # one training run per seed
     .venv/bin/python -m bench.quality --table                  # only rewrite bench/results/quality.md from the results
 
 Each variant is `bash dpo_train.sh <flags>` on the builder's pairs of examples/labs (trained on
@@ -11,6 +12,8 @@ and the two labs never trained on ("held-out"). Beside each variant the table sh
 items, the base model, the constant answer (each criterion's most common TA rating among these
 items) and chance. Accuracy is micro accuracy with a 95% bootstrap interval over students.
 With --curve, the checkpoints saved during training are evaluated too (accuracy as training goes).
+With --seeds, each variant trains once per seed (training order and initialisation); its row gives the
+mean over seeds and their [min-max], and a row measured with one seed says so: a hint, not a result.
 
 Every run appends to bench/results/quality.jsonl; bench/results/quality.md is rewritten from it.
 """
@@ -26,7 +29,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-from bench import EARLIER_CPU_DEFAULT  # noqa: E402
+from bench import EARLIER_CPU_DEFAULT, spread  # noqa: E402
 from Utils.files import write_text_atomic  # noqa: E402
 WORK = REPO / "bench" / ".quality"  # data, runs and evaluations (ignored by git)
 RESULTS = REPO / "bench" / "results" / "quality.jsonl"
@@ -114,15 +117,15 @@ def summary(report: dict) -> dict:
     return out
 
 
-def run_variant(name: str, data: Path, args) -> list[dict]:
+def run_variant(name: str, data: Path, args, seed: int) -> list[dict]:
     description, flags = VARIANTS[name]
-    runs_dir = WORK / "runs" / name
+    runs_dir = WORK / "runs" / name / f"seed_{seed}"
     curve = name in args.curve
     cmd = ["bash", "dpo_train.sh", "--train_dataset_path", str(data / "train.jsonl"), "--eval_dataset_path", "none",
-           "--output_dir", str(runs_dir), "--report_to", "none", *EARLIER_CPU_DEFAULT, *flags]
+           "--output_dir", str(runs_dir), "--report_to", "none", *EARLIER_CPU_DEFAULT, *flags, "--seed", str(seed)]
     cmd += ["--save_strategy", "steps", "--save_steps", "0.25", "--save_total_limit", "8"] if curve else \
         ["--save_strategy", "no"]
-    train_minutes = run(cmd, WORK / f"train_{name}.log")
+    train_minutes = run(cmd, WORK / f"train_{name}_seed_{seed}.log")
     run_dir = sorted(runs_dir.glob("model_*"))[-1]
     records = []
     for method in args.methods:
@@ -131,16 +134,17 @@ def run_variant(name: str, data: Path, args) -> list[dict]:
             targets = [(p, p.name) for p in sorted(run_dir.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))]
             targets.append((run_dir / "final_checkpoint", "final"))
         for weights, step in targets:
-            report, eval_minutes = evaluate(data, WORK / "eval" / f"{name}_{method}_{step}", method,
+            report, eval_minutes = evaluate(data, WORK / "eval" / f"{name}_seed_{seed}_{method}_{step}", method,
                                             args.students_per_lab, weights)
-            record = {"variant": name, "description": description, "flags": flags, "method": method, "step": step,
+            record = {"variant": name, "description": description, "flags": flags, "seed": seed,
+                      "method": method, "step": step,
                       "n_students": args.students_per_lab,
                       "train_minutes": train_minutes, "eval_minutes": eval_minutes, **summary(report),
                       "run_dir": str(run_dir.relative_to(REPO)), "time": time.strftime("%Y-%m-%d %H:%M")}
             records.append(record)
             with open(RESULTS, "a") as f:
                 f.write(json.dumps(record) + "\n")
-            write_table()
+            write_table(RESULTS, TABLE)
     return records
 
 
@@ -158,7 +162,7 @@ def run_base(data: Path, args, model: str = "smollm2-135m") -> None:
                   "time": time.strftime("%Y-%m-%d %H:%M")}
         with open(RESULTS, "a") as f:
             f.write(json.dumps(record) + "\n")
-        write_table()
+        write_table(RESULTS, TABLE)
 
 
 def _pct(value, interval=None) -> str:
@@ -172,46 +176,92 @@ def _num(value) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def write_table() -> None:
-    """bench/results/quality.md from every record in bench/results/quality.jsonl (the newest per variant, method and step)."""
-    if not RESULTS.is_file():
-        return
+def _mean(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def final_rows(records: list[dict]) -> list[dict]:
+    """One row per (variant, method) from the final checkpoints: the newest record of each training seed
+    (records from before seeds were recorded count as one seed), with each number over those seeds."""
     latest: dict[tuple, dict] = {}
-    for line in RESULTS.read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            latest[(r["variant"], r["method"], r["step"])] = r
-    finals = [r for r in latest.values() if r["step"] == "final"]
+    for r in records:
+        if r["step"] == "final":
+            latest[(r["variant"], r["method"], r.get("seed"))] = r
+    by_row: dict[tuple, list[dict]] = {}
+    for (variant, method, _seed), r in latest.items():
+        by_row.setdefault((variant, method), []).append(r)
+    rows = []
+    for (variant, method), runs in by_row.items():
+        row = {"variant": variant, "method": method, "description": runs[-1]["description"], "seeds": len(runs),
+               "train_minutes": _mean([r["train_minutes"] for r in runs]), "ece": _mean([r.get("ece") for r in runs])}
+        for part in ("held_out", "in_lab"):
+            one = runs[0][part]
+            row[part] = {"n": one["n"], "constant": one["constant"], "chance": one["chance"],
+                         "accuracies": [r[part]["accuracy"] for r in runs],
+                         "interval_95": one["interval_95"] if len(runs) == 1 else None,
+                         "cohen_kappa": _mean([r[part]["cohen_kappa"] for r in runs]),
+                         "qwk": _mean([r[part]["qwk"] for r in runs])}
+        rows.append(row)
+    return rows
+
+
+def _accuracy(part: dict, trained: bool = True) -> str:
+    """Over seeds: mean [min-max]; one seed: its accuracy with the bootstrap interval over students (a base
+    model, trained on nothing, has no seed)."""
+    if len(part["accuracies"]) > 1:
+        return spread(part["accuracies"])
+    return _pct(part["accuracies"][0], part["interval_95"]) + (" (1 seed)" if trained else "")
+
+
+def write_table(results: Path, table: Path) -> None:
+    """`table` (bench/results/quality.md) from every record in `results` (bench/results/quality.jsonl)."""
+    if not results.is_file():
+        return
+    records = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    latest: dict[tuple, dict] = {}
+    for r in records:
+        latest[(r["variant"], r["method"], r["step"], r.get("seed"))] = r
     curves = [r for r in latest.values() if r["step"] != "final"]
-    any_r = next(iter(latest.values()))
+    finals = final_rows(records)
+    any_r = records[-1]
     lines = ["# Agreement with TAs by training recipe (bench/quality.py)", "",
              "Embedded SmolLM2-135M-Instruct (Gemma 3 270M where the row says so) on the bundled example labs, 2 CPU cores, float32. Trained on the "
              "builder's pairs of lab01-lab04 (first 70% of students); evaluated on the first "
              f"{any_r.get('n_students', 12)} students of every lab: *in-lab* = new students of the training labs, "
-             "*held-out* = lab05 and lab06, never trained on. Accuracy in % with a 95% bootstrap interval over "
-             "students; *constant* = each criterion's most common TA rating among the same items (the best any "
+             "*held-out* = lab05 and lab06, never trained on. Accuracy in %: over several training seeds the mean "
+             "[min-max]; a row measured with one seed says \"(1 seed)\" and gives the 95% bootstrap interval over "
+             "students instead: one run is a hint, not a result (seeds swing single runs by up to 15 points). "
+             "*constant* = each criterion's most common TA rating among the same items (the best any "
              "constant answer can do), *chance* = a random option. Kappa is Cohen's, QWK quadratic-weighted, ECE "
              "the expected calibration error after temperature scaling (fitted on in-lab students, checked on "
-             "held-out labs). Minutes are wall-clock on this machine (shared with other jobs at times).", "",
-             "| variant | method | train min | held-out acc (n) | constant | chance | kappa | QWK | in-lab acc (n) | "
-             "constant | ECE | what |", "|---|---|---:|---|---:|---:|---:|---:|---|---:|---:|---|"]
+             "held-out labs), each the mean over seeds. Minutes are wall-clock on this machine (shared with other "
+             "jobs at times).", "",
+             "The recipes offered as defaults, with 3 seeds each and the reference grader without a language model "
+             "beside them, are in [learning_curve_cpu.md](learning_curve_cpu.md) (its 48 students a lab are these "
+             "labs).", "",
+             "| variant | method | seeds | train min | held-out acc (n) | constant | chance | kappa | QWK | "
+             "in-lab acc (n) | constant | ECE | what |", "|---|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---|"]
     order = [variant for variant, _ in BASE_MODELS.values()] + list(VARIANTS)
     for r in sorted(finals, key=lambda r: (order.index(r["variant"]) if r["variant"] in order else 99, r["method"])):
         ho, il = r["held_out"], r["in_lab"]
-        lines.append(f"| {r['variant']} | {r['method']} | {r['train_minutes']:.1f} | "
-                     f"{_pct(ho['accuracy'], ho['interval_95'])} ({ho['n']}) | {_pct(ho['constant'])} | "
+        trained = r["variant"] not in order[:len(BASE_MODELS)]
+        lines.append(f"| {r['variant']} | {r['method']} | {r['seeds'] if trained else ''} | "
+                     f"{r['train_minutes']:.1f} | {_accuracy(ho, trained)} ({ho['n']}) | {_pct(ho['constant'])} | "
                      f"{_pct(ho['chance'])} | {_num(ho['cohen_kappa'])} | {_num(ho['qwk'])} | "
-                     f"{_pct(il['accuracy'], il['interval_95'])} ({il['n']}) | {_pct(il['constant'])} | "
+                     f"{_accuracy(il, trained)} ({il['n']}) | {_pct(il['constant'])} | "
                      f"{_num(r.get('ece'))} | {r['description']} |")
     if curves:
-        lines += ["", "## As training goes (checkpoints)", "",
+        lines += ["", "## As training goes (checkpoints, one seed)", "",
                   "| variant | method | checkpoint | held-out acc | in-lab acc | held-out kappa |", "|---|---|---|---:|---:|---:|"]
-        for r in sorted(curves + [f for f in finals if any(c["variant"] == f["variant"] for c in curves)],
+        finals_of_curves = [r for r in latest.values()
+                            if r["step"] == "final" and any(c["variant"] == r["variant"] for c in curves)]
+        for r in sorted(curves + finals_of_curves,
                         key=lambda r: (r["variant"], r["method"], 10 ** 9 if r["step"] == "final" else
                                        int(r["step"].split("-")[1]))):
             lines.append(f"| {r['variant']} | {r['method']} | {r['step']} | {_pct(r['held_out']['accuracy'])} | "
                          f"{_pct(r['in_lab']['accuracy'])} | {_num(r['held_out']['cohen_kappa'])} |")
-    write_text_atomic("\n".join(lines) + "\n", TABLE)
+    write_text_atomic("\n".join(lines) + "\n", table)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,10 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip_base", action="store_true", help="do not (re)score the base models")
     parser.add_argument("--base_models", nargs="+", default=["smollm2-135m"], choices=list(BASE_MODELS),
                         help="base models scored beside the variants")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[42],
+                        help="training seeds: each variant trains once per seed (3 make a result, 1 a hint)")
     parser.add_argument("--table", action="store_true", help="only rewrite bench/results/quality.md")
     args = parser.parse_args(argv)
     if args.table:
-        write_table()
+        write_table(RESULTS, TABLE)
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
     data = build_data()
@@ -236,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             run_base(data, args, model)
     for name in args.variants:
         print(f"{name}: {VARIANTS[name][0]}", flush=True)
-        for r in run_variant(name, data, args):
-            print(f"  {r['method']} {r['step']}: held-out {_pct(r['held_out']['accuracy'])} "
+        for r in (r for seed in args.seeds for r in run_variant(name, data, args, seed)):
+            print(f"  seed {r['seed']} {r['method']} {r['step']}: held-out {_pct(r['held_out']['accuracy'])} "
                   f"(constant {_pct(r['held_out']['constant'])}), in-lab {_pct(r['in_lab']['accuracy'])}, "
                   f"train {r['train_minutes']:.1f} min", flush=True)
     print(f"wrote {TABLE}")

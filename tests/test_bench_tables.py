@@ -1,0 +1,39 @@
+"""The benchmark tables report seeds honestly: several seeds as mean [min-max], one seed marked as such."""
+
+import json
+
+from bench import spread
+from bench.quality import write_table
+
+
+def test_spread_gives_mean_and_range_and_marks_a_single_seed():
+    assert spread([0.5, 0.6, 0.7]) == "60.0 [50.0-70.0]"
+    assert spread([0.625]) == "62.5 (1 seed)"
+    assert spread([None, 0.5]) == "50.0 (1 seed)"
+    assert spread([]) == "n/a"
+
+
+def _record(variant, seed, held, in_lab, step="final", method="first_token"):
+    part = lambda acc, n: {"n": n, "accuracy": acc, "interval_95": [acc - 0.1, acc + 0.1], "cohen_kappa": 0.3,
+                           "qwk": 0.4, "constant": 0.5, "chance": 0.35}
+    record = {"variant": variant, "description": f"{variant} recipe", "method": method, "step": step,
+              "train_minutes": 10.0 + (seed or 0), "held_out": part(held, 84), "in_lab": part(in_lab, 192), "ece": None}
+    if seed is not None:
+        record["seed"] = seed
+    return record
+
+
+def test_quality_table_aggregates_seeds_and_keeps_the_newest_run_of_each(tmp_path):
+    results, table = tmp_path / "quality.jsonl", tmp_path / "quality.md"
+    records = [_record("sft_lora", 0, 0.40, 0.50),  # superseded by the rerun of seed 0 below
+               _record("sft_lora", 0, 0.50, 0.60), _record("sft_lora", 1, 0.55, 0.70), _record("sft_lora", 2, 0.60, 0.65),
+               _record("dpo_lora", None, 0.45, 0.55)]  # a record from before seeds were recorded
+    results.write_text("".join(json.dumps(r) + "\n" for r in records))
+    write_table(results, table)
+    rows = {line.split(" | ")[0].strip("| "): line for line in table.read_text().splitlines()
+            if line.startswith("| sft_lora") or line.startswith("| dpo_lora")}
+    cells = [c.strip() for c in rows["sft_lora"].split("|")]
+    assert cells[3] == "3" and cells[4] == "11.0"  # seeds; mean minutes
+    assert cells[5] == "55.0 [50.0-60.0] (84)" and cells[10] == "65.0 [60.0-70.0] (192)"
+    dpo = [c.strip() for c in rows["dpo_lora"].split("|")]
+    assert dpo[3] == "1" and dpo[5] == "45.0 [35-55] (1 seed) (84)"
