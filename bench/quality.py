@@ -10,10 +10,10 @@ lab01-lab04's first 70% of students), then `evaluate.py` on a fixed sample of th
 first --students_per_lab students of every lab, i.e. new students of the training labs ("in-lab")
 and the two labs never trained on ("held-out"). Beside each variant the table shows, on the same
 items, the base model, the constant answer (each criterion's most common TA rating among these
-items) and chance. Accuracy is micro accuracy with a 95% bootstrap interval over students.
+items) and chance. Accuracy is micro accuracy: with --seeds (each variant trains once per seed:
+training order and initialisation) a row gives the mean over seeds and their [min-max]; a row measured
+with one seed gives its 95% bootstrap interval over students and says "(1 seed)": a hint, not a result.
 With --curve, the checkpoints saved during training are evaluated too (accuracy as training goes).
-With --seeds, each variant trains once per seed (training order and initialisation); its row gives the
-mean over seeds and their [min-max], and a row measured with one seed says so: a hint, not a result.
 
 Every run appends to bench/results/quality.jsonl; bench/results/quality.md is rewritten from it.
 """
@@ -181,18 +181,25 @@ def _mean(values: list) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+DEFAULT_SEED = 42  # dpo_train.py's --seed when none is given: the seed of records written before seeds were recorded
+
+
+def seed_of(record: dict) -> int:
+    return record.get("seed", DEFAULT_SEED)
+
+
 def final_rows(records: list[dict]) -> list[dict]:
-    """One row per (variant, method) from the final checkpoints: the newest record of each training seed
-    (records from before seeds were recorded count as one seed), with each number over those seeds."""
+    """One row per (variant, method, students scored) from the final checkpoints: the newest record of each
+    training seed, with each number over those seeds (runs scored on other items are other rows)."""
     latest: dict[tuple, dict] = {}
     for r in records:
         if r["step"] == "final":
-            latest[(r["variant"], r["method"], r.get("seed"))] = r
+            latest[(r["variant"], r["method"], r.get("n_students"), seed_of(r))] = r
     by_row: dict[tuple, list[dict]] = {}
-    for (variant, method, _seed), r in latest.items():
-        by_row.setdefault((variant, method), []).append(r)
+    for (variant, method, students, _seed), r in latest.items():
+        by_row.setdefault((variant, method, students), []).append(r)
     rows = []
-    for (variant, method), runs in by_row.items():
+    for (variant, method, _students), runs in by_row.items():
         row = {"variant": variant, "method": method, "description": runs[-1]["description"], "seeds": len(runs),
                "train_minutes": _mean([r["train_minutes"] for r in runs]), "ece": _mean([r.get("ece") for r in runs])}
         for part in ("held_out", "in_lab"):
@@ -221,7 +228,7 @@ def write_table(results: Path, table: Path) -> None:
     records = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
     latest: dict[tuple, dict] = {}
     for r in records:
-        latest[(r["variant"], r["method"], r["step"], r.get("seed"))] = r
+        latest[(r["variant"], r["method"], r["step"], seed_of(r))] = r
     curves = [r for r in latest.values() if r["step"] != "final"]
     finals = final_rows(records)
     any_r = records[-1]
@@ -231,7 +238,7 @@ def write_table(results: Path, table: Path) -> None:
              f"{any_r.get('n_students', 12)} students of every lab: *in-lab* = new students of the training labs, "
              "*held-out* = lab05 and lab06, never trained on. Accuracy in %: over several training seeds the mean "
              "[min-max]; a row measured with one seed says \"(1 seed)\" and gives the 95% bootstrap interval over "
-             "students instead: one run is a hint, not a result (seeds swing single runs by up to 15 points). "
+             "students instead: one run is a hint, not a result (in learning_curve_cpu.md seeds move a run by up to 12 points). "
              "*constant* = each criterion's most common TA rating among the same items (the best any "
              "constant answer can do), *chance* = a random option. Kappa is Cohen's, QWK quadratic-weighted, ECE "
              "the expected calibration error after temperature scaling (fitted on in-lab students, checked on "
@@ -252,14 +259,16 @@ def write_table(results: Path, table: Path) -> None:
                      f"{_accuracy(il, trained)} ({il['n']}) | {_pct(il['constant'])} | "
                      f"{_num(r.get('ece'))} | {r['description']} |")
     if curves:
-        lines += ["", "## As training goes (checkpoints, one seed)", "",
-                  "| variant | method | checkpoint | held-out acc | in-lab acc | held-out kappa |", "|---|---|---|---:|---:|---:|"]
+        lines += ["", "## As training goes (checkpoints)", "",
+                  "| variant | method | seed | checkpoint | held-out acc | in-lab acc | held-out kappa |",
+                  "|---|---|---:|---|---:|---:|---:|"]
         finals_of_curves = [r for r in latest.values()
                             if r["step"] == "final" and any(c["variant"] == r["variant"] for c in curves)]
         for r in sorted(curves + finals_of_curves,
-                        key=lambda r: (r["variant"], r["method"], 10 ** 9 if r["step"] == "final" else
+                        key=lambda r: (r["variant"], r["method"], seed_of(r), 10 ** 9 if r["step"] == "final" else
                                        int(r["step"].split("-")[1]))):
-            lines.append(f"| {r['variant']} | {r['method']} | {r['step']} | {_pct(r['held_out']['accuracy'])} | "
+            lines.append(f"| {r['variant']} | {r['method']} | {seed_of(r)} | {r['step']} | "
+                         f"{_pct(r['held_out']['accuracy'])} | "
                          f"{_pct(r['in_lab']['accuracy'])} | {_num(r['held_out']['cohen_kappa'])} |")
     write_text_atomic("\n".join(lines) + "\n", table)
 
@@ -274,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip_base", action="store_true", help="do not (re)score the base models")
     parser.add_argument("--base_models", nargs="+", default=["smollm2-135m"], choices=list(BASE_MODELS),
                         help="base models scored beside the variants")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[42],
+    parser.add_argument("--seeds", nargs="+", type=int, default=[DEFAULT_SEED],
                         help="training seeds: each variant trains once per seed (3 make a result, 1 a hint)")
     parser.add_argument("--table", action="store_true", help="only rewrite bench/results/quality.md")
     args = parser.parse_args(argv)

@@ -13,10 +13,11 @@ def test_spread_gives_mean_and_range_and_marks_a_single_seed():
     assert spread([]) == "n/a"
 
 
-def _record(variant, seed, held, in_lab, step="final", method="first_token"):
+def _record(variant, seed, held, in_lab, step="final", method="first_token", students=12):
     part = lambda acc, n: {"n": n, "accuracy": acc, "interval_95": [acc - 0.1, acc + 0.1], "cohen_kappa": 0.3,
                            "qwk": 0.4, "constant": 0.5, "chance": 0.35}
     record = {"variant": variant, "description": f"{variant} recipe", "method": method, "step": step,
+              "n_students": students,
               "train_minutes": 10.0 + (seed or 0), "held_out": part(held, 84), "in_lab": part(in_lab, 192), "ece": None}
     if seed is not None:
         record["seed"] = seed
@@ -37,3 +38,20 @@ def test_quality_table_aggregates_seeds_and_keeps_the_newest_run_of_each(tmp_pat
     assert cells[5] == "55.0 [50.0-60.0] (84)" and cells[10] == "65.0 [60.0-70.0] (192)"
     dpo = [c.strip() for c in rows["dpo_lora"].split("|")]
     assert dpo[3] == "1" and dpo[5] == "45.0 [35-55] (1 seed) (84)"
+
+
+def test_a_record_without_a_seed_is_the_default_seed_and_other_item_sets_are_other_rows(tmp_path):
+    results, table = tmp_path / "quality.jsonl", tmp_path / "quality.md"
+    records = [_record("dpo_lora", None, 0.45, 0.55),  # written before seeds were recorded: dpo_train's seed 42
+               _record("dpo_lora", 42, 0.50, 0.60),  # the same seed run again: replaces it, not a second seed
+               _record("dpo_lora", 1, 0.40, 0.50, students=24),  # scored on other students: its own row
+               _record("dpo_lora", 42, 0.30, 0.40, step="checkpoint-10"), _record("dpo_lora", 1, 0.35, 0.45, step="checkpoint-10")]
+    results.write_text("".join(json.dumps(r) + "\n" for r in records))
+    write_table(results, table)
+    text = table.read_text()
+    rows = [[c.strip() for c in line.split("|")] for line in text.split("## As training goes")[0].splitlines()
+            if line.startswith("| dpo_lora")]
+    assert sorted((r[3], r[5]) for r in rows) == [("1", "40.0 [30-50] (1 seed) (84)"), ("1", "50.0 [40-60] (1 seed) (84)")]
+    curve = [[c.strip() for c in line.split("|")] for line in text.split("## As training goes")[1].splitlines()
+             if line.startswith("| dpo_lora")]
+    assert [(r[3], r[4]) for r in curve] == [("1", "checkpoint-10"), ("1", "final"), ("42", "checkpoint-10"), ("42", "final")]
