@@ -188,16 +188,20 @@ def seed_of(record: dict) -> int:
     return record.get("seed", DEFAULT_SEED)
 
 
+def newest(records: list[dict]) -> list[dict]:
+    """The newest record of each (variant, method, checkpoint, students scored, training seed): a rerun
+    replaces the run it repeats."""
+    latest = {(r["variant"], r["method"], r["step"], r.get("n_students"), seed_of(r)): r for r in records}
+    return list(latest.values())
+
+
 def final_rows(records: list[dict]) -> list[dict]:
-    """One row per (variant, method, students scored) from the final checkpoints: the newest record of each
-    training seed, with each number over those seeds (runs scored on other items are other rows)."""
-    latest: dict[tuple, dict] = {}
+    """One row per (variant, method, students scored) from the final checkpoints of `newest` records, with
+    each number over their seeds (runs scored on other items are other rows)."""
+    by_row: dict[tuple, list[dict]] = {}
     for r in records:
         if r["step"] == "final":
-            latest[(r["variant"], r["method"], r.get("n_students"), seed_of(r))] = r
-    by_row: dict[tuple, list[dict]] = {}
-    for (variant, method, students, _seed), r in latest.items():
-        by_row.setdefault((variant, method, students), []).append(r)
+            by_row.setdefault((r["variant"], r["method"], r.get("n_students")), []).append(r)
     rows = []
     for (variant, method, _students), runs in by_row.items():
         row = {"variant": variant, "method": method, "description": runs[-1]["description"], "seeds": len(runs),
@@ -226,11 +230,9 @@ def write_table(results: Path, table: Path) -> None:
     if not results.is_file():
         return
     records = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
-    latest: dict[tuple, dict] = {}
-    for r in records:
-        latest[(r["variant"], r["method"], r["step"], seed_of(r))] = r
-    curves = [r for r in latest.values() if r["step"] != "final"]
-    finals = final_rows(records)
+    latest = newest(records)
+    curves = [r for r in latest if r["step"] != "final"]
+    finals = final_rows(latest)
     any_r = records[-1]
     lines = ["# Agreement with TAs by training recipe (bench/quality.py)", "",
              "Embedded SmolLM2-135M-Instruct (Gemma 3 270M where the row says so) on the bundled example labs, 2 CPU cores, float32. Trained on the "
@@ -262,7 +264,7 @@ def write_table(results: Path, table: Path) -> None:
         lines += ["", "## As training goes (checkpoints)", "",
                   "| variant | method | seed | checkpoint | held-out acc | in-lab acc | held-out kappa |",
                   "|---|---|---:|---|---:|---:|---:|"]
-        finals_of_curves = [r for r in latest.values()
+        finals_of_curves = [r for r in latest
                             if r["step"] == "final" and any(c["variant"] == r["variant"] for c in curves)]
         for r in sorted(curves + finals_of_curves,
                         key=lambda r: (r["variant"], r["method"], seed_of(r), 10 ** 9 if r["step"] == "final" else
