@@ -50,8 +50,8 @@ from Utils import distributed
 from Utils.console import Progress
 from Utils.items import Item
 from Utils.loss import check_loss_options, needs_reference, needs_rejected, preference_loss
-from Utils.packing import (answer_logits, collate_packed, first_token_split, pack_group, sum_per_answer,
-                           token_logprobs)
+from Utils.packing import (answer_logits, collate_packed, first_token_split, logits_at_items, pack_group,
+                           sum_per_answer, token_logprobs)
 from Utils.pairs import fit_items
 from Utils.prompts import TokenizedItem
 
@@ -249,10 +249,25 @@ class DataCollatorForGroupedPreference(DataCollatorMixin):
 
 def option_logits(logits: torch.Tensor, inputs: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
     """(the logits of each item's option letters at the position that predicts the TA's letter [I, K],
-    -inf past an item's options; the TA's option [I]) for the items that have letters of their own."""
+    -inf past an item's options; the TA's option [I]) for the items that have letters of their own,
+    from the logits at every answer token [B, T, V] (`answer_logits`)."""
     keep = inputs["choice_label"] >= 0
+    return _letters(logits[inputs["choice_row"][keep], inputs["choice_target"][keep]], inputs, keep)
+
+
+def option_logits_alone(model, inputs: dict[str, torch.Tensor], layer_cache=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """What `option_logits` gives, from a forward pass that runs the LM head only at the positions that
+    predict a TA's letter (one per item; `Utils.packing.logits_at_items`): all that the choice term
+    reads when it is the only loss. The batch must hold at least one item with letters."""
+    keep = inputs["choice_label"] >= 0
+    rows = inputs["choice_row"][keep]
+    positions = inputs["logit_positions"][rows, inputs["choice_target"][keep]]
+    return _letters(logits_at_items(model, inputs, rows, positions, layer_cache=layer_cache), inputs, keep)
+
+
+def _letters(rows: torch.Tensor, inputs: dict[str, torch.Tensor], keep: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The option letters' logits out of each kept item's row of logits [I, V]."""
     letters = inputs["choice_letters"][keep]
-    rows = logits[inputs["choice_row"][keep], inputs["choice_target"][keep]]  # [I, V]
     picked = rows.float().gather(1, letters.clamp(min=0))
     return picked.masked_fill(letters < 0, float("-inf")), inputs["choice_label"][keep]
 
@@ -507,6 +522,8 @@ class GroupedDPOTrainer(DPOTrainer):
         if return_outputs:
             raise ValueError("GroupedDPOTrainer has no per-token logits to return (compute_metrics is not supported)")
         mode = "train" if self.model.training else "eval"
+        if self.loss_types == ["choice"] and bool((inputs["choice_label"] >= 0).any()):
+            return self._choice_alone_loss(model, inputs, mode, num_items_in_batch)
         answer_logps, logits, token_logps_all = self._answer_logps(model, inputs, self.layer_cache)
         row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
         lengths = sum_per_answer((inputs["answer_index"] >= 0).float(), inputs)
@@ -535,45 +552,50 @@ class GroupedDPOTrainer(DPOTrainer):
                           None if choice_logits is None else (choice_logits.detach(), choice_labels))
         return loss * scale
 
+    def _choice_alone_loss(self, model, inputs, mode, num_items_in_batch=None):
+        """loss_type choice alone: the classifier reads one position per item, so only those positions go
+        through the LM head (`option_logits_alone`); no answer token's log-probability is computed, and the
+        logged metrics are the loss and choice/accuracy (TRL's token metrics need every answer token's
+        logits). Same loss and gradients as the general path (tests/test_grouped_dpo.py)."""
+        choice_logits, labels = option_logits_alone(model, inputs, self.layer_cache)
+        n_items, scale = None, 1
+        if num_items_in_batch is not None:
+            n_items = num_items_in_batch[2].to(choice_logits.device).clamp(min=1)
+            scale = self._loss_scale()
+        no_pairs = choice_logits.new_zeros(0)  # no term here reads an answer's log-probability
+        loss, _ = preference_loss(no_pairs, no_pairs, None, None, chosen_lengths=no_pairs, rejected_lengths=no_pairs,
+                                  beta=self.beta, loss_types=self.loss_types, loss_weights=self.loss_weights,
+                                  label_smoothing=self.label_smoothing, option_logits=choice_logits,
+                                  option_labels=labels, n_items=n_items)
+        self._log_metrics(mode, inputs, None, None, None, None, None, None, (choice_logits.detach(), labels))
+        return loss * scale
+
     def _log_metrics(self, mode, inputs, logits, token_logps_all, chosen_logps, rejected_logps,
                      ref_chosen, ref_rejected, choice=None):
         """TRL's metrics. Token metrics weight each answer by the number of pairs it is in, since TRL
         sees the chosen answer once per pair: the values equal TRL's on the same pairs. Every value is
         a sum over the pairs (or weighted answer tokens) of all processes divided by their count, in
-        one reduction, so processes holding different numbers of pairs log what one process would."""
+        one reduction, so processes holding different numbers of pairs log what one process would.
+        With loss_type choice alone, no answer token's logits are computed (`_choice_alone_loss`) and
+        only choice/accuracy is logged, on every process alike (so their reductions match)."""
         row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
-        n_slots = inputs["answer_item"].shape[1]
         ones = torch.ones_like(row, dtype=torch.float32)
-        as_chosen = torch.zeros(inputs["answer_item"].numel(), device=row.device).index_add_(
-            0, row * n_slots + c, ones).view_as(inputs["answer_item"])
-        as_rejected = torch.zeros_like(as_chosen).view(-1).index_add_(
-            0, row * n_slots + r, ones).view_as(inputs["answer_item"])
-        slot = inputs["answer_index"].clamp(min=0)
-        valid = (inputs["answer_index"] >= 0).float()
-        w_chosen, w_rejected = as_chosen.gather(1, slot) * valid, as_rejected.gather(1, slot) * valid
-        w_all = w_chosen + w_rejected
-
-        entropy = -(token_logps_all.exp() * token_logps_all).sum(-1)
-        mean_logits = logits.float().mean(-1)
-        is_top1 = (logits.argmax(-1) == inputs["target_ids"]).float()
         pairs = ones.sum()
-        # name -> (sum, count)
-        parts = {"entropy": ((entropy * w_all).sum(), w_all.sum()),
-                 "logits/chosen": ((mean_logits * w_chosen).sum(), w_chosen.sum()),
-                 "logits/rejected": ((mean_logits * w_rejected).sum(), w_rejected.sum()),
-                 "mean_token_accuracy": ((is_top1 * w_chosen).sum(), w_chosen.sum())}
-        if ref_chosen is not None:  # TRL's reward metrics (there is no reference with loss_type sft alone)
-            chosen_rewards = self.beta * (chosen_logps - ref_chosen.detach())
-            rejected_rewards = self.beta * (rejected_logps - ref_rejected.detach())
-            parts.update({"rewards/chosen": (chosen_rewards.sum(), pairs),
-                          "rewards/rejected": (rejected_rewards.sum(), pairs),
-                          "rewards/accuracies": ((chosen_rewards > rejected_rewards).float().sum(), pairs),
-                          "rewards/margins": ((chosen_rewards - rejected_rewards).sum(), pairs)})
-        parts["logps/chosen"] = (chosen_logps.sum(), pairs)
-        if self.data_collator.answers == "all":  # else no rejected answer was packed
-            parts.update({"logps/rejected": (rejected_logps.sum(), pairs),
-                          # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
-                          "logps/accuracies": ((chosen_logps > rejected_logps).float().sum(), pairs)})
+        parts = {}  # name -> (sum, count)
+        if self.loss_types != ["choice"]:
+            parts.update(self._token_metrics(inputs, logits, token_logps_all))
+            if ref_chosen is not None:  # TRL's reward metrics (there is no reference with loss_type sft alone)
+                chosen_rewards = self.beta * (chosen_logps - ref_chosen.detach())
+                rejected_rewards = self.beta * (rejected_logps - ref_rejected.detach())
+                parts.update({"rewards/chosen": (chosen_rewards.sum(), pairs),
+                              "rewards/rejected": (rejected_rewards.sum(), pairs),
+                              "rewards/accuracies": ((chosen_rewards > rejected_rewards).float().sum(), pairs),
+                              "rewards/margins": ((chosen_rewards - rejected_rewards).sum(), pairs)})
+            parts["logps/chosen"] = (chosen_logps.sum(), pairs)
+            if self.data_collator.answers == "all":  # else no rejected answer was packed
+                parts.update({"logps/rejected": (rejected_logps.sum(), pairs),
+                              # The grader's own pairwise accuracy: the policy ranks the TA's answer above the other one.
+                              "logps/accuracies": ((chosen_logps > rejected_logps).float().sum(), pairs)})
         if choice is not None:  # the classifier's accuracy: the TA's letter is the likeliest of the options
             choice_logits, labels = choice
             parts["choice/accuracy"] = ((choice_logits.argmax(-1) == labels).float().sum(),
@@ -589,6 +611,29 @@ class GroupedDPOTrainer(DPOTrainer):
         if mode == "train":
             self._total_train_tokens += int(values[-1][0]) // self._tp_size
         metrics["num_tokens"] = [self._total_train_tokens]
+
+    @staticmethod
+    def _token_metrics(inputs, logits, token_logps_all) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        """TRL's entropy, mean logits and token accuracy over the answer tokens, each answer weighted by the
+        pairs it is chosen (or rejected) in: name -> (sum, count)."""
+        row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
+        n_slots = inputs["answer_item"].shape[1]
+        ones = torch.ones_like(row, dtype=torch.float32)
+        as_chosen = torch.zeros(inputs["answer_item"].numel(), device=row.device).index_add_(
+            0, row * n_slots + c, ones).view_as(inputs["answer_item"])
+        as_rejected = torch.zeros_like(as_chosen).view(-1).index_add_(
+            0, row * n_slots + r, ones).view_as(inputs["answer_item"])
+        slot = inputs["answer_index"].clamp(min=0)
+        valid = (inputs["answer_index"] >= 0).float()
+        w_chosen, w_rejected = as_chosen.gather(1, slot) * valid, as_rejected.gather(1, slot) * valid
+        w_all = w_chosen + w_rejected
+        entropy = -(token_logps_all.exp() * token_logps_all).sum(-1)
+        mean_logits = logits.float().mean(-1)
+        is_top1 = (logits.argmax(-1) == inputs["target_ids"]).float()
+        return {"entropy": ((entropy * w_all).sum(), w_all.sum()),
+                "logits/chosen": ((mean_logits * w_chosen).sum(), w_chosen.sum()),
+                "logits/rejected": ((mean_logits * w_rejected).sum(), w_rejected.sum()),
+                "mean_token_accuracy": ((is_top1 * w_chosen).sum(), w_chosen.sum())}
 
     def prediction_step(self, model, inputs, prediction_loss_only, ignore_keys=None):
         """Evaluation: the batch's loss normalized over the pairs of all processes' batches of this step, so

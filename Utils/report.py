@@ -21,7 +21,8 @@ from Utils.scoring import ScoringRun
 FINE_TUNED, BASE = "fine_tuned", "base"
 MODEL_TITLES = {FINE_TUNED: "fine-tuned", BASE: "base"}
 # Training-log series plotted per panel (train, eval), named as in trainer_state.json.
-CURVE_PANELS = (("loss", "eval_loss"), ("logps/accuracies", "eval_logps/accuracies"),
+CURVE_PANELS = (("loss", "eval_loss"), ("choice/accuracy", "eval_choice/accuracy"),
+                ("logps/accuracies", "eval_logps/accuracies"),
                 ("rewards/accuracies", "eval_rewards/accuracies"), ("rewards/margins", "eval_rewards/margins"))
 
 
@@ -397,7 +398,8 @@ def plot_reliability(calibrated: dict[str, dict], path: Path) -> None:
 
 
 def plot_training_curves(log: dict, path: Path) -> bool:
-    """Loss, reward accuracy and margins against the step; False when the log has none of them."""
+    """Loss, the classifier's accuracy (choice), reward accuracy and margins against the step; False when the log
+    has none of them."""
     panels = [(train, evaluation) for train, evaluation in CURVE_PANELS
               if train in log.get("series", {}) or evaluation in log.get("series", {})]
     if not panels:

@@ -300,6 +300,48 @@ def test_choice_term_equals_a_classifier_over_separate_passes(base_model, tokeni
             assert "choice/accuracy" in metrics and "logps/rejected" not in metrics
 
 
+def test_choice_alone_runs_the_head_only_where_a_letter_is_predicted(base_model, tokenizer):
+    """loss_type choice alone: the LM head runs at one position per item (not at every token of the answers'
+    start), with the loss and gradients of the general path (the logits at every answer token, then the
+    letters at the position that predicts the TA's letter), under the step's normalization too."""
+    from Utils.grouped_dpo import option_logits
+    from Utils.layer_cache import base_model as unwrapped
+    from Utils.loss import choice_loss
+    from Utils.packing import answer_logits
+
+    rows = (item_rows("s1", CRITERIA[3], "B") + item_rows("s1", CRITERIA[4], "A") + item_rows("s2", CRITERIA[2], "B")
+            + item_rows("s3", CRITERIA[4], "D"))
+    _, trainer = trainers(base_model, tokenizer, rows, group_by=("student",), loss_type=["choice"])
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(len(trainer.train_dataset))])
+    n_rows, n_items = batch["input_ids"].shape[0], int((batch["choice_label"] >= 0).sum())
+    assert (n_rows, n_items) == (3, 4) and batch["target_ids"].shape[1] > 2 * n_items  # answers' starts: several tokens
+    head_rows = []
+    hook = unwrapped(trainer.model).get_output_embeddings().register_forward_hook(
+        lambda _module, args, _output: head_rows.append(args[0].shape[:-1].numel()))
+    try:
+        loss, grads, metrics = loss_and_grads(trainer)
+    finally:
+        hook.remove()
+    positions = batch["logit_positions"][batch["choice_row"], batch["choice_target"]]
+    assert head_rows == [n_rows * positions.unique().numel()]  # every row at the items' positions, nothing more
+    assert set(metrics) == {"choice/accuracy", "num_tokens"}
+
+    model = trainer.model
+    model.zero_grad()
+    z, labels = option_logits(answer_logits(model, batch), batch)
+    expected = choice_loss(z, labels).mean()
+    expected.backward()
+    assert loss == pytest.approx(expected.item(), rel=1e-5)
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            assert grads[name].norm() > 0, name
+            assert ((grads[name] - p.grad).norm() / p.grad.norm()).item() < 1e-4, name
+    step_items = torch.tensor([1.0, 1.0, 10.0])  # a step of 10 items: this batch's share
+    with torch.no_grad():
+        share = trainer.compute_loss(model, batch, num_items_in_batch=step_items)
+    assert share.item() == pytest.approx(expected.item() * n_items / 10, rel=1e-5)
+
+
 def test_choice_refuses_options_without_a_letter_of_their_own(base_model, tokenizer):
     """Answers that share their first own token cannot be told apart by one letter: refused with the item."""
     from Utils.grouped_dpo import check_letters
