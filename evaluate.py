@@ -315,22 +315,33 @@ def items_to_score(args: EvaluateArguments, say) -> tuple[list, list, str, list[
 
 
 def score_models(args: EvaluateArguments, loaded, items: list, max_length: int, processes, say) -> dict:
-    """{label: ScoringRun}: the fine-tuned model (with an adapter), then the base model unless --skip_base."""
-    def score(label: str, model):
+    """{label: ScoringRun}: the fine-tuned model (with an adapter), and the base model unless --skip_base.
+    A run that trained only its top layers shares the base model's lower layers weight for weight: the
+    base model is then scored first and keeps what those layers output, and the fine-tuned model runs
+    only its own layers from there (`Utils.layer_cache.shared_lower_layers`; the same scores)."""
+    def score(label: str, model, lower_layers=None):
         shown = label if processes.count == 1 else f"{label} (this process's share)"
         run = score_items(model, loaded.tokenizer, items, args.method, max_length, loaded.supports_system,
                           args.batch_size, args.max_group_tokens, args.max_new_tokens,
-                          Progress(shown) if processes.is_main else None)
+                          Progress(shown) if processes.is_main else None, lower_layers)
         say(f"{label}: {len(items)} items in {run.seconds:.1f} s ({run.items_per_second:.2f} items/s)")
         return run
 
-    runs = {}
-    if loaded.fine_tuned:
-        runs[FINE_TUNED] = score(FINE_TUNED, loaded.model)
+    from Utils.layer_cache import shared_lower_layers
+
+    runs, shared = {}, None
     if not args.skip_base:
         with loaded.base_model() as base:
+            if loaded.fine_tuned and args.method != "generate":
+                shared = shared_lower_layers(base, loaded.model)
+            if shared is not None:
+                runs[BASE] = score(BASE, base, shared)
+    if loaded.fine_tuned:
+        runs[FINE_TUNED] = score(FINE_TUNED, loaded.model, shared)
+    if not args.skip_base and BASE not in runs:
+        with loaded.base_model() as base:
             runs[BASE] = score(BASE, base)
-    return runs
+    return {label: runs[label] for label in (FINE_TUNED, BASE) if label in runs}
 
 
 def calibrate(args: EvaluateArguments, runs: dict, loaded, held_out: list[str], say) -> dict:

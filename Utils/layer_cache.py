@@ -11,6 +11,11 @@ a row seen before costs the top layers only.
 
 The states live in CPU memory (rows x tokens x hidden size x 4 bytes: about 1 GB for 840 students
 of SmolLM2-135M) and are moved to the model's device a batch at a time.
+
+Evaluation uses the same cache across two models (`shared_lower_layers`): a run that trained only its
+top layers has the base model's embeddings and lower layers, weight for weight, so the base model's
+scoring pass keeps what those layers output for each packed row (after the lab's cached start, which
+is part of the key) and the fine-tuned model's pass runs only its own layers from it.
 """
 
 from __future__ import annotations
@@ -88,11 +93,22 @@ class FrozenLayerCache:
     `row_length` [B], each row's real length.
     """
 
-    def __init__(self, model):
-        self.start = first_trainable_layer(model)
+    # Rows computed together that start with this many tokens in common run those tokens once: their
+    # output (and keys and values) is kept and each row runs only the rest, attending to it (the system
+    # prompt every row starts with, a lab's statement). Up to MAX_PREFIXES such starts are kept.
+    MIN_SHARED_PREFIX = 32
+    MAX_PREFIXES = 64
+
+    def __init__(self, model, start: int | None = None, max_bytes: int | None = None):
+        """`start`: the first layer not cached (default: the lowest trainable layer of `model`);
+        `max_bytes`: rows past this much kept memory are computed on every pass instead of kept."""
+        self.start = first_trainable_layer(model) if start is None else start
         check_deterministic(model, self.start)
+        self.max_bytes = max_bytes
         self.rows: dict[bytes, torch.Tensor] = {}
+        self.prefixes: dict[bytes, tuple] = {}  # start's key -> (its PrefixCache of the cached layers, states [1, P, H])
         self.hits = self.misses = 0
+        self._bytes = 0
 
     def check_same_frozen_layers(self, model, other) -> None:
         """Another model that reads this cache (a separate reference model) must have the same frozen
@@ -108,30 +124,41 @@ class FrozenLayerCache:
 
     @property
     def nbytes(self) -> int:
-        return sum(t.numel() * t.element_size() for t in self.rows.values())
+        return self._bytes
 
-    def states(self, model, batch: dict[str, torch.Tensor], masks) -> torch.Tensor:
+    def states(self, model, batch: dict[str, torch.Tensor], masks, prefix=None) -> torch.Tensor:
+        """[B, L, H]: what enters layer `start` at every token of the batch. With `prefix` (a
+        `Utils.packing.PrefixCache`: the batch was packed after its tokens), the rows attend to it."""
         lengths = batch["row_length"].tolist()
-        keys = [row_key(batch["input_ids"][b, :n], batch["position_ids"][b, :n]) for b, n in enumerate(lengths)]
+        start = row_key(torch.tensor(prefix.ids), torch.arange(len(prefix.ids))) if prefix is not None else b""
+        keys = [start + row_key(batch["input_ids"][b, :n], batch["position_ids"][b, :n]) for b, n in enumerate(lengths)]
         missing = [b for b, key in enumerate(keys) if key not in self.rows]
         self.misses += len(missing)
         self.hits += len(keys) - len(missing)
+        computed = None
         if missing:
-            computed = self._run_frozen(model, batch, masks)
-            for b in missing:
-                self.rows[keys[b]] = computed[b, :lengths[b]].detach().to("cpu", copy=True)
+            shared = self._shared_start(batch, missing) if prefix is None else 0
+            computed = (self._run_after_start(model, batch, masks, shared) if shared
+                        else self._run_frozen(model, batch, masks, prefix))
+        for b in missing:
+            kept = computed[b, :lengths[b]].detach().to("cpu", copy=True)
+            size = kept.numel() * kept.element_size()
+            if self.max_bytes is None or self._bytes + size <= self.max_bytes:
+                self.rows[keys[b]] = kept
+                self._bytes += size
         device = batch["input_ids"].device
         out = None
         for b, key in enumerate(keys):
-            kept = self.rows[key]
+            kept = self.rows[key] if key in self.rows else computed[b, :lengths[b]]
             if out is None:
                 out = kept.new_zeros((len(keys), batch["input_ids"].shape[1], kept.shape[-1]), device=device)
             out[b, :lengths[b]] = kept.to(device)
         return out
 
-    def _run_frozen(self, model, batch: dict[str, torch.Tensor], masks) -> torch.Tensor:
+    def _run_frozen(self, model, batch: dict[str, torch.Tensor], masks, prefix=None, past=None) -> torch.Tensor:
         """The hidden state entering layer `start` for the whole batch: the embeddings and the layers
-        below it, without gradients (the model's own forward, its layer list cut at `start`)."""
+        below it, without gradients (the model's own forward, its layer list cut at `start`). The rows
+        attend to `prefix` (a PrefixCache) if given; `past`: a cache the pass fills."""
         base = base_model(model)
         captured = {}
         last = decoder_layers(model)[self.start - 1]
@@ -140,10 +167,85 @@ class FrozenLayerCache:
             captured["states"] = output[0] if isinstance(output, tuple) else output
 
         handle = last.register_forward_hook(keep)
+        if past is None and prefix is not None:
+            past = prefix.for_batch(batch["input_ids"].shape[0])
         try:
             with torch.no_grad(), only_layers(model, 0, self.start):
                 base.get_decoder()(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                                   attention_mask=masks, use_cache=False)
+                                   attention_mask=masks, past_key_values=past, use_cache=past is not None)
         finally:
             handle.remove()
         return captured["states"]
+
+
+    def _shared_start(self, batch: dict[str, torch.Tensor], missing: list[int]) -> int:
+        """Tokens that every row of the batch starts with (positions 0, 1, ... and each seeing all before
+        it), when two or more rows are to be computed and they share at least MIN_SHARED_PREFIX; else 0."""
+        if len(missing) < 2 or batch["input_ids"].shape[0] != len(missing):
+            return 0
+        ids, lengths = batch["input_ids"], batch["row_length"]
+        same = (ids == ids[:1]).all(0).long()
+        shared = min(int(same.cumprod(0).sum()), int(lengths.min()) - 1)
+        if shared < self.MIN_SHARED_PREFIX:
+            return 0
+        causal = torch.ones(shared, shared, dtype=torch.bool, device=ids.device).tril()
+        order = torch.arange(shared, device=ids.device)
+        if not ((batch["position_ids"][:, :shared] == order).all() and (batch["allowed"][:, :shared, :shared] == causal).all()):
+            return 0
+        return shared
+
+    def _run_after_start(self, model, batch: dict[str, torch.Tensor], masks, shared: int) -> torch.Tensor:
+        """What `_run_frozen` gives, with the rows' common first `shared` tokens run once (or read from
+        `prefixes`) and each row's rest run after them, attending to their keys and values."""
+        from Utils.packing import PrefixCache
+
+        ids = batch["input_ids"][0, :shared]
+        key = row_key(ids, batch["position_ids"][0, :shared])
+        if key not in self.prefixes:
+            if len(self.prefixes) >= self.MAX_PREFIXES:
+                return self._run_frozen(model, batch, masks)
+            from transformers import DynamicCache
+
+            past = DynamicCache()  # plain layers: every key kept (as `Utils.packing.encode_prefix` does)
+            states = self._run_frozen(model, {"input_ids": ids[None], "position_ids": batch["position_ids"][:1, :shared]},
+                                      None, past=past)
+            self.prefixes[key] = (PrefixCache(ids.tolist(), [(k, v) for k, v, *_ in past]), states.detach())
+        cache, states = self.prefixes[key]
+        rest = {"input_ids": batch["input_ids"][:, shared:], "position_ids": batch["position_ids"][:, shared:]}
+        rest_masks = ({name: mask[:, :, shared:] for name, mask in masks.items()} if isinstance(masks, dict)
+                      else masks[:, :, shared:])
+        after = self._run_frozen(model, rest, rest_masks, cache)
+        return torch.cat([states.to(after.device, after.dtype).expand(after.shape[0], -1, -1), after], dim=1)
+
+
+# Rows a shared cache keeps at most (float32 states: about 370 tokens a student on SmolLM2-135M makes
+# 0.85 MB, so 2 GB hold about 2,400 students); past it, the second model runs those rows whole.
+SHARED_MAX_BYTES = 2 * 1024 ** 3
+
+
+def shared_lower_layers(model, other, max_bytes: int | None = SHARED_MAX_BYTES) -> FrozenLayerCache | None:
+    """A cache the two models can both read: they have the same input embeddings and the same first K
+    decoder layers, weight for weight (a run that trained only its top layers, and its base model),
+    so what those layers output is the same for both; None when they share no layer, are the same
+    model, or either is a PEFT model (an adapter switched off and on is one set of modules)."""
+    if model is other or any(hasattr(getattr(m, "module", m), "peft_config") for m in (model, other)):
+        return None
+    mine, theirs = base_model(model), base_model(other)
+    if {id(p) for p in mine.parameters()} & {id(p) for p in theirs.parameters()}:
+        return None
+    if not _same_weights(mine.get_input_embeddings(), theirs.get_input_embeddings()):
+        return None
+    layers, other_layers = decoder_layers(mine), decoder_layers(theirs)
+    same = 0
+    while same < min(len(layers), len(other_layers)) and _same_weights(layers[same], other_layers[same]):
+        same += 1
+    if same == 0 or same == len(layers):
+        return None
+    return FrozenLayerCache(model, start=same, max_bytes=max_bytes)
+
+
+def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
+    ours, theirs = dict(a.named_parameters()), dict(b.named_parameters())
+    return ours.keys() == theirs.keys() and all(
+        p.shape == theirs[name].shape and p.dtype == theirs[name].dtype and torch.equal(p.detach(), theirs[name].detach())
+        for name, p in ours.items())

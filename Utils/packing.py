@@ -221,7 +221,8 @@ def answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | N
     return _logits_at(model, batch, batch["logit_positions"], batch["answer_index"] >= 0, prefix, layer_cache)
 
 
-def last_answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
+def last_answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None,
+                       layer_cache=None) -> torch.Tensor:
     """[B, A, V]: per answer slot, the logits that predict its answer's LAST token (rows of empty slots
     are arbitrary). Only those positions go through the LM head: first-token scoring packs each item's
     answer start plus one token and reads one position per item, where `answer_logits` runs the head
@@ -232,7 +233,7 @@ def last_answer_logits(model, batch: dict[str, torch.Tensor], prefix: PrefixCach
     last = torch.zeros(batch["answer_item"].shape, dtype=torch.long, device=index.device)
     last = last.scatter_reduce(1, index.clamp(min=0), torch.where(index >= 0, t, 0), reduce="amax")
     positions = batch["logit_positions"].gather(1, last)
-    return _logits_at(model, batch, positions, batch["answer_item"] >= 0, prefix)
+    return _logits_at(model, batch, positions, batch["answer_item"] >= 0, prefix, layer_cache)
 
 
 @contextlib.contextmanager
@@ -318,20 +319,19 @@ def _forward_at(model, batch: dict[str, torch.Tensor], needed: torch.Tensor, pre
     if cached != (len(prefix.ids) if prefix is not None else 0):
         raise ValueError(f"the batch was packed after {cached} cached tokens, but the prefix cache holds "
                          f"{len(prefix.ids) if prefix is not None else 0}")
-    if prefix is not None and layer_cache is not None:
-        raise ValueError("a prefix cache and a frozen-layer cache cannot be combined")
-    past = prefix.for_batch(batch_size) if prefix is not None else None
     masks = attention_masks(model, batch, dtype)
     common = dict(position_ids=batch["position_ids"], attention_mask=masks, logits_to_keep=needed)
     if layer_cache is None:
+        past = prefix.for_batch(batch_size) if prefix is not None else None
         with last_layer_only_at(model, needed):
             out = model(input_ids=batch["input_ids"], past_key_values=past, use_cache=past is not None, **common)
     else:
         from Utils.layer_cache import only_layers
 
-        states = layer_cache.states(model, batch, masks)
+        states = layer_cache.states(model, batch, masks, prefix)
+        past = prefix.for_batch(batch_size) if prefix is not None else None  # the layers above read its keys too
         with only_layers(model, layer_cache.start), last_layer_only_at(model, needed):
-            out = model(inputs_embeds=states, use_cache=False, **common)
+            out = model(inputs_embeds=states, past_key_values=past, use_cache=past is not None, **common)
     return out.logits
 
 
@@ -348,6 +348,7 @@ def sum_per_answer(token_values: torch.Tensor, batch: dict[str, torch.Tensor]) -
     return sums.scatter_add(1, batch["answer_index"].clamp(min=0), token_values * (batch["answer_index"] >= 0))
 
 
-def answer_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None) -> torch.Tensor:
+def answer_logprobs(model, batch: dict[str, torch.Tensor], prefix: PrefixCache | None = None,
+                    layer_cache=None) -> torch.Tensor:
     """Summed log-probability of each answer slot, [B, A] (0 at padding slots; see `answer_item`)."""
-    return sum_per_answer(token_logprobs(answer_logits(model, batch, prefix), batch)[0], batch)
+    return sum_per_answer(token_logprobs(answer_logits(model, batch, prefix, layer_cache), batch)[0], batch)

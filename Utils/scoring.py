@@ -114,7 +114,7 @@ def model_device(model):
 def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None,
                      supports_system: bool = True, batch_size: int = 4,
                      max_group_tokens: int | None = 8192, progress: ProgressCallback | None = None,
-                     first_token: bool = False) -> ScoringRun:
+                     first_token: bool = False, lower_layers=None) -> ScoringRun:
     """Per-option log-probabilities, one packed forward pass per student group (batched).
 
     All students of a lab share the system prompt and the problem statement: that start runs
@@ -124,6 +124,11 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
     answer's first own token (the rating letter, after the `{"answer": "` every answer starts
     with), read from ONE position per criterion instead of every token of every answer; an item
     whose options share that token is scored on the full answers.
+
+    `lower_layers` (`Utils.layer_cache.shared_lower_layers`): the output of the lower layers this model
+    shares with another, kept per packed row by whichever model scores the items first and read by the
+    other, which then runs only its own layers above them (evaluate.py: the base model, then a run that
+    trained only its top layers). The same scores as without it.
     """
     from Utils.packing import first_token_split
 
@@ -138,14 +143,14 @@ def score_likelihood(model, tokenizer, items: list[Item], max_length: int | None
     total = (len(items) if processes.count == 1
              else sum(len(labs[plan[b][0]].groups[k]) for b in mine for k in plan[b][1]))
     local = _score_planned(model, tokenizer, items, tokenized, splits, labs, [plan[b] for b in mine],
-                           first_token, progress, total)
+                           first_token, progress, total, lower_layers)
     scores = _gathered(local, len(items), processes)
     # Passes of the plan (one per batch, one per lab's cached start), however many processes share them.
     passes = len(plan) + sum(bool(lab.prefix_ids) for lab in labs)
     method = "first_token" if first_token else "likelihood"
     if fallback:  # options that share their first token: scored on their full answers
         rerun = score_likelihood(model, tokenizer, [items[i] for i in fallback], max_length, supports_system,
-                                 batch_size, max_group_tokens)
+                                 batch_size, max_group_tokens, lower_layers=lower_layers)
         for i, score in zip(fallback, rerun.scores):
             scores[i] = score
         passes += rerun.forward_passes
@@ -193,7 +198,7 @@ def _plan(items: list[Item], tokenized: list[TokenizedItem], splits: list, fallb
 
 def _score_planned(model, tokenizer, items: list[Item], tokenized: list[TokenizedItem], splits: list,
                    labs: list[_PlannedLab], batches: list[tuple[int, list[int]]], first_token: bool,
-                   progress: ProgressCallback | None, total: int) -> list[tuple[int, ItemScore]]:
+                   progress: ProgressCallback | None, total: int, lower_layers=None) -> list[tuple[int, ItemScore]]:
     """(item index, its score) for every item of this process's batches. A lab's shared start is encoded
     once and its cache kept while that lab's batches run (they come together, so one lab's only)."""
     import torch
@@ -212,22 +217,23 @@ def _score_planned(model, tokenizer, items: list[Item], tokenized: list[Tokenize
             batch = collate_packed([lab.packed[k] for k in chosen], tokenizer.pad_token_id)
             batch = {k: v.to(device) for k, v in batch.items()}
             groups = [lab.groups[k] for k in chosen]
-            local += _score_batch(model, batch, prefix, groups, items, tokenized, splits, first_token)
+            local += _score_batch(model, batch, prefix, groups, items, tokenized, splits, first_token, lower_layers)
             if progress:
                 progress(len(local), total)
     return local
 
 
 def _score_batch(model, batch: dict, prefix, groups: list[list[int]], items: list[Item],
-                 tokenized: list[TokenizedItem], splits: list, first_token: bool) -> list[tuple[int, ItemScore]]:
+                 tokenized: list[TokenizedItem], splits: list, first_token: bool,
+                 lower_layers=None) -> list[tuple[int, ItemScore]]:
     """(item index, its score) for every item of the batch's student groups (one packed row per group)."""
     import torch
 
     from Utils.packing import answer_logprobs, last_answer_logits
 
     if first_token:  # per answer slot: the log-softmax at the position that predicts its last token
-        next_logps = torch.log_softmax(last_answer_logits(model, batch, prefix).float(), dim=-1).cpu()
-    logps = None if first_token else answer_logprobs(model, batch, prefix).float().cpu()
+        next_logps = torch.log_softmax(last_answer_logits(model, batch, prefix, lower_layers).float(), dim=-1).cpu()
+    logps = None if first_token else answer_logprobs(model, batch, prefix, lower_layers).float().cpu()
     scored = []
     for row, group in enumerate(groups):
         answer_item = batch["answer_item"][row].cpu()
@@ -326,10 +332,12 @@ def score_generate(model, tokenizer, items: list[Item], max_length: int | None,
 def score_items(model, tokenizer, items: list[Item], method: str = "likelihood",
                 max_length: int | None = DEFAULT_MAX_LENGTH, supports_system: bool = True,
                 batch_size: int = 4, max_group_tokens: int | None = 8192,
-                max_new_tokens: int = 48, progress: ProgressCallback | None = None) -> ScoringRun:
+                max_new_tokens: int = 48, progress: ProgressCallback | None = None,
+                lower_layers=None) -> ScoringRun:
+    """`lower_layers`: see `score_likelihood` (method generate runs every layer)."""
     if method in ("likelihood", "first_token"):
         return score_likelihood(model, tokenizer, items, max_length, supports_system, batch_size, max_group_tokens,
-                                progress, first_token=method == "first_token")
+                                progress, first_token=method == "first_token", lower_layers=lower_layers)
     if method == "generate":
         return score_generate(model, tokenizer, items, max_length, supports_system, batch_size, max_new_tokens,
                               progress)

@@ -126,6 +126,42 @@ def test_rows_are_kept_by_their_content_whatever_batch_they_come_in(base_model, 
     torch.testing.assert_close(states_alone[0, :n], hidden[0, :n])
 
 
+def test_rows_computed_together_run_their_common_start_once(base_model, tokenizer, monkeypatch):
+    """Rows filled in one batch that start alike (the system prompt, a lab's statement) run that start once:
+    it is kept (states, keys and values) and each row runs only its rest after it; the states are what the
+    whole model's lower layers give, and a later batch with the same start reads it back."""
+    from Utils.packing import attention_masks
+
+    monkeypatch.setattr(FrozenLayerCache, "MIN_SHARED_PREFIX", 4)
+    _, cached = trainer_pair(base_model, tokenizer, lora=False, loss_type=["choice"])
+    data = cached.train_dataset
+    batch = cached.data_collator([data[0], data[1]])
+    ids, n = batch["input_ids"], batch["row_length"]
+    common = int((ids[0, :n.min()] == ids[1, :n.min()]).long().cumprod(0).sum())
+    assert 4 <= common < int(n.min())  # the rows share a start, then differ
+    model = cached.model.eval()
+    cache = cached.layer_cache
+    with torch.no_grad():
+        states = cache.states(model, batch, attention_masks(model, batch, torch.float32))
+    assert len(cache.prefixes) == 1 and len(next(iter(cache.prefixes.values()))[0].ids) == common
+    captured = {}
+    handle = model.model.layers[1].register_forward_hook(lambda m, a, out: captured.setdefault("h", out))
+    with torch.no_grad():
+        model(input_ids=ids, position_ids=batch["position_ids"], attention_mask=attention_masks(model, batch, torch.float32))
+    handle.remove()
+    hidden = captured["h"][0] if isinstance(captured["h"], tuple) else captured["h"]
+    for b in range(2):
+        torch.testing.assert_close(states[b, :n[b]], hidden[b, :n[b]], rtol=1e-5, atol=1e-5)
+    cache.rows.clear()  # the rows again, as if new: the kept start is read back, not run again
+    runs = []
+    handle = model.model.layers[0].register_forward_hook(lambda m, a, out: runs.append(a[0].shape[1]))
+    with torch.no_grad():
+        again = cache.states(model, batch, attention_masks(model, batch, torch.float32))
+    handle.remove()
+    assert runs == [ids.shape[1] - common] and len(cache.prefixes) == 1
+    torch.testing.assert_close(again, states)
+
+
 def test_training_with_the_cache_reads_each_row_once_from_the_frozen_layers(base_model, tokenizer):
     _, cached = trainer_pair(base_model, tokenizer, lora=False, loss_type=["choice"], num_train_epochs=3,
                              learning_rate=1e-2, logging_steps=1)

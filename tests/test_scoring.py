@@ -380,3 +380,92 @@ def test_a_merged_adapter_scores_as_the_adapter_does(lab_parent, tmp_path):
         assert list(y.logprobs.values()) == pytest.approx(list(x.logprobs.values()), abs=1e-4)
     with merged.base_model() as base:
         assert base is not merged.model
+
+
+@pytest.mark.parametrize("first_token", [False, True])
+def test_a_run_that_trained_its_top_layers_reads_the_base_models_lower_layers(labs_dir, tokenizer, model, first_token):
+    """evaluate.py with a run that trained only its top layers: the base model scores first and keeps what the
+    layers both share output for each packed row (after each lab's own cached start); the fine-tuned model then
+    runs only its own layers on those rows and gets the scores it gets alone. Nothing is shared with the model
+    itself, with a model whose first layer differs, or with a PEFT model."""
+    import copy
+
+    from peft import LoraConfig, get_peft_model
+
+    from Utils.layer_cache import decoder_layers, shared_lower_layers
+
+    grades = {f"s{i}@uni.edu": {"Variable names": "ABC"[i % 3], "Loop bound": "AB"[i % 2]} for i in range(3)}
+    write_lab(labs_dir, "labA", grades=grades, statement="Read n and print the sum of 1..n.")
+    write_lab(labs_dir, "labB", grades=grades, statement="Read a word and print it reversed, letter by letter.")
+    items, _ = read_lab_items(labs_dir, [], SYSTEM)
+    tuned = copy.deepcopy(model)
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for p in decoder_layers(tuned)[-1].parameters():
+            p.add_(torch.randn_like(p) * 0.5)
+    shared = shared_lower_layers(model, tuned)
+    assert shared.start == 1  # the tiny model's 2 layers: the first is the same
+    base_alone = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, first_token=first_token)
+    tuned_alone = score_likelihood(tuned, tokenizer, items, max_length=None, batch_size=2, first_token=first_token)
+    base_run = score_likelihood(model, tokenizer, items, max_length=None, batch_size=2, first_token=first_token,
+                                lower_layers=shared)
+    rows = len(shared.rows)
+    assert shared.misses == rows == 6 and shared.hits == 0  # one packed row a student, kept
+    first_layer_rows = []
+    hook = decoder_layers(tuned)[0].register_forward_hook(lambda _m, args, _o: first_layer_rows.append(args[0].shape[1]))
+    try:
+        tuned_run = score_likelihood(tuned, tokenizer, items, max_length=None, batch_size=2, first_token=first_token,
+                                     lower_layers=shared)
+    finally:
+        hook.remove()
+    assert shared.hits == rows and shared.misses == rows
+    # The lower layer ran only over each lab's cached start (one pass a lab; alone it also runs 2 + 2 batches).
+    assert len(first_layer_rows) == 2 and tuned_alone.forward_passes == 2 + 4
+    for run, alone in [(base_run, base_alone), (tuned_run, tuned_alone)]:
+        for a, b in zip(run.scores, alone.scores):
+            assert a.item == b.item and a.predicted_option == b.predicted_option
+            assert list(a.logprobs.values()) == pytest.approx(list(b.logprobs.values()), rel=1e-5, abs=1e-6)
+    assert any(list(a.logprobs.values()) != pytest.approx(list(b.logprobs.values()), rel=1e-3)
+               for a, b in zip(tuned_run.scores, base_run.scores))  # the top layer does differ
+
+    assert shared_lower_layers(model, model) is None
+    other = copy.deepcopy(model)
+    with torch.no_grad():
+        next(decoder_layers(other)[0].parameters()).add_(1e-3)
+    assert shared_lower_layers(model, other) is None
+    lora = get_peft_model(copy.deepcopy(model), LoraConfig(r=2, target_modules=["q_proj"]))
+    assert shared_lower_layers(model, lora) is None
+
+
+def test_evaluate_scores_the_base_model_first_when_the_run_shares_its_lower_layers(labs_dir, tokenizer, model):
+    """evaluate.score_models: for a run that trained only its top layers, the base model runs first and the
+    fine-tuned model's lower layers never run on a student's row; the report's order stays fine-tuned, base."""
+    import contextlib
+    import copy
+    from types import SimpleNamespace
+
+    import evaluate
+    from Utils.distributed import Processes
+    from Utils.layer_cache import decoder_layers
+    from Utils.report import BASE, FINE_TUNED
+
+    write_lab(labs_dir, "labA", grades={f"s{i}@uni.edu": {"Variable names": "ABC"[i % 3]} for i in range(3)})
+    items, _ = read_lab_items(labs_dir, [], SYSTEM)
+    tuned = copy.deepcopy(model)
+    with torch.no_grad():
+        for p in decoder_layers(tuned)[-1].parameters():
+            p.mul_(1.5)
+    order = []
+    hooks = [decoder_layers(m)[0].register_forward_pre_hook(lambda _m, args, label=label: order.append(label))
+             for label, m in [(BASE, model), (FINE_TUNED, tuned)]]
+    loaded = SimpleNamespace(model=tuned, tokenizer=tokenizer, supports_system=True, fine_tuned=True,
+                             base_model=lambda: contextlib.nullcontext(model))
+    args = evaluate.EvaluateArguments(method="first_token", batch_size=2)
+    try:
+        runs = evaluate.score_models(args, loaded, items, 1536, Processes(), lambda _text: None)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert list(runs) == [FINE_TUNED, BASE]
+    # base: the lab's cached start and 2 batches; fine-tuned: only its own pass over the cached start
+    assert order == [BASE] * 3 + [FINE_TUNED]
