@@ -64,6 +64,29 @@ def check_deterministic(model, below: int) -> None:
                          "--disable_dropout True (the default) to cache them")
 
 
+def shared_start(batch: dict[str, torch.Tensor], min_length: int) -> int:
+    """Tokens that every row of a packed batch (two rows or more, no cached prefix) starts with, at
+    positions 0, 1, ... and each seeing all before it (the system prompt, a lab's statement), when
+    there are at least `min_length` of them and every row goes on after them; else 0."""
+    ids, lengths = batch["input_ids"], batch["row_length"]
+    if ids.shape[0] < 2 or batch["allowed"].shape[-1] != ids.shape[1]:
+        return 0
+    same = (ids == ids[:1]).all(0).long()
+    shared = min(int(same.cumprod(0).sum()), int(lengths.min()) - 1)
+    if shared < min_length:
+        return 0
+    causal = torch.ones(shared, shared, dtype=torch.bool, device=ids.device).tril()
+    order = torch.arange(shared, device=ids.device)
+    if not ((batch["position_ids"][:, :shared] == order).all() and (batch["allowed"][:, :shared, :shared] == causal).all()):
+        return 0
+    return shared
+
+
+def rows_after(masks, shared: int):
+    """The attention mask(s) of a packed batch for its queries after the first `shared` tokens."""
+    return {name: mask[:, :, shared:] for name, mask in masks.items()} if isinstance(masks, dict) else masks[:, :, shared:]
+
+
 @contextlib.contextmanager
 def only_layers(model, start: int, stop: int | None = None):
     """The model's decoder runs only its layers [start:stop] while the block is open."""
@@ -179,20 +202,10 @@ class FrozenLayerCache:
 
 
     def _shared_start(self, batch: dict[str, torch.Tensor], missing: list[int]) -> int:
-        """Tokens that every row of the batch starts with (positions 0, 1, ... and each seeing all before
-        it), when two or more rows are to be computed and they share at least MIN_SHARED_PREFIX; else 0."""
-        if len(missing) < 2 or batch["input_ids"].shape[0] != len(missing):
+        """`shared_start` of the batch when all its rows are to be computed, else 0."""
+        if len(missing) != batch["input_ids"].shape[0]:
             return 0
-        ids, lengths = batch["input_ids"], batch["row_length"]
-        same = (ids == ids[:1]).all(0).long()
-        shared = min(int(same.cumprod(0).sum()), int(lengths.min()) - 1)
-        if shared < self.MIN_SHARED_PREFIX:
-            return 0
-        causal = torch.ones(shared, shared, dtype=torch.bool, device=ids.device).tril()
-        order = torch.arange(shared, device=ids.device)
-        if not ((batch["position_ids"][:, :shared] == order).all() and (batch["allowed"][:, :shared, :shared] == causal).all()):
-            return 0
-        return shared
+        return shared_start(batch, self.MIN_SHARED_PREFIX)
 
     def _run_after_start(self, model, batch: dict[str, torch.Tensor], masks, shared: int) -> torch.Tensor:
         """What `_run_frozen` gives, with the rows' common first `shared` tokens run once (or read from
@@ -212,9 +225,7 @@ class FrozenLayerCache:
             self.prefixes[key] = (PrefixCache(ids.tolist(), [(k, v) for k, v, *_ in past]), states.detach())
         cache, states = self.prefixes[key]
         rest = {"input_ids": batch["input_ids"][:, shared:], "position_ids": batch["position_ids"][:, shared:]}
-        rest_masks = ({name: mask[:, :, shared:] for name, mask in masks.items()} if isinstance(masks, dict)
-                      else masks[:, :, shared:])
-        after = self._run_frozen(model, rest, rest_masks, cache)
+        after = self._run_frozen(model, rest, rows_after(masks, shared), cache)
         return torch.cat([states.to(after.device, after.dtype).expand(after.shape[0], -1, -1), after], dim=1)
 
 

@@ -329,9 +329,52 @@ def _forward_at(model, batch: dict[str, torch.Tensor], needed: torch.Tensor, pre
         from Utils.layer_cache import only_layers
 
         states = layer_cache.states(model, batch, masks, prefix)
+        shared = _shared_start_above(model, layer_cache, batch, needed) if prefix is None else 0
+        if shared:
+            return _top_layers_after_start(model, layer_cache.start, batch, states, masks, needed, shared)
         past = prefix.for_batch(batch_size) if prefix is not None else None  # the layers above read its keys too
         with only_layers(model, layer_cache.start), last_layer_only_at(model, needed):
             out = model(inputs_embeds=states, past_key_values=past, use_cache=past is not None, **common)
+    return out.logits
+
+
+def _shared_start_above(model, layer_cache, batch: dict[str, torch.Tensor], needed: torch.Tensor) -> int:
+    """The start the rows share (`Utils.layer_cache.shared_start`) that the layers above the cache can run
+    once for the whole batch: not under DDP/FSDP (the pass would bypass the wrapper's forward) or
+    gradient checkpointing (which turns the cache the rows read off), and only before every read position."""
+    from Utils.layer_cache import base_model, shared_start
+
+    base = base_model(model)
+    checkpointing = "is_activation_checkpointing" if hasattr(type(base), "is_activation_checkpointing") else "is_gradient_checkpointing"
+    if hasattr(model, "module") or getattr(base, checkpointing, False) or needed.numel() == 0:
+        return 0
+    shared = shared_start(batch, layer_cache.MIN_SHARED_PREFIX)
+    return shared if shared and int(needed.min()) >= shared else 0
+
+
+def _top_layers_after_start(model, start: int, batch: dict[str, torch.Tensor], states: torch.Tensor, masks,
+                            needed: torch.Tensor, shared: int) -> torch.Tensor:
+    """The layers from `start` up, with the first `shared` tokens every row starts with run once (one row,
+    gradients flowing) and each row's rest attending to their keys and values; the logits at `needed`
+    (all after the shared tokens), [B, len(needed), V]. The same as one pass over the whole rows: the
+    shared tokens see only each other, so their keys and values are the same in every row."""
+    from transformers import DynamicCache
+
+    from Utils.layer_cache import base_model, only_layers, rows_after
+
+    start_cache = DynamicCache()  # plain layers: every key kept
+    with only_layers(model, start):
+        base_model(model).get_decoder()(inputs_embeds=states[:1, :shared], position_ids=batch["position_ids"][:1, :shared],
+                                        past_key_values=start_cache, use_cache=True)
+    rows = batch["input_ids"].shape[0]
+    past = DynamicCache()
+    for layer in range(start, len(start_cache.layers)):
+        keys, values = start_cache.layers[layer].keys, start_cache.layers[layer].values
+        past.update(keys.expand(rows, -1, -1, -1), values.expand(rows, -1, -1, -1), layer)
+    after = needed - shared
+    with only_layers(model, start), last_layer_only_at(model, after):
+        out = model(inputs_embeds=states[:, shared:], position_ids=batch["position_ids"][:, shared:],
+                    attention_mask=rows_after(masks, shared), past_key_values=past, use_cache=True, logits_to_keep=after)
     return out.logits
 
 

@@ -16,7 +16,7 @@ from peft import LoraConfig
 from test_grouped_dpo import CRITERIA, item_rows
 
 from Utils.grouped_dpo import GroupedDPOConfig, GroupedDPOTrainer
-from Utils.layer_cache import FrozenLayerCache, first_trainable_layer, only_layers
+from Utils.layer_cache import FrozenLayerCache, decoder_layers, first_trainable_layer, only_layers, shared_start
 from Utils.train_model import freeze_below
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -78,7 +78,13 @@ def loss_and_grads(trainer, batch):
 
 @pytest.mark.parametrize("lora", [False, True], ids=["top layers", "LoRA on the top layers"])
 @pytest.mark.parametrize("loss_type", [["choice"], ["sft"], ["sigmoid"]])
-def test_cached_passes_give_the_loss_and_gradients_of_whole_passes(base_model, tokenizer, lora, loss_type):
+@pytest.mark.parametrize("start_once", [False, True], ids=["whole rows", "the rows' common start once"])
+def test_cached_passes_give_the_loss_and_gradients_of_whole_passes(base_model, tokenizer, lora, loss_type, start_once,
+                                                                    monkeypatch):
+    """With `start_once`, the tokens both rows start with run once, in the frozen layers and in the trained
+    ones above (gradients flowing through them), and each row's rest attends to them."""
+    if start_once:
+        monkeypatch.setattr(FrozenLayerCache, "MIN_SHARED_PREFIX", 4)
     plain, cached = trainer_pair(base_model, tokenizer, lora, loss_type=loss_type,
                                  precompute_ref_log_probs=False)
     assert cached.layer_cache.start == 2 and plain.layer_cache is None
@@ -86,14 +92,25 @@ def test_cached_passes_give_the_loss_and_gradients_of_whole_passes(base_model, t
     loss, grads = loss_and_grads(plain, batch)
     assert grads and all(g.norm() > 0 for g in grads.values())
     assert all(".layers.2." in n or ".layers.3." in n or "norm" in n for n in grads)
+    lengths = []  # what the lowest trained layer runs over
+    hook = decoder_layers(cached.model)[2].register_forward_pre_hook(
+        lambda _module, args, kwargs: lengths.append((kwargs.get("hidden_states", args[0] if args else None)).shape[:2]),
+        with_kwargs=True)
     for attempt in range(2):  # first pass: the frozen layers run and are kept; second: read back
         loss_c, grads_c = loss_and_grads(cached, batch)
         assert loss_c == pytest.approx(loss, rel=RTOL), attempt
         assert grads_c.keys() == grads.keys()
         for name, g in grads.items():
             assert ((grads_c[name] - g).norm() / g.norm()).item() < 1e-4, (attempt, name)
+    hook.remove()
+    rows_in_batch, length = batch["input_ids"].shape
+    common = shared_start(batch, 4)
+    assert common > 0  # the two rows start alike
+    if start_once:
+        assert lengths[0] == (1, common) and lengths[1] == (rows_in_batch, length - common)
+    else:
+        assert set(lengths) == {(rows_in_batch, length)}
     cache = cached.layer_cache
-    rows_in_batch = batch["input_ids"].shape[0]
     # a DPO step reads the cache twice (the policy, then the reference with the adapter off or the ref model)
     passes = 2 if loss_type == ["sigmoid"] else 1
     assert cache.misses == rows_in_batch and cache.hits == rows_in_batch * (2 * passes - 1)
@@ -231,7 +248,7 @@ def test_the_cpu_default_is_the_course_recipe_and_the_earlier_default_is_flags_a
     script, training = train_args.parse_arguments(["--device", "cpu"], config_class=GroupedDPOConfig)
     assert (script.use_peft, script.trainable_layers, script.max_train_pairs) == (False, 4, None)
     assert training.cache_frozen_layers is True and training.loss_type == ["choice"]
-    assert training.num_train_epochs == 5 and training.learning_rate == 3e-4 and script.min_train_steps == 660
+    assert training.num_train_epochs == 5 and training.learning_rate == 3e-4 and script.min_train_steps == 528
     assert training.per_device_train_batch_size == 2
     script, training = train_args.parse_arguments(["--device", "cpu", *EARLIER_CPU_DEFAULT],
                                                   config_class=GroupedDPOConfig)
