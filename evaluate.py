@@ -329,18 +329,19 @@ def score_models(args: EvaluateArguments, loaded, items: list, max_length: int, 
 
     from Utils.layer_cache import shared_lower_layers
 
-    runs, shared = {}, None
-    if not args.skip_base:
+    runs = {}
+    if loaded.fine_tuned and not args.skip_base and not hasattr(loaded.model, "disable_adapter"):
+        # Whole weights (no adapter to switch off): the base model is loaded beside the fine-tuned one.
         with loaded.base_model() as base:
-            if loaded.fine_tuned and args.method != "generate":
-                shared = shared_lower_layers(base, loaded.model)
-            if shared is not None:
-                runs[BASE] = score(BASE, base, shared)
-    if loaded.fine_tuned:
-        runs[FINE_TUNED] = score(FINE_TUNED, loaded.model, shared)
-    if not args.skip_base and BASE not in runs:
-        with loaded.base_model() as base:
-            runs[BASE] = score(BASE, base)
+            shared = shared_lower_layers(base, loaded.model) if args.method != "generate" else None
+            runs[BASE] = score(BASE, base, shared)
+            runs[FINE_TUNED] = score(FINE_TUNED, loaded.model, shared)
+    else:
+        if loaded.fine_tuned:
+            runs[FINE_TUNED] = score(FINE_TUNED, loaded.model)
+        if not args.skip_base:
+            with loaded.base_model() as base:
+                runs[BASE] = score(BASE, base)
     return {label: runs[label] for label in (FINE_TUNED, BASE) if label in runs}
 
 

@@ -607,7 +607,8 @@ class GroupedDPOTrainer(DPOTrainer):
         values = values.tolist()
         metrics = self._metrics[mode]
         for name, (total, count) in zip(parts, values):
-            metrics[name].append(total / count if count > 0 else 0.0)
+            if count > 0:  # nothing to average (e.g. no item with letters in the step): no point in the curve
+                metrics[name].append(total / count)
         if mode == "train":
             self._total_train_tokens += int(values[-1][0]) // self._tp_size
         metrics["num_tokens"] = [self._total_train_tokens]

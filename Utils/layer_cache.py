@@ -10,7 +10,9 @@ and gradients are the same as a pass over the whole model (tests/test_layer_cach
 a row seen before costs the top layers only.
 
 The states live in CPU memory (rows x tokens x hidden size x 4 bytes: about 1 GB for 840 students
-of SmolLM2-135M) and are moved to the model's device a batch at a time.
+of SmolLM2-135M) and are moved to the model's device a batch at a time. Rows computed together run
+the start they share (the system prompt, a lab's statement) once; up to 256 MB of such starts (their
+states, keys and values) are kept on the model's device for later batches.
 
 Evaluation uses the same cache across two models (`shared_lower_layers`): a run that trained only its
 top layers has the base model's embeddings and lower layers, weight for weight, so the base model's
@@ -117,17 +119,20 @@ class FrozenLayerCache:
     """
 
     # Rows computed together that start with this many tokens in common run those tokens once: their
-    # output (and keys and values) is kept and each row runs only the rest, attending to it (the system
-    # prompt every row starts with, a lab's statement). Up to MAX_PREFIXES such starts are kept.
+    # output (and keys and values) is kept, up to PREFIX_MAX_BYTES of them, and each row runs only the
+    # rest, attending to it (the system prompt every row starts with, a lab's statement).
     MIN_SHARED_PREFIX = 32
-    MAX_PREFIXES = 64
+    PREFIX_MAX_BYTES = 256 * 1024 ** 2
 
-    def __init__(self, model, start: int | None = None, max_bytes: int | None = None):
+    def __init__(self, model, start: int | None = None, max_bytes: int | None = None, check: bool = True):
         """`start`: the first layer not cached (default: the lowest trainable layer of `model`);
-        `max_bytes`: rows past this much kept memory are computed on every pass instead of kept."""
+        `max_bytes`: rows past this much kept memory are computed on every pass instead of kept;
+        `check`: refuse lower layers with dropout (off for models that only score, in eval mode)."""
         self.start = first_trainable_layer(model) if start is None else start
-        check_deterministic(model, self.start)
+        if check:
+            check_deterministic(model, self.start)
         self.max_bytes = max_bytes
+        self.prefix_bytes = 0
         self.rows: dict[bytes, torch.Tensor] = {}
         self.prefixes: dict[bytes, tuple] = {}  # start's key -> (its PrefixCache of the cached layers, states [1, P, H])
         self.hits = self.misses = 0
@@ -147,7 +152,8 @@ class FrozenLayerCache:
 
     @property
     def nbytes(self) -> int:
-        return self._bytes
+        """Memory kept: the rows' states (CPU) and the shared starts (the model's device)."""
+        return self._bytes + self.prefix_bytes
 
     def states(self, model, batch: dict[str, torch.Tensor], masks, prefix=None) -> torch.Tensor:
         """[B, L, H]: what enters layer `start` at every token of the batch. With `prefix` (a
@@ -164,6 +170,8 @@ class FrozenLayerCache:
             computed = (self._run_after_start(model, batch, masks, shared) if shared
                         else self._run_frozen(model, batch, masks, prefix))
         for b in missing:
+            if keys[b] in self.rows:  # the same row twice in one batch
+                continue
             kept = computed[b, :lengths[b]].detach().to("cpu", copy=True)
             size = kept.numel() * kept.element_size()
             if self.max_bytes is None or self._bytes + size <= self.max_bytes:
@@ -214,16 +222,19 @@ class FrozenLayerCache:
 
         ids = batch["input_ids"][0, :shared]
         key = row_key(ids, batch["position_ids"][0, :shared])
-        if key not in self.prefixes:
-            if len(self.prefixes) >= self.MAX_PREFIXES:
-                return self._run_frozen(model, batch, masks)
+        if key in self.prefixes:
+            cache, states = self.prefixes[key]
+        else:
             from transformers import DynamicCache
 
             past = DynamicCache()  # plain layers: every key kept (as `Utils.packing.encode_prefix` does)
             states = self._run_frozen(model, {"input_ids": ids[None], "position_ids": batch["position_ids"][:1, :shared]},
-                                      None, past=past)
-            self.prefixes[key] = (PrefixCache(ids.tolist(), [(k, v) for k, v, *_ in past]), states.detach())
-        cache, states = self.prefixes[key]
+                                      None, past=past).detach()
+            cache = PrefixCache(ids.tolist(), [(k, v) for k, v, *_ in past])
+            size = sum(t.numel() * t.element_size() for pair in cache.layers for t in pair) + states.numel() * states.element_size()
+            if self.prefix_bytes + size <= self.PREFIX_MAX_BYTES:  # else used for this batch only
+                self.prefixes[key] = (cache, states)
+                self.prefix_bytes += size
         rest = {"input_ids": batch["input_ids"][:, shared:], "position_ids": batch["position_ids"][:, shared:]}
         after = self._run_frozen(model, rest, rows_after(masks, shared), cache)
         return torch.cat([states.to(after.device, after.dtype).expand(after.shape[0], -1, -1), after], dim=1)
@@ -252,11 +263,19 @@ def shared_lower_layers(model, other, max_bytes: int | None = SHARED_MAX_BYTES) 
         same += 1
     if same == 0 or same == len(layers):
         return None
-    return FrozenLayerCache(model, start=same, max_bytes=max_bytes)
+    return FrozenLayerCache(model, start=same, max_bytes=max_bytes, check=False)  # scoring: eval mode, no dropout
 
 
 def _same_weights(a: torch.nn.Module, b: torch.nn.Module) -> bool:
-    ours, theirs = dict(a.named_parameters()), dict(b.named_parameters())
-    return ours.keys() == theirs.keys() and all(
-        p.shape == theirs[name].shape and p.dtype == theirs[name].dtype and torch.equal(p.detach(), theirs[name].detach())
-        for name, p in ours.items())
+    """Every tensor of the two modules' state (parameters and buffers) the same; False for state that is
+    not a plain tensor (a dynamically quantized layer's packed weights) or a quantized tensor."""
+    ours, theirs = a.state_dict(), b.state_dict()
+    if ours.keys() != theirs.keys():
+        return False
+    for name, value in ours.items():
+        other = theirs[name]
+        if not (isinstance(value, torch.Tensor) and isinstance(other, torch.Tensor)) or value.is_quantized:
+            return False
+        if value.shape != other.shape or value.dtype != other.dtype or not torch.equal(value, other):
+            return False
+    return True

@@ -340,13 +340,15 @@ def _forward_at(model, batch: dict[str, torch.Tensor], needed: torch.Tensor, pre
 
 def _shared_start_above(model, layer_cache, batch: dict[str, torch.Tensor], needed: torch.Tensor) -> int:
     """The start the rows share (`Utils.layer_cache.shared_start`) that the layers above the cache can run
-    once for the whole batch: not under DDP/FSDP (the pass would bypass the wrapper's forward) or
-    gradient checkpointing (which turns the cache the rows read off), and only before every read position."""
+    once for the whole batch: not with several processes (DDP/FSDP: the pass would bypass the wrapper's
+    forward) or under gradient checkpointing (which turns the cache the rows read off), and only before
+    every read position."""
     from Utils.layer_cache import base_model, shared_start
 
     base = base_model(model)
     checkpointing = "is_activation_checkpointing" if hasattr(type(base), "is_activation_checkpointing") else "is_gradient_checkpointing"
-    if hasattr(model, "module") or getattr(base, checkpointing, False) or needed.numel() == 0:
+    distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
+    if hasattr(model, "module") or distributed or getattr(base, checkpointing, False) or needed.numel() == 0:
         return 0
     shared = shared_start(batch, layer_cache.MIN_SHARED_PREFIX)
     return shared if shared and int(needed.min()) >= shared else 0

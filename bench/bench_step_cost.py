@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.bench_step_cost [--data data/train.jsonl] [--students 8] [--repeats 3]
 
 The embedded model (float32, LoRA r16 on every projection) takes optimizer-free training steps
-(forward and backward) over the same `--students` students, one student a step, as the grouped
-trainer packs them for each loss:
+(forward and backward) over the same `--students` students, one student a step (`--students_per_step`),
+as the grouped trainer packs them for each loss:
 
   sft, every answer packed   what an SFT step cost before: the TA's answer and every other rating's
                              answer after each prompt (the SFT term reads only the TA's)
@@ -43,7 +43,9 @@ MODES = [("sft, every answer packed", ["sft"], "all"), ("sft", ["sft"], None), (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(REPO / "data" / "train.jsonl"), help="builder train pairs")
-    parser.add_argument("--students", type=int, default=8, help="students timed (one a step)")
+    parser.add_argument("--students", type=int, default=8, help="students timed")
+    parser.add_argument("--students_per_step", type=int, default=1,
+                        help="students a step (the CPU default trains 2: rows that share a start run it once)")
     parser.add_argument("--repeats", type=int, default=3, help="passes over the students; the median is reported")
     parser.add_argument("--trainable_layers", type=int, default=None,
                         help="also time the choice loss training only the top K layers, without and with the cache")
@@ -91,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
                                     processing_class=tokenizer, peft_config=lora)
         if answers:
             trainer.data_collator = DataCollatorForGroupedPreference(tokenizer.pad_token_id, answers=answers)
-        batches = [trainer.data_collator([trainer.train_dataset[i]]) for i in range(len(trainer.train_dataset))]
+        k = args.students_per_step
+        data = trainer.train_dataset
+        batches = [trainer.data_collator([data[j] for j in range(i, min(i + k, len(data)))]) for i in range(0, len(data), k)]
         trainer.model.train()
         passes, first_loss = [], None
         for _ in range(args.repeats):
@@ -113,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         del trainer, model
     data = Path(args.data).resolve()
     shown = data.relative_to(REPO) if data.is_relative_to(REPO) else data
+    per_step = "one" if args.students_per_step == 1 else str(args.students_per_step)
     text = "\n".join([f"# Training step cost by loss (bench/bench_step_cost.py, {len(students)} students of "
-                      f"{shown}, one a step, LoRA r16 on every layer unless the row says 'top K layers' (full fine-tuning of those), "
+                      f"{shown}, {per_step} a step, LoRA r16 on every layer unless the row says 'top K layers' (full fine-tuning of those), "
                       f"float32, {torch.get_num_threads()} threads)", "", *lines, ""])
     out = result_path("bench_step_cost", sys.argv[1:] if argv is None else argv)
     write_text_atomic(text, out)

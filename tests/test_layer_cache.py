@@ -248,7 +248,7 @@ def test_the_cpu_default_is_the_course_recipe_and_the_earlier_default_is_flags_a
     script, training = train_args.parse_arguments(["--device", "cpu"], config_class=GroupedDPOConfig)
     assert (script.use_peft, script.trainable_layers, script.max_train_pairs) == (False, 4, None)
     assert training.cache_frozen_layers is True and training.loss_type == ["choice"]
-    assert training.num_train_epochs == 5 and training.learning_rate == 3e-4 and script.min_train_steps == 528
+    assert training.num_train_epochs == 5 and training.learning_rate == 3e-4 and script.min_train_steps == 660
     assert training.per_device_train_batch_size == 2
     script, training = train_args.parse_arguments(["--device", "cpu", *EARLIER_CPU_DEFAULT],
                                                   config_class=GroupedDPOConfig)

@@ -458,8 +458,15 @@ def test_evaluate_scores_the_base_model_first_when_the_run_shares_its_lower_laye
     order = []
     hooks = [decoder_layers(m)[0].register_forward_pre_hook(lambda _m, args, label=label: order.append(label))
              for label, m in [(BASE, model), (FINE_TUNED, tuned)]]
+    entered = []
+
+    @contextlib.contextmanager
+    def base_model():  # grader.LoadedModel loads the base weights from disk here, once
+        entered.append(1)
+        yield model
+
     loaded = SimpleNamespace(model=tuned, tokenizer=tokenizer, supports_system=True, fine_tuned=True,
-                             base_model=lambda: contextlib.nullcontext(model))
+                             base_model=base_model)
     args = evaluate.EvaluateArguments(method="first_token", batch_size=2)
     try:
         runs = evaluate.score_models(args, loaded, items, 1536, Processes(), lambda _text: None)
@@ -468,4 +475,16 @@ def test_evaluate_scores_the_base_model_first_when_the_run_shares_its_lower_laye
             hook.remove()
     assert list(runs) == [FINE_TUNED, BASE]
     # base: the lab's cached start and 2 batches; fine-tuned: only its own pass over the cached start
-    assert order == [BASE] * 3 + [FINE_TUNED]
+    assert order == [BASE] * 3 + [FINE_TUNED] and len(entered) == 1
+    # nothing shared (another first layer): both scored whole, the base model still loaded once
+    with torch.no_grad():
+        next(decoder_layers(tuned)[0].parameters()).add_(1.0)
+    order.clear()
+    hooks = [decoder_layers(m)[0].register_forward_pre_hook(lambda _m, args, label=label: order.append(label))
+             for label, m in [(BASE, model), (FINE_TUNED, tuned)]]
+    try:
+        runs = evaluate.score_models(args, loaded, items, 1536, Processes(), lambda _text: None)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert list(runs) == [FINE_TUNED, BASE] and order == [BASE] * 3 + [FINE_TUNED] * 3 and len(entered) == 2
