@@ -57,7 +57,7 @@ def test_tiny_model_trains_end_to_end_through_the_shell_script(tmp_path, tiny_mo
     arguments = yaml.safe_load((run / "arguments.yaml").read_text())
     assert (arguments["model"], arguments["quantization"], arguments["device"]) == (str(tiny_model_dir), "none", "cpu")
     assert (arguments["optim"], arguments["bf16"], arguments["activation_checkpointing"]) == (
-        "adamw_torch", False, False)
+        "adamw_torch_fused", False, False)
     stats = json.loads((run / "dataset_stats.json").read_text())
     assert (stats["train"]["pairs"], stats["eval"]["pairs"], stats["train"]["shortened_prompts"]) == (18, 12, 0)
     # Evaluation ran half-way and at the end, on pairs that carry the builder's extra columns.
@@ -308,7 +308,7 @@ def test_flags_win_over_config_file_which_wins_over_device_defaults(tmp_path):
     assert train_args.parse_arguments(["--max_train_pairs", "0"])[0].max_train_pairs is None  # 0: all pairs
     # configs/train/cpu.yaml
     assert (training.optim, training.bf16, training.use_cpu, training.lr_scheduler_type) == (
-        "adamw_torch", False, True, "cosine")
+        "adamw_torch_fused", False, True, "cosine")
     assert script.device == "cpu" and training.output_dir == "runs"
     # The resolved arguments of a run read back to the same values.
     record = train_args.arguments_record(script, training, "runs")
