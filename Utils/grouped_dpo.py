@@ -257,7 +257,7 @@ def option_logits(logits: torch.Tensor, inputs: dict[str, torch.Tensor]) -> tupl
 
 def option_logits_alone(model, inputs: dict[str, torch.Tensor], layer_cache=None) -> tuple[torch.Tensor, torch.Tensor]:
     """What `option_logits` gives, from a forward pass that runs the LM head only at the positions that
-    predict a TA's letter (one per item; `Utils.packing.logits_at_items`): all that the choice term
+    predict a TA's letter (one per item, run in every row; `Utils.packing.logits_at_items`): all that the choice term
     reads when it is the only loss. The batch must hold at least one item with letters."""
     keep = inputs["choice_label"] >= 0
     rows = inputs["choice_row"][keep]

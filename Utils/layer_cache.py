@@ -4,7 +4,7 @@ When only the top decoder layers train (`--trainable_layers N`, full weights or 
 below them and the embeddings never change: what they output for a packed row is the same in every
 epoch. `FrozenLayerCache` keeps that output (the hidden state entering the lowest trainable layer,
 every token of the row) the first time a row is seen, keyed by the row's tokens and positions, and
-every later pass over the row runs only the top layers from it (`top_layers`: the model's own
+every later pass over the row runs only the top layers from it (`only_layers`: the model's own
 forward, with `inputs_embeds` = the kept states and only the top layers in its layer list). Losses
 and gradients are the same as a pass over the whole model (tests/test_layer_cache.py); a step over
 a row seen before costs the top layers only.
@@ -112,9 +112,9 @@ def row_key(input_ids: torch.Tensor, position_ids: torch.Tensor) -> bytes:
 class FrozenLayerCache:
     """The output of a model's frozen layers per packed row (see the module's docstring).
 
-    `states(model, batch, masks)` returns [B, L, H], the hidden state entering layer `self.start`
-    for every token of the batch (rows padded as the batch is), running the frozen layers only for
-    rows not seen before. `batch` is a packed batch (`Utils.packing.collate_packed`) with
+    `states(model, batch, masks, prefix=None)` returns [B, L, H], the hidden state entering layer
+    `self.start` for every token of the batch (rows padded as the batch is), running the frozen layers
+    only for rows it does not hold (not seen before, or not kept: past `max_bytes`). `batch` is a packed batch (`Utils.packing.collate_packed`) with
     `row_length` [B], each row's real length.
     """
 
@@ -208,7 +208,6 @@ class FrozenLayerCache:
             handle.remove()
         return captured["states"]
 
-
     def _shared_start(self, batch: dict[str, torch.Tensor], missing: list[int]) -> int:
         """`shared_start` of the batch when all its rows are to be computed, else 0."""
         if len(missing) != batch["input_ids"].shape[0]:
@@ -241,15 +240,16 @@ class FrozenLayerCache:
 
 
 # Rows a shared cache keeps at most (float32 states: about 370 tokens a student on SmolLM2-135M makes
-# 0.85 MB, so 2 GB hold about 2,400 students); past it, the second model runs those rows whole.
+# 0.85 MB, so 2 GB hold about 2,500 students); past it, the second model runs those rows whole.
 SHARED_MAX_BYTES = 2 * 1024 ** 3
 
 
 def shared_lower_layers(model, other, max_bytes: int | None = SHARED_MAX_BYTES) -> FrozenLayerCache | None:
     """A cache the two models can both read: they have the same input embeddings and the same first K
     decoder layers, weight for weight (a run that trained only its top layers, and its base model),
-    so what those layers output is the same for both; None when they share no layer, are the same
-    model, or either is a PEFT model (an adapter switched off and on is one set of modules)."""
+    so what those layers output is the same for both; None when they share no layer or every layer
+    (nothing to gain), are the same model or share parameter objects, or either is a PEFT model (an
+    adapter switched off and on is one set of modules)."""
     if model is other or any(hasattr(getattr(m, "module", m), "peft_config") for m in (model, other)):
         return None
     mine, theirs = base_model(model), base_model(other)

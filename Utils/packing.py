@@ -298,8 +298,9 @@ def logits_at_items(model, batch: dict[str, torch.Tensor], rows: torch.Tensor, p
                     prefix: PrefixCache | None = None, layer_cache=None) -> torch.Tensor:
     """[I, V]: the logits at sequence position `positions[i]` of batch row `rows[i]`, from one forward
     pass in which the LM head (and the last layer's output projection and MLP) run only at those
-    positions. For a loss that reads one position per item (the choice term): `answer_logits` would
-    run the head at every answer token and give [B, T, V]."""
+    sequence positions, in every row of the batch (B x the distinct positions). For a loss that reads
+    one position per item (the choice term): `answer_logits` would run the head at every answer token
+    and give [B, T, V]."""
     if positions.numel() == 0:
         raise ValueError("logits_at_items: no position to read")
     needed = torch.unique(positions)
