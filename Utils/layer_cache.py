@@ -91,14 +91,23 @@ def rows_after(masks, shared: int):
 
 @contextlib.contextmanager
 def only_layers(model, start: int, stop: int | None = None):
-    """The model's decoder runs only its layers [start:stop] while the block is open."""
+    """The model's decoder runs only its layers [start:stop] while the block is open. A decoder that
+    picks each layer's mask and rotary embedding by its place in the list (Gemma 3: `config.layer_types[i]`
+    for the i-th layer it runs) gets the same slice of `layer_types`, so every layer keeps its own kind
+    (sliding or full attention, local or global rotary base)."""
     decoder = base_model(model).get_decoder()
     layers = decoder.layers
+    config = getattr(decoder, "config", None)
+    types = getattr(config, "layer_types", None)
     decoder.layers = torch.nn.ModuleList(list(layers)[start:stop])
+    if types is not None:
+        config.layer_types = list(types)[start:stop]
     try:
         yield
     finally:
         decoder.layers = layers
+        if types is not None:
+            config.layer_types = types
 
 
 def row_key(input_ids: torch.Tensor, position_ids: torch.Tensor) -> bytes:

@@ -211,3 +211,56 @@ def test_sliding_window_layers_see_only_their_window_in_packed_and_cached_passes
         check(model, groups, collate_packed(plain, pad_token_id=0))
         cached = [pack_group([p for p, _ in items], [a for _, a in items], cached_length=13) for items in groups]
         check(model, groups, collate_packed(cached, pad_token_id=0), encode_prefix(model, lab))
+
+
+@pytest.mark.parametrize("make", ["llama", "gemma3", "gemma3, the trained layer sliding"])
+def test_rows_that_share_a_start_run_it_once_with_the_logits_and_gradients_of_whole_rows(make, monkeypatch):
+    """Training over the frozen-layer cache: the lab start both students' rows begin with (13 tokens, longer
+    than Gemma's window of 8) runs once in the frozen layer and once in the trained one, each row's rest
+    attending to it; the logits and every gradient are those of whole rows through the whole model. With
+    Gemma the masks and rotary bases are per layer type, so the trained layer is a full one or, reversed, a
+    sliding one: the layers above the cache keep their own kind (`only_layers` slices `layer_types`; before,
+    Gemma gave the i-th layer run the kind of layer i, and these logits differed by up to 0.3)."""
+    from Utils.layer_cache import FrozenLayerCache
+
+    monkeypatch.setattr(FrozenLayerCache, "MIN_SHARED_PREFIX", 4)
+    g = torch.Generator().manual_seed(6)
+    lab = rand(g, 13)
+    students = lab_students(g, lab, (7, 12), [(4, [3, 5]), (6, [2, 4, 3])])
+    batch = collate_packed([pack_group([p for p, _ in items], [a for _, a in items]) for items in students],
+                           pad_token_id=0)
+
+    def run(cache: bool):
+        if make == "llama":
+            model = tiny_llama()
+        else:
+            model = tiny_gemma3()
+            if "sliding" in make:
+                model.config.layer_types = ["full_attention", "sliding_attention"]
+                for i, layer in enumerate(model.model.layers):
+                    layer.attention_type = model.config.layer_types[i]
+                    layer.self_attn.sliding_window = model.config.sliding_window if i == 1 else None
+                    layer.self_attn.is_sliding = i == 1
+        model.train()
+        model.get_input_embeddings().weight.requires_grad_(False)
+        for p in model.model.layers[0].parameters():
+            p.requires_grad_(False)
+        lengths = []
+        model.model.layers[1].register_forward_pre_hook(
+            lambda _m, args, kwargs: lengths.append(tuple((kwargs.get("hidden_states", args[0] if args else None)).shape[:2])),
+            with_kwargs=True)
+        logits = answer_logits(model, batch, layer_cache=FrozenLayerCache(model) if cache else None)
+        real = batch["answer_index"] >= 0
+        logits[real].float().logsumexp(-1).sum().backward()
+        grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+        return logits[real], grads, lengths
+
+    once, once_grads, once_lengths = run(True)
+    whole, whole_grads, whole_lengths = run(False)
+    rows, length = batch["input_ids"].shape
+    assert whole_lengths == [(rows, length)] and once_lengths == [(1, 13), (rows, length - 13)]
+    torch.testing.assert_close(once, whole, rtol=1e-5, atol=1e-5)
+    assert once_grads.keys() == whole_grads.keys() and all(n.startswith(("model.layers.1.", "lm_head")) or "norm" in n
+                                                           for n in once_grads)
+    for name in whole_grads:
+        torch.testing.assert_close(once_grads[name], whole_grads[name], rtol=1e-4, atol=1e-6, msg=name)
