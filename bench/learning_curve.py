@@ -298,10 +298,13 @@ def write_table(results: Path, out: Path) -> None:
     records = read_records(results)
     refs = {r["students"]: r for r in records if r["kind"] == "reference"}
     base = {r["students"]: r for r in records if r["kind"] == "base"}
-    runs = defaultdict(list)
+    newest = {}  # a rerun of a seed (the same students, recipe and device) replaces the earlier record
     for r in records:
         if r["kind"] == "run":
-            runs[(r["students"], r["recipe"], r.get("device", "cpu"))].append(r)
+            newest[(r["students"], r["recipe"], r.get("device", "cpu"), r.get("seed"))] = r
+    runs = defaultdict(list)
+    for r in newest.values():
+        runs[(r["students"], r["recipe"], r.get("device", "cpu"))].append(r)
     lines = ["# Learning curves: fine-tuned grader against the reference without a language model "
              "(bench/learning_curve.py)", "",
              "Generated example labs (`examples/generate_labs.py`, data seed 0) with N students a lab; lab05 and lab06 "

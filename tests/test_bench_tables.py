@@ -55,3 +55,21 @@ def test_a_record_without_a_seed_is_the_default_seed_and_other_item_sets_are_oth
     curve = [[c.strip() for c in line.split("|")] for line in text.split("## As training goes")[1].splitlines()
              if line.startswith("| dpo_lora")]
     assert [(r[3], r[4]) for r in curve] == [("1", "checkpoint-10"), ("1", "final"), ("42", "checkpoint-10"), ("42", "final")]
+
+
+def test_learning_curve_table_counts_a_rerun_of_a_seed_once_with_its_newest_numbers(tmp_path):
+    """bench/learning_curve.py: a recipe's seed run again (after a fix) replaces its earlier record."""
+    from bench import learning_curve
+
+    part = lambda acc: {"n": 192, "accuracy": acc, "kappa": 0.2, "predicted": {"A": 192}}
+    reference = {"kind": "reference", "students": 48, "train_items": 528, "train_students": 132,
+                 "in_lab": {"n": 192, "logistic_regression": 0.667, "constant": 0.568, "chance": 0.354},
+                 "held_out": {"n": 84, "logistic_regression": 0.5, "constant": 0.476, "chance": 0.357}}
+    run = lambda seed, acc: {"kind": "run", "students": 48, "recipe": "choice_top4_cached_long", "seed": seed,
+                             "device": "cpu", "train_minutes": 7.0, "in_lab": part(acc), "held_out": part(acc)}
+    results, table = tmp_path / "curve.jsonl", tmp_path / "curve.md"
+    results.write_text("".join(json.dumps(r) + "\n" for r in [reference, run(0, 0.51), run(1, 0.60), run(0, 0.55)]))
+    learning_curve.write_table(results, table)
+    row = next(line for line in table.read_text().splitlines() if line.startswith("| 48 | choice_top4_cached_long"))
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[4] == "2" and cells[6] == "57.5 [55.0-60.0] (192)"  # seeds 0 (the rerun's 55.0) and 1
