@@ -578,9 +578,7 @@ class GroupedDPOTrainer(DPOTrainer):
         one reduction, so processes holding different numbers of pairs log what one process would.
         With loss_type choice alone, no answer token's logits are computed (`_choice_alone_loss`) and
         only choice/accuracy is logged, on every process alike (so their reductions match)."""
-        row, c, r = inputs["pair_row"], inputs["pair_chosen"], inputs["pair_rejected"]
-        ones = torch.ones_like(row, dtype=torch.float32)
-        pairs = ones.sum()
+        pairs = torch.ones_like(inputs["pair_row"], dtype=torch.float32).sum()
         parts = {}  # name -> (sum, count)
         if self.loss_types != ["choice"]:
             parts.update(self._token_metrics(inputs, logits, token_logps_all))

@@ -248,11 +248,9 @@ def last_layer_only_at(model, positions: torch.Tensor):
     layer's products), inside the spread of whole-lab runs; a later training pass of the top 4 layers:
     0.34-0.38 s a student against 0.39-0.40 (bench/results/README.md). Off under gradient checkpointing,
     whose recomputation in the backward pass would run the whole layer."""
-    from Utils.layer_cache import base_model, decoder_layers
+    from Utils.layer_cache import decoder_layers
 
-    base = base_model(model)
-    name = "is_activation_checkpointing" if hasattr(type(base), "is_activation_checkpointing") else "is_gradient_checkpointing"
-    if getattr(base, name, False):
+    if _checkpointing(model):
         yield
         return
     layer = decoder_layers(model)[-1]
@@ -282,6 +280,16 @@ def last_layer_only_at(model, positions: torch.Tensor):
     finally:
         for handle in handles:
             handle.remove()
+
+
+def _checkpointing(model) -> bool:
+    """Whether the model recomputes activations in the backward pass (transformers names the flag
+    `is_activation_checkpointing` from 5.x on, `is_gradient_checkpointing` before)."""
+    from Utils.layer_cache import base_model
+
+    base = base_model(model)
+    name = "is_activation_checkpointing" if hasattr(type(base), "is_activation_checkpointing") else "is_gradient_checkpointing"
+    return bool(getattr(base, name, False))
 
 
 def _logits_at(model, batch: dict[str, torch.Tensor], positions: torch.Tensor, valid: torch.Tensor,
@@ -322,8 +330,8 @@ def _forward_at(model, batch: dict[str, torch.Tensor], needed: torch.Tensor, pre
                          f"{len(prefix.ids) if prefix is not None else 0}")
     masks = attention_masks(model, batch, dtype)
     common = dict(position_ids=batch["position_ids"], attention_mask=masks, logits_to_keep=needed)
+    past = prefix.for_batch(batch_size) if prefix is not None else None  # the layers above a cache read it too
     if layer_cache is None:
-        past = prefix.for_batch(batch_size) if prefix is not None else None
         with last_layer_only_at(model, needed):
             out = model(input_ids=batch["input_ids"], past_key_values=past, use_cache=past is not None, **common)
     else:
@@ -333,7 +341,6 @@ def _forward_at(model, batch: dict[str, torch.Tensor], needed: torch.Tensor, pre
         shared = _shared_start_above(model, layer_cache, batch, needed) if prefix is None else 0
         if shared:
             return _top_layers_after_start(model, layer_cache.start, batch, states, masks, needed, shared)
-        past = prefix.for_batch(batch_size) if prefix is not None else None  # the layers above read its keys too
         with only_layers(model, layer_cache.start), last_layer_only_at(model, needed):
             out = model(inputs_embeds=states, past_key_values=past, use_cache=past is not None, **common)
     return out.logits
@@ -344,12 +351,10 @@ def _shared_start_above(model, layer_cache, batch: dict[str, torch.Tensor], need
     once for the whole batch: not with several processes (DDP/FSDP: the pass would bypass the wrapper's
     forward) or under gradient checkpointing (which turns the cache the rows read off), and only before
     every read position."""
-    from Utils.layer_cache import base_model, shared_start
+    from Utils.layer_cache import shared_start
 
-    base = base_model(model)
-    checkpointing = "is_activation_checkpointing" if hasattr(type(base), "is_activation_checkpointing") else "is_gradient_checkpointing"
     distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
-    if hasattr(model, "module") or distributed or getattr(base, checkpointing, False) or needed.numel() == 0:
+    if hasattr(model, "module") or distributed or _checkpointing(model) or needed.numel() == 0:
         return 0
     shared = shared_start(batch, layer_cache.MIN_SHARED_PREFIX)
     return shared if shared and int(needed.min()) >= shared else 0

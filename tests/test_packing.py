@@ -33,6 +33,15 @@ def lab_students(g, lab, code_lengths, criteria):
     return students
 
 
+def two_students_batch(seed: int, lab_length: int) -> dict:
+    """A packed batch of two students of one lab (codes of 7 and 12 tokens after the lab's `lab_length`,
+    two criteria each), one row per student, for training-pass comparisons."""
+    g = torch.Generator().manual_seed(seed)
+    students = lab_students(g, rand(g, lab_length), (7, 12), [(4, [3, 5]), (6, [2, 4, 3])])
+    return collate_packed([pack_group([p for p, _ in items], [a for _, a in items]) for items in students],
+                          pad_token_id=0)
+
+
 def check(model, groups, batch, prefix=None):
     packed = answer_logprobs(model, batch, prefix)
     for b, items in enumerate(groups):
@@ -132,11 +141,7 @@ def test_the_last_layer_runs_its_mlp_only_where_logits_are_read(make, monkeypatc
 
     from Utils import packing
 
-    g = torch.Generator().manual_seed(5)
-    lab = rand(g, 10)
-    students = lab_students(g, lab, (7, 12), [(4, [3, 5]), (6, [2, 4, 3])])
-    batch = collate_packed([pack_group([p for p, _ in items], [a for _, a in items]) for items in students],
-                           pad_token_id=0)
+    batch = two_students_batch(seed=5, lab_length=10)
 
     def run(trim: bool):
         model = tiny_llama() if make == "llama" else tiny_gemma3()
@@ -224,11 +229,7 @@ def test_rows_that_share_a_start_run_it_once_with_the_logits_and_gradients_of_wh
     from Utils.layer_cache import FrozenLayerCache
 
     monkeypatch.setattr(FrozenLayerCache, "MIN_SHARED_PREFIX", 4)
-    g = torch.Generator().manual_seed(6)
-    lab = rand(g, 13)
-    students = lab_students(g, lab, (7, 12), [(4, [3, 5]), (6, [2, 4, 3])])
-    batch = collate_packed([pack_group([p for p, _ in items], [a for _, a in items]) for items in students],
-                           pad_token_id=0)
+    batch = two_students_batch(seed=6, lab_length=13)
 
     def run(cache: bool):
         if make == "llama":
